@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Lacquer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lacquer", targets: ["lacquer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries (module maps + shims for macros Swift cannot import).
+        .systemLibrary(name: "CVulkan", path: "Sources/CVulkan"),
+        .systemLibrary(name: "COpenEXR", path: "Sources/COpenEXR"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+
+        // GPU-visible struct layouts, shared by Swift and GLSL.
+        .target(name: "ShaderInterface", path: "Sources/ShaderInterface"),
+
+        .target(name: "Imaging", dependencies: ["COpenEXR", "CPNG"]),
+        .target(name: "Scenes"),
+        .target(name: "VulkanSupport", dependencies: [
+            "CVulkan",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Rendering", dependencies: [
+            "Scenes", "Imaging", "VulkanSupport", "ShaderInterface",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lacquer", dependencies: [
+            "Rendering", "Scenes", "Imaging", "VulkanSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ScenesTests", dependencies: ["Scenes"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Scenes", "Imaging", "VulkanSupport"]),
+        .testTarget(name: "LacquerCLITests", dependencies: ["Imaging"]),
+    ]
+)
