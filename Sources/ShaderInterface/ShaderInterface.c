@@ -1,1 +1,12 @@
+/* Compile-time checks that the C layouts are the scalar layouts GLSL sees. */
 #include "ShaderInterface.h"
+#include <stddef.h>
+
+_Static_assert(sizeof(LQVertex) == 48, "LQVertex layout");
+_Static_assert(sizeof(LQInstance) == 48, "LQInstance layout");
+_Static_assert(offsetof(LQInstance, kind) == 16, "LQInstance.kind offset");
+_Static_assert(sizeof(LQMaterial) == 64, "LQMaterial layout");
+_Static_assert(sizeof(LQAliasEntry) == 12, "LQAliasEntry layout");
+_Static_assert(offsetof(LQFrame, cameraPosition) == 72, "LQFrame camera offset");
+_Static_assert(sizeof(LQFrame) == 200, "LQFrame layout");
+_Static_assert(sizeof(LQPushConstants) == 16, "LQPushConstants layout");

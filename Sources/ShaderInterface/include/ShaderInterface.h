@@ -1,1 +1,149 @@
-#pragma once
+/*
+ * Every GPU-visible struct and binding index of Lacquer, included by Swift
+ * (through the ShaderInterface C target) and by GLSL (Shaders/ include it
+ * with -I). One definition, so host and device layouts cannot drift.
+ *
+ * Layout rule: GLSL buffers use `scalar` block layout (GL_EXT_scalar_block_layout),
+ * so a C struct of 4-byte scalars and 8-byte addresses with explicit padding
+ * has the same offsets on both sides. ShaderInterface.c asserts the sizes.
+ */
+#ifndef LACQUER_SHADER_INTERFACE_H
+#define LACQUER_SHADER_INTERFACE_H
+
+#ifdef GL_core_profile
+/* ---- GLSL side ---- */
+#define LQ_FLOAT3 vec3
+#define LQ_FLOAT2 vec2
+#define LQ_FLOAT4 vec4
+#define LQ_UINT uint
+#define LQ_ADDRESS uint64_t
+#define LQ_STRUCT(name) struct name
+#define LQ_END_STRUCT(name) ;
+#define LQ_CONST const uint
+#else
+/* ---- C / Swift side ---- */
+#include <stdint.h>
+typedef struct { float x, y, z; } LQFloat3;
+typedef struct { float x, y; } LQFloat2;
+typedef struct { float x, y, z, w; } LQFloat4;
+#define LQ_FLOAT3 LQFloat3
+#define LQ_FLOAT2 LQFloat2
+#define LQ_FLOAT4 LQFloat4
+#define LQ_UINT uint32_t
+#define LQ_ADDRESS uint64_t
+#define LQ_STRUCT(name) typedef struct name
+#define LQ_END_STRUCT(name) name;
+#define LQ_CONST static const uint32_t
+#endif
+
+/* Descriptor set 0 bindings: only the TLAS; everything else is reached
+ * through buffer device addresses in LQFrame. */
+#define LQ_BINDING_TLAS 0
+
+/* Material kinds (LQMaterial.kind). */
+#define LQ_MATERIAL_DIFFUSE 0
+#define LQ_MATERIAL_CONDUCTOR 1
+#define LQ_MATERIAL_COATED_DIFFUSE 2
+
+/* Geometry kinds (LQInstance.kind) = hit group index in the SBT. */
+#define LQ_GEOMETRY_TRIANGLES 0
+#define LQ_GEOMETRY_SPHERE 1
+
+/* Environment kinds (LQFrame.envKind). */
+#define LQ_ENV_CONSTANT 0
+#define LQ_ENV_MAP 1
+
+/* LQFrame.flags */
+#define LQ_FLAG_AOV_ALBEDO 1u
+#define LQ_FLAG_AOV_NORMAL 2u
+#define LQ_FLAG_AOV_DEPTH 4u
+/* Light-transport strategy (debug / unbiasedness tests): default is MIS of both. */
+#define LQ_FLAG_BSDF_SAMPLING_ONLY 8u
+#define LQ_FLAG_NEE_ONLY 16u
+
+/* Miss shader indices. */
+#define LQ_MISS_PRIMARY 0
+#define LQ_MISS_SHADOW 1
+
+/* One triangle-mesh vertex (48 bytes). tangent.w = bitangent sign. */
+LQ_STRUCT(LQVertex) {
+    LQ_FLOAT3 position;
+    LQ_FLOAT3 normal;
+    LQ_FLOAT2 uv;
+    LQ_FLOAT4 tangent;
+} LQ_END_STRUCT(LQVertex)
+
+/* Per-instance record, indexed by gl_InstanceCustomIndexEXT (48 bytes). */
+LQ_STRUCT(LQInstance) {
+    LQ_ADDRESS vertices;      /* LQVertex[]  (triangles only) */
+    LQ_ADDRESS indices;       /* uint[3*n]   (triangles only) */
+    LQ_UINT kind;             /* LQ_GEOMETRY_* */
+    LQ_UINT materialIndex;
+    LQ_FLOAT3 sphereCenter;   /* object space (spheres only) */
+    float sphereRadius;
+    LQ_UINT pad0;
+    LQ_UINT pad1;
+} LQ_END_STRUCT(LQInstance)
+
+/* An analytic material (64 bytes). */
+LQ_STRUCT(LQMaterial) {
+    LQ_UINT kind;             /* LQ_MATERIAL_* */
+    LQ_FLOAT3 albedo;         /* diffuse, coated diffuse base */
+    LQ_FLOAT3 eta;            /* conductor: real IOR per channel */
+    LQ_FLOAT3 k;              /* conductor: extinction per channel */
+    float alphaX;             /* GGX alpha along the tangent (conductor, coat) */
+    float alphaY;             /* GGX alpha along the bitangent */
+    float coatIOR;
+    LQ_UINT pad0;
+    LQ_UINT pad1;
+    LQ_UINT pad2;
+} LQ_END_STRUCT(LQMaterial)
+
+/* One entry of the environment map's alias table (12 bytes): pick texel i
+ * with probability q; otherwise take `alias`. `pdf` is texel i's own
+ * discrete probability, needed to evaluate the solid-angle pdf. */
+LQ_STRUCT(LQAliasEntry) {
+    float q;
+    LQ_UINT alias;
+    float pdf;
+} LQ_END_STRUCT(LQAliasEntry)
+
+/* Per-frame parameters, read by every shader through an address (208 bytes). */
+LQ_STRUCT(LQFrame) {
+    LQ_ADDRESS instances;     /* LQInstance[] */
+    LQ_ADDRESS materials;     /* LQMaterial[] */
+    LQ_ADDRESS envPixels;     /* LQFloat4[width*height], linear radiance, top row first */
+    LQ_ADDRESS envAlias;      /* LQAliasEntry[width*height] */
+    LQ_ADDRESS accumulation;  /* LQFloat4[w*h]: sum of radiance over samples */
+    LQ_ADDRESS aovAlbedo;     /* LQFloat4[w*h] or 0 */
+    LQ_ADDRESS aovNormal;     /* LQFloat4[w*h] or 0 */
+    LQ_ADDRESS aovDepth;      /* float[w*h] or 0 */
+    LQ_ADDRESS rayCounts;     /* uint[w*h]: rays traced per pixel */
+
+    LQ_FLOAT3 cameraPosition; float lensRadius;
+    LQ_FLOAT3 cameraRight;    float focusDistance;
+    LQ_FLOAT3 cameraUp;       float tanHalfFovY;
+    LQ_FLOAT3 cameraForward;  float aspect;
+
+    LQ_FLOAT3 envConstant;    float envIntensity;
+    float envRotationCos;     float envRotationSin;
+    LQ_UINT envWidth;         LQ_UINT envHeight;
+    LQ_UINT envKind;
+
+    LQ_UINT width;
+    LQ_UINT height;
+    LQ_UINT maxDepth;         /* surface interactions per path */
+    LQ_UINT seed;
+    LQ_UINT flags;            /* LQ_FLAG_* */
+    LQ_UINT rouletteDepth;    /* Russian roulette from this depth on */
+    float pixelSpreadAngle;   /* ray-cone spread per pixel (radians) */
+} LQ_END_STRUCT(LQFrame)
+
+/* Push constants (16 bytes). */
+LQ_STRUCT(LQPushConstants) {
+    LQ_ADDRESS frame;         /* LQFrame */
+    LQ_UINT firstSample;      /* index of the first sample in this dispatch */
+    LQ_UINT sampleCount;      /* samples per pixel in this dispatch */
+} LQ_END_STRUCT(LQPushConstants)
+
+#endif

@@ -1,0 +1,38 @@
+import Scenes
+
+/// What to render: the scene's film settings, overridable from the CLI.
+public struct RenderSettings: Sendable {
+    public enum Strategy: String, Sendable, CaseIterable {
+        /// NEE + BSDF sampling combined with the power heuristic (default).
+        case mis
+        /// BSDF sampling only (unbiasedness checks).
+        case bsdf
+        /// Next-event estimation only (unbiasedness checks).
+        case nee
+    }
+    public struct AOVs: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let albedo = AOVs(rawValue: 1)
+        public static let normal = AOVs(rawValue: 2)
+        public static let depth = AOVs(rawValue: 4)
+    }
+
+    public var width: Int
+    public var height: Int
+    public var samplesPerPixel: Int
+    public var maxDepth: Int
+    public var seed: UInt32
+    public var aovs: AOVs = []
+    public var strategy: Strategy = .mis
+    /// Russian roulette starts at this surface interaction (0-based).
+    public var rouletteDepth: Int = 3
+    /// Upper bound on samples per pixel in one GPU submission; the renderer
+    /// adapts below it to keep each submission short (progress, watchdogs).
+    public var maxSamplesPerDispatch: Int = 64
+
+    public init(film: Film) {
+        width = film.width; height = film.height; samplesPerPixel = film.samplesPerPixel
+        maxDepth = film.maxDepth; seed = film.seed
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+/// Shared CLI plumbing: logging to stderr and user-facing error exits.
+enum CommandSupport {
+    static func makeLogger(verbose: Bool = false) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = verbose ? .debug : .info
+            return handler
+        }
+        return Logger(label: "lacquer")
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        exit(1)
+    }
+
+    static func formatSeconds(_ s: Double) -> String {
+        if s < 1 { return String(format: "%.0f ms", s * 1000) }
+        if s < 120 { return String(format: "%.2f s", s) }
+        return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)
+    }
+
+    static func formatRate(_ r: Double) -> String {
+        if r >= 1e9 { return String(format: "%.2f G", r / 1e9) }
+        if r >= 1e6 { return String(format: "%.2f M", r / 1e6) }
+        if r >= 1e3 { return String(format: "%.1f k", r / 1e3) }
+        return String(format: "%.0f ", r)
+    }
+}
+
+/// A progress bar with an ETA on a terminal; plain periodic lines otherwise.
+final class ProgressReporter {
+    let label: String
+    let start = Date()
+    let terminal = CommandSupport.stderrIsTerminal
+    var lastPlainPercent = -1
+
+    init(label: String) { self.label = label }
+
+    func update(done: Int, total: Int, unit: String) {
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        if terminal {
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            let line = String(format: "\r%@ [%@] %3d%% %d/%d %@  ETA %@ ", label, bar, Int(fraction * 100), done, total, unit,
+                              CommandSupport.formatSeconds(eta))
+            FileHandle.standardError.write(Data(line.utf8))
+            if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else {
+            let percent = Int(fraction * 10) * 10
+            if percent != lastPlainPercent {
+                lastPlainPercent = percent
+                FileHandle.standardError.write(Data("\(label): \(percent)% (\(done)/\(total) \(unit), ETA \(CommandSupport.formatSeconds(eta)))\n".utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import VulkanSupport
+
+/// `lacquer info`: the Vulkan devices on this machine and whether each can ray trace.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "List Vulkan devices and whether each supports ray tracing.")
+
+    @Flag(help: "Enable the Vulkan validation layer.") var validation = false
+
+    func run() throws {
+        let logger = CommandSupport.makeLogger()
+        let instance: VulkanInstance
+        do { instance = try VulkanInstance(validation: validation, logger: logger) } catch { CommandSupport.fail("\(error)") }
+        let devices = try instance.physicalDevices()
+        if devices.isEmpty { print("no Vulkan devices found; run Tools/setup to install Mesa's lavapipe") }
+        var chosen: Int?
+        if let best = try? PhysicalDeviceInfo.select(from: devices, selector: nil) { chosen = best.index }
+        for d in devices {
+            let rt = d.supportsRayTracing ? "ray tracing: yes" : "ray tracing: no (missing \(d.missingExtensions.joined(separator: ", ")))"
+            let mark = d.index == chosen ? " [default]" : ""
+            print("\(d.index): \(d.name) — \(d.typeName), Vulkan \(d.apiVersionString), \(rt)\(mark)")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Rendering
+import Scenes
+
+/// `lacquer render`: a headless render of a scene file to EXR (+ PNG).
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a scene headless to a half-float EXR (and optionally a PNG).")
+
+    @Argument(help: "Scene file (JSON, see docs/SCENE_FORMAT.md).") var scene: String
+    @Option(name: .shortAndLong, help: "Output EXR path.") var output: String
+    @Option(help: "Also write a tone-mapped sRGB PNG here.") var png: String?
+    @Option(help: "Samples per pixel (overrides the scene's film.spp).") var spp: Int?
+    @Option(help: "Image width in pixels.") var width: Int?
+    @Option(help: "Image height in pixels.") var height: Int?
+    @Option(help: "Random seed.") var seed: UInt32?
+    @Option(name: .customLong("max-depth"), help: "Maximum surface interactions per path (default 6).") var maxDepth: Int?
+    @Option(help: "Vulkan device: index or name substring (see `lacquer info`).") var device: String?
+    @Flag(help: "Enable the Vulkan validation layer; any message makes the command fail.") var validation = false
+    @Option(help: "Extra EXR channels: comma-separated albedo,normal,depth.") var aov: String?
+    @Option(help: "Light transport: mis (default), bsdf or nee (for unbiasedness checks).") var strategy: String = "mis"
+    @Option(help: "Exposure for the PNG in stops.") var exposure: Float = 0
+    @Flag(name: .customLong("float"), help: "Write 32-bit float EXR channels instead of half.") var floatEXR = false
+    @Flag(help: "Debug logging (shader compiles, cache hits).") var verbose = false
+
+    func validate() throws {
+        if let spp, spp < 1 { throw ValidationError("--spp must be at least 1") }
+        if let width, !(1...16384).contains(width) { throw ValidationError("--width must be in 1...16384") }
+        if let height, !(1...16384).contains(height) { throw ValidationError("--height must be in 1...16384") }
+        if let maxDepth, !(1...64).contains(maxDepth) { throw ValidationError("--max-depth must be in 1...64") }
+        if RenderSettings.Strategy(rawValue: strategy) == nil { throw ValidationError("--strategy must be mis, bsdf or nee") }
+        _ = try parseAOVs()
+        if !output.lowercased().hasSuffix(".exr") { throw ValidationError("-o \(output): the output must be an .exr file") }
+    }
+
+    func parseAOVs() throws -> RenderSettings.AOVs {
+        var aovs: RenderSettings.AOVs = []
+        for name in (aov ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            switch name {
+            case "albedo": aovs.insert(.albedo)
+            case "normal": aovs.insert(.normal)
+            case "depth": aovs.insert(.depth)
+            default: throw ValidationError("--aov \(name): unknown AOV; choose from albedo, normal, depth")
+            }
+        }
+        return aovs
+    }
+
+    func run() throws {
+        let logger = CommandSupport.makeLogger(verbose: verbose)
+        let loaded: Scene
+        do { loaded = try SceneLoader.load(path: scene) } catch { CommandSupport.fail("\(error)") }
+        var settings = RenderSettings(film: loaded.film)
+        if let spp { settings.samplesPerPixel = spp }
+        if let width { settings.width = width }
+        if let height { settings.height = height }
+        if let seed { settings.seed = seed }
+        if let maxDepth { settings.maxDepth = maxDepth }
+        settings.aovs = try parseAOVs()
+        settings.strategy = RenderSettings.Strategy(rawValue: strategy) ?? .mis
+
+        let renderDevice: RenderDevice
+        let tracer: PathTracer
+        do {
+            renderDevice = try RenderDevice(selector: device, validation: validation, logger: logger)
+            tracer = try PathTracer(renderDevice: renderDevice)
+        } catch { CommandSupport.fail("\(error)") }
+        print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
+
+        let reporter = ProgressReporter(label: "render")
+        let result: RenderOutput
+        do {
+            result = try tracer.render(scene: loaded, settings: settings) { done, total in
+                reporter.update(done: done, total: total, unit: "spp")
+            }
+        } catch { CommandSupport.fail("\(error)") }
+
+        var extra: [EXRChannel] = []
+        if let albedo = result.albedo {
+            extra += [EXRChannel(name: "albedo.R", values: albedo.pixels.map(\.x)),
+                      EXRChannel(name: "albedo.G", values: albedo.pixels.map(\.y)),
+                      EXRChannel(name: "albedo.B", values: albedo.pixels.map(\.z))]
+        }
+        if let normal = result.normal {
+            extra += [EXRChannel(name: "normal.X", values: normal.pixels.map(\.x)),
+                      EXRChannel(name: "normal.Y", values: normal.pixels.map(\.y)),
+                      EXRChannel(name: "normal.Z", values: normal.pixels.map(\.z))]
+        }
+        if let depth = result.depth { extra.append(EXRChannel(name: "depth.Z", values: depth)) }
+        do {
+            try writeEXR(result.image, to: output, pixelType: floatEXR ? .float : .half, extraChannels: extra)
+            if let png { try writePNG(result.image, to: png, exposure: exposure) }
+        } catch { CommandSupport.fail("\(error)") }
+
+        let s = result.stats
+        print("wrote \(output)\(png.map { " and \($0)" } ?? "")")
+        print("timings: BVH build \(CommandSupport.formatSeconds(s.bvhSeconds)), shader compile \(CommandSupport.formatSeconds(s.shaderSeconds)), render \(CommandSupport.formatSeconds(s.renderSeconds)) (first dispatch \(CommandSupport.formatSeconds(s.firstDispatchSeconds)))")
+        print("\(settings.width)×\(settings.height), \(s.samplesPerPixel) spp, \(s.rays) rays, \(CommandSupport.formatRate(s.raysPerSecond))rays/s")
+        let messages = renderDevice.validationMessages
+        if !messages.isEmpty {
+            CommandSupport.fail("the Vulkan validation layer reported \(messages.count) message(s); see the log above")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class ScenesTestsPlaceholder: XCTestCase { func testNothing() {} }
