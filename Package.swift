@@ -22,22 +22,28 @@ let package = Package(
 
         .target(name: "Imaging", dependencies: ["COpenEXR", "CPNG"]),
         .target(name: "Scenes"),
+        .target(name: "Materials", dependencies: ["Imaging"]),
+        .target(name: "NeuralMaterial", dependencies: ["Materials"]),
+        .target(name: "Baking", dependencies: ["NeuralMaterial", "Materials", "Imaging"]),
         .target(name: "VulkanSupport", dependencies: [
             "CVulkan",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Rendering", dependencies: [
-            "Scenes", "Imaging", "VulkanSupport", "ShaderInterface",
+            "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "Materials", "NeuralMaterial",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lacquer", dependencies: [
-            "Rendering", "Scenes", "Imaging", "VulkanSupport",
+            "Rendering", "Scenes", "Imaging", "VulkanSupport", "Materials", "NeuralMaterial", "Baking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes"]),
+        .testTarget(name: "MaterialsTests", dependencies: ["Materials", "Imaging"]),
+        .testTarget(name: "NeuralMaterialTests", dependencies: ["NeuralMaterial", "Materials"]),
+        .testTarget(name: "BakingTests", dependencies: ["Baking", "NeuralMaterial", "Materials"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Scenes", "Imaging", "VulkanSupport"]),
         .testTarget(name: "LacquerCLITests", dependencies: ["Imaging"]),
     ]

@@ -150,8 +150,11 @@ struct JSONObject {
         let w = Array(word.lowercased())
         var best: (String, Int)?
         for c in candidates {
-            let d = editDistance(w, Array(c.lowercased()))
-            if d <= max(1, min(2, w.count / 3)), d < (best?.1 ?? Int.max) { best = (c, d) }
+            let cl = Array(c.lowercased())
+            let d = editDistance(w, cl)
+            // Close in spelling, or sharing a long stem ("rotation" → "rotate").
+            let stem = zip(w, cl).prefix { $0 == $1 }.count
+            if d <= max(1, min(2, w.count / 3)) || stem >= 4, d < (best?.1 ?? Int.max) { best = (c, d) }
         }
         return best?.0
     }

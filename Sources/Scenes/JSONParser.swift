@@ -60,6 +60,7 @@ struct JSONParser {
         case UInt8(ascii: "N"): try expectWord("NaN"); return .number(.nan)
         case UInt8(ascii: "I"): try expectWord("Infinity"); return .number(.infinity)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "'"): throw error("unexpected \(describeCurrent()), expected a value (strings need double quotes)")
         default: throw error("unexpected \(describeCurrent()), expected a value")
         }
     }

@@ -60,7 +60,9 @@ final class SceneLoaderTests: XCTestCase {
         XCTAssertEqual(eta, MetalPreset.gold.eta); XCTAssertEqual(k, MetalPreset.gold.k)
         XCTAssertGreaterThan(ax, ay)
         XCTAssertEqual((ax * ay).squareRoot(), 0.09, accuracy: 1e-5)
-        XCTAssertEqual(scene.materials[3].material, .conductor(eta: Float3(0.2, 0.9, 1.1), k: Float3(3.9, 2.4, 2.1), alphaX: 0.01, alphaY: 0.01))
+        guard case .conductor(let mEta, let mK, let mx, let my) = scene.materials[3].material else { return XCTFail() }
+        XCTAssertEqual(mEta, Float3(0.2, 0.9, 1.1)); XCTAssertEqual(mK, Float3(3.9, 2.4, 2.1))
+        XCTAssertEqual(mx, 0.01, accuracy: 1e-7); XCTAssertEqual(my, 0.01, accuracy: 1e-7)
         guard case .conductor(let aEta, let aK, _, _) = scene.materials[4].material else { return XCTFail() }
         let r = ArtistFriendlyFresnel.reflectivity(eta: aEta, k: aK)
         XCTAssertEqual(r.x, 0.9, accuracy: 1e-4); XCTAssertEqual(r.y, 0.6, accuracy: 1e-4); XCTAssertEqual(r.z, 0.5, accuracy: 1e-4)
