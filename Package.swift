@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CVulkan", path: "Sources/CVulkan"),
         .systemLibrary(name: "COpenEXR", path: "Sources/COpenEXR"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CGLFW", path: "Sources/CGLFW"),
 
         // GPU-visible struct layouts, shared by Swift and GLSL.
         .target(name: "ShaderInterface", path: "Sources/ShaderInterface"),
@@ -33,8 +34,12 @@ let package = Package(
             "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "Materials", "NeuralMaterial",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "Viewer", dependencies: [
+            "Rendering", "VulkanSupport", "Scenes", "Imaging", "CGLFW", "CVulkan",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "lacquer", dependencies: [
-            "Rendering", "Scenes", "Imaging", "VulkanSupport", "Materials", "NeuralMaterial", "Baking",
+            "Viewer", "Rendering", "Scenes", "Imaging", "VulkanSupport", "Materials", "NeuralMaterial", "Baking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -45,6 +50,7 @@ let package = Package(
         .testTarget(name: "NeuralMaterialTests", dependencies: ["NeuralMaterial", "Materials"]),
         .testTarget(name: "BakingTests", dependencies: ["Baking", "NeuralMaterial", "Materials"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Scenes", "Imaging", "VulkanSupport"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Rendering", "Scenes", "Imaging"]),
         .testTarget(name: "LacquerCLITests", dependencies: ["Imaging"]),
     ]
 )

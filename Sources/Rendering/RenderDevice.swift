@@ -13,12 +13,15 @@ public final class RenderDevice {
     public let logger: Logger
 
     /// `selector`: `--device N|name`; nil picks the best device with ray tracing.
-    public init(selector: String? = nil, validation: Bool = false, logger: Logger) throws {
+    /// `instanceExtensions`/`deviceExtensions`: extra extensions, e.g. the
+    /// window-system ones the viewer needs (headless use passes none).
+    public init(selector: String? = nil, validation: Bool = false, instanceExtensions: [String] = [],
+                deviceExtensions: [String] = [], logger: Logger) throws {
         self.logger = logger
         shaders = try ShaderLibrary()
-        instance = try VulkanInstance(validation: validation, logger: logger)
+        instance = try VulkanInstance(validation: validation, extraExtensions: instanceExtensions, logger: logger)
         let physical = try PhysicalDeviceInfo.select(from: try instance.physicalDevices(), selector: selector)
-        device = try VulkanDevice(instance: instance, physical: physical, logger: logger)
+        device = try VulkanDevice(instance: instance, physical: physical, extraExtensions: deviceExtensions, logger: logger)
         compiler = try ShaderCompiler(includeDirectories: shaders.includeDirectories, logger: logger)
     }
 

@@ -1,0 +1,150 @@
+import CVulkan
+import Foundation
+import Imaging
+import Logging
+import Scenes
+import ShaderInterface
+import VulkanSupport
+
+/// One scene on the GPU plus its accumulation buffers: the unit both the
+/// headless renderer (accumulate N samples, read back once) and the viewer
+/// (accumulate a few samples per frame, reset on camera change) drive.
+/// Memory is one frame's buffers, whatever the sample count.
+public final class RenderSession {
+    public let tracer: PathTracer
+    public let scene: Scene
+    public private(set) var settings: RenderSettings
+    public let gpuScene: GPUScene
+    var device: VulkanDevice { tracer.renderDevice.device }
+    private var accum: GPUBuffer
+    private var rayCounts: GPUBuffer
+    private var albedo: GPUBuffer?
+    private var normal: GPUBuffer?
+    private var depth: GPUBuffer?
+    private var frameBuffer: GPUBuffer
+    private var frame = LQFrame()
+    /// Samples per pixel accumulated since the last reset.
+    public private(set) var samplesAccumulated = 0
+    public private(set) var raysTraced: UInt64 = 0
+    public private(set) var camera: Camera
+
+    public init(tracer: PathTracer, scene: Scene, settings: RenderSettings) throws {
+        guard settings.width > 0, settings.height > 0, settings.samplesPerPixel > 0 else {
+            throw RenderError("width, height and spp must be at least 1 (got \(settings.width)×\(settings.height), \(settings.samplesPerPixel) spp)")
+        }
+        guard settings.width <= 16384, settings.height <= 16384 else {
+            throw RenderError("frame \(settings.width)×\(settings.height) is too large; the limit is 16384 per side")
+        }
+        self.tracer = tracer
+        self.scene = scene
+        self.settings = settings
+        self.camera = scene.camera
+        let device = tracer.renderDevice.device
+        gpuScene = try GPUScene(scene: scene, device: device, logger: tracer.renderDevice.logger)
+        // Placeholders; allocate() sizes them.
+        accum = try GPUBuffer(device: device, size: 16)
+        rayCounts = accum
+        frameBuffer = accum
+        try allocate()
+    }
+
+    private func allocate() throws {
+        let pixelCount = settings.width * settings.height
+        accum = try GPUBuffer(device: device, size: pixelCount * 16, location: .deviceLocal)
+        rayCounts = try GPUBuffer(device: device, size: pixelCount * 4, location: .deviceLocal)
+        albedo = settings.aovs.contains(.albedo) ? try GPUBuffer(device: device, size: pixelCount * 16, location: .deviceLocal) : nil
+        normal = settings.aovs.contains(.normal) ? try GPUBuffer(device: device, size: pixelCount * 16, location: .deviceLocal) : nil
+        depth = settings.aovs.contains(.depth) ? try GPUBuffer(device: device, size: pixelCount * 4, location: .deviceLocal) : nil
+        frame = LQFrame()
+        gpuScene.fill(&frame)
+        frame.accumulation = accum.deviceAddress
+        frame.rayCounts = rayCounts.deviceAddress
+        frame.aovAlbedo = albedo?.deviceAddress ?? 0
+        frame.aovNormal = normal?.deviceAddress ?? 0
+        frame.aovDepth = depth?.deviceAddress ?? 0
+        frameBuffer = try GPUBuffer(device: device, size: MemoryLayout<LQFrame>.stride)
+        try reset(camera: camera)
+    }
+
+    /// Changes the output size (the viewer's window or reduced resolution while moving).
+    public func resize(width: Int, height: Int) throws {
+        guard width != settings.width || height != settings.height else { return }
+        guard width > 0, height > 0 else { throw RenderError("cannot render a \(width)×\(height) frame") }
+        settings.width = width
+        settings.height = height
+        try allocate()
+    }
+
+    /// Clears the accumulation and (optionally) moves the camera.
+    public func reset(camera newCamera: Camera? = nil, environmentRotation: Float? = nil, environmentIntensity: Float? = nil) throws {
+        if let newCamera { camera = newCamera }
+        PathTracer.fillCamera(&frame, camera: camera, width: settings.width, height: settings.height)
+        if let rotation = environmentRotation {
+            let radians = rotation * .pi / 180
+            frame.envRotationCos = cos(radians)
+            frame.envRotationSin = sin(radians)
+        }
+        if let environmentIntensity { frame.envIntensity = environmentIntensity }
+        frame.width = UInt32(settings.width)
+        frame.height = UInt32(settings.height)
+        frame.maxDepth = UInt32(max(1, settings.maxDepth))
+        frame.seed = settings.seed
+        frame.rouletteDepth = UInt32(settings.rouletteDepth)
+        var flags = settings.aovs.rawValue
+        switch settings.strategy {
+        case .mis: break
+        case .bsdf: flags |= LQ_FLAG_BSDF_SAMPLING_ONLY
+        case .nee: flags |= LQ_FLAG_NEE_ONLY
+        }
+        frame.flags = flags
+        try frameBuffer.write([frame])
+        let buffers = [accum, rayCounts, albedo, normal, depth].compactMap { $0 }
+        try device.submitAndWait { cmd in
+            for buffer in buffers { buffer.recordZero(cmd) }
+            VulkanDevice.memoryBarrier(cmd, from: VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue, VK_ACCESS_TRANSFER_WRITE_BIT.rawValue,
+                                       to: VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue,
+                                       VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
+        }
+        samplesAccumulated = 0
+    }
+
+    /// Traces `count` more samples per pixel in one submission and waits.
+    public func accumulate(samples count: Int) throws {
+        guard count > 0 else { return }
+        tracer.pipeline.bind(tlas: gpuScene.tlas)
+        let pushConstants = LQPushConstants(frame: frameBuffer.deviceAddress, firstSample: UInt32(samplesAccumulated),
+                                            sampleCount: UInt32(count))
+        try device.submitAndWait { cmd in
+            tracer.pipeline.recordTrace(cmd, width: settings.width, height: settings.height, pushConstants: pushConstants)
+            VulkanDevice.memoryBarrier(cmd, from: VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+                                       to: VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
+                                       VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue)
+        }
+        samplesAccumulated += count
+    }
+
+    private func readBack<T>(_ buffer: GPUBuffer, _ type: T.Type) throws -> [T] {
+        let staging = try GPUBuffer(device: device, size: buffer.size, location: .hostVisible)
+        try device.submitAndWait { cmd in buffer.recordCopy(cmd, to: staging) }
+        return try staging.read(as: type, count: settings.width * settings.height)
+    }
+
+    private func averaged(_ buffer: GPUBuffer) throws -> Image {
+        let scale = 1 / Float(max(samplesAccumulated, 1))
+        let sums = try readBack(buffer, SIMD4<Float>.self)
+        return try Image(width: settings.width, height: settings.height,
+                         pixels: sums.map { SIMD4($0.x * scale, $0.y * scale, $0.z * scale, 1) })
+    }
+
+    /// The mean radiance so far (alpha 1).
+    public func image() throws -> Image { try averaged(accum) }
+    public func albedoImage() throws -> Image? { try albedo.map(averaged) }
+    public func normalImage() throws -> Image? { try normal.map(averaged) }
+    public func depthValues() throws -> [Float]? {
+        let scale = 1 / Float(max(samplesAccumulated, 1))
+        return try depth.map { try readBack($0, Float.self).map { $0 * scale } }
+    }
+    public func rayCount() throws -> UInt64 {
+        try readBack(rayCounts, UInt32.self).reduce(UInt64(0)) { $0 + UInt64($1) }
+    }
+}
