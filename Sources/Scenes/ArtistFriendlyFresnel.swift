@@ -4,8 +4,8 @@
 /// the physically based conductor Fresnel reproduces r exactly at normal
 /// incidence. Derived from the conductor Fresnel equations:
 ///
-///   n_min = (1 − r) / (1 + r)            (k = 0 solution, g = 1)
-///   n_max = (1 + √r) / (1 − √r)          (largest n reaching r, g = 0)
+///   n_min = (1 − r) / (1 + r)            (g = 1: smallest n, most absorption, brightest edge)
+///   n_max = (1 + √r) / (1 − √r)          (g = 0: the k = 0 solution, dimmest edge)
 ///   n     = g · n_min + (1 − g) · n_max
 ///   k²    = (r·(n + 1)² − (n − 1)²) / (1 − r)
 ///

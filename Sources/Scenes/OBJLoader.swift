@@ -31,10 +31,11 @@ public enum OBJLoader {
         var lineNumber = 0
         var pending = ""  // a line continued with a trailing backslash
         var pendingStart = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is a single Character in Swift, so split on every newline form.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        for rawLine in lines {
             lineNumber += 1
             var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             if line.hasSuffix("\\") {
                 if pending.isEmpty { pendingStart = lineNumber }

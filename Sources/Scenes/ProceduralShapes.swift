@@ -152,8 +152,9 @@ struct LatheProfile {
 
     var pieces: [Piece]
 
-    /// Revolves the profile: u = 1 − φ/2π around (so textures are unmirrored
-    /// seen from outside), v = arc length from the top (0) to the bottom (1).
+    /// Revolves the profile: u = φ/2π around, increasing to the right seen
+    /// from outside (points are (r cos φ, y, −r sin φ)), v = arc length from
+    /// the top (0) to the bottom (1). Tangents are analytic (∂p/∂u).
     func revolve(segments: Int, offset: SIMD3<Float>) -> Mesh {
         // Sample the profile, with outward 2D normals (dy, −dr) of a profile
         // traversed bottom-to-top.
@@ -178,6 +179,7 @@ struct LatheProfile {
         let total = max(arc, 1e-9)
 
         var builder = MeshBuilder()
+        var tangents: [Float4] = []
         for ring in rings {
             let first = UInt32(builder.positions.count)
             for sample in ring {
@@ -188,7 +190,10 @@ struct LatheProfile {
                     builder.positions.append(SIMD3(Float(r * c), Float(sample.p.y), Float(-r * s)) + offset)
                     let n = SIMD3(Float(sample.n.x * c), Float(sample.n.y), Float(-sample.n.x * s))
                     builder.normals.append(simdNormalizedOrNil(n) ?? SIMD3(0, 1, 0))
-                    builder.uvs.append(Float2(1 - Float(j) / Float(segments), Float(1 - sample.s / total)))
+                    builder.uvs.append(Float2(Float(j) / Float(segments), Float(1 - sample.s / total)))
+                    // ∂p/∂u is horizontal and always perpendicular to the normal;
+                    // cross(n, t) runs up the profile (decreasing v), so w = +1.
+                    tangents.append(Float4(Float(-s), 0, Float(-c), 1))
                 }
             }
             let columns = UInt32(segments + 1)
@@ -204,6 +209,7 @@ struct LatheProfile {
                 }
             }
         }
-        return builder.build()
+        return Mesh(positions: builder.positions.map(Float3.init), normals: builder.normals.map(Float3.init),
+                    uvs: builder.uvs, tangents: tangents, indices: builder.indices)
     }
 }

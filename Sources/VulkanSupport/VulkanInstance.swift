@@ -100,7 +100,7 @@ public final class VulkanInstance {
         guard result == VK_SUCCESS, let instance = created else {
             Unmanaged<ValidationMessageSink>.fromOpaque(sinkPointer).release()
             if result == VK_ERROR_INCOMPATIBLE_DRIVER || result == VK_ERROR_INITIALIZATION_FAILED {
-                throw VulkanError("no Vulkan driver found (\(resultName(result))); run Tools/setup to install Mesa's lavapipe, or install your GPU's Vulkan driver")
+                throw VulkanError("no Vulkan driver found (vkCreateInstance returned \(result == VK_ERROR_INCOMPATIBLE_DRIVER ? "VK_ERROR_INCOMPATIBLE_DRIVER" : "VK_ERROR_INITIALIZATION_FAILED")); run Tools/setup to install Mesa's lavapipe, or install your GPU's Vulkan driver")
             }
             throw VulkanError.call("vkCreateInstance", result)
         }

@@ -1,2 +1,0 @@
-import XCTest
-final class LacquerCLITestsPlaceholder: XCTestCase { func testNothing() {} }
