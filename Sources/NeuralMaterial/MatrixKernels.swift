@@ -1,0 +1,175 @@
+/// Dense matrix kernels for the decoders' batched forward and backward passes.
+///
+/// The decoders are tiny (≤ 64 wide) and the batches large (256–4096 rows),
+/// so the useful shape is "many rows × a narrow weight matrix". Every product
+/// the training step needs is one kernel, C[M×N] (+)= A[M×K]·B[K×N], with A
+/// addressed through strides so that a transposed operand costs nothing:
+///
+///  - forward      Y  = X·Wᵀ + b   A = X,   B = Wᵀ (pre-transposed, [in×out])
+///  - input grad   dX = dY·W       A = dY,  B = W  ([out×in] as stored)
+///  - weight grad  dW += dYᵀ·X     A = dYᵀ (strides swapped), B = X
+///
+/// The micro-kernel keeps a 4×8 tile of C in registers (8 SSE or 4 AVX
+/// registers), broadcasts one A element per row and streams a row of B — the
+/// same register blocking a BLAS uses, small enough that the baseline x86-64
+/// (SSE2) build does not spill. The compiler turns `SIMD8<Float>` arithmetic
+/// into vector instructions; there is no Accelerate on Linux and no BLAS
+/// dependency (see the throughput notes in docs/NMAT_FORMAT.md).
+public enum MatrixKernels {
+
+    /// C[m, n] = (accumulate ? C[m, n] : bias[n] or 0) + Σ_k A(m, k)·B[k, n], then
+    /// optionally max(0, ·).
+    ///
+    /// - Parameters:
+    ///   - a: A(m, k) is at `a[m * aRowStride + k * aColStride]`.
+    ///   - b: row-major [K×N] with row stride `n`.
+    ///   - c: row-major [M×N] with row stride `n`.
+    @inline(__always)
+    public static func gemm(m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, aRowStride: Int, aColStride: Int,
+                            b: UnsafePointer<Float>,
+                            c: UnsafeMutablePointer<Float>,
+                            bias: UnsafePointer<Float>? = nil,
+                            accumulate: Bool = false,
+                            relu: Bool = false) {
+        let n8 = n & ~7
+        var row = 0
+        while row + 4 <= m {
+            var col = 0
+            while col < n8 {
+                tile4x8(row: row, col: col, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
+                col += 8
+            }
+            for r in row..<(row + 4) where n8 < n {
+                scalarRow(row: r, colStart: n8, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
+            }
+            row += 4
+        }
+        while row < m {
+            var col = 0
+            while col < n8 {
+                tile1x8(row: row, col: col, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
+                col += 8
+            }
+            if n8 < n {
+                scalarRow(row: row, colStart: n8, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
+            }
+            row += 1
+        }
+    }
+
+    @inline(__always)
+    private static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func tile4x8(row: Int, col: Int, n: Int, k: Int,
+                                a: UnsafePointer<Float>, ars: Int, acs: Int,
+                                b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                                bias: UnsafePointer<Float>?, accumulate: Bool, relu: Bool) {
+        let c0 = c + row * n + col
+        var acc0: SIMD8<Float>, acc1: SIMD8<Float>, acc2: SIMD8<Float>, acc3: SIMD8<Float>
+        if accumulate {
+            acc0 = load8(c0); acc1 = load8(c0 + n); acc2 = load8(c0 + 2 * n); acc3 = load8(c0 + 3 * n)
+        } else if let bias {
+            acc0 = load8(bias + col); acc1 = acc0; acc2 = acc0; acc3 = acc0
+        } else {
+            acc0 = .zero; acc1 = .zero; acc2 = .zero; acc3 = .zero
+        }
+        var pa0 = a + row * ars
+        let pa1Off = ars, pa2Off = 2 * ars, pa3Off = 3 * ars
+        var pb = b + col
+        for _ in 0..<k {
+            let bv = load8(pb)
+            acc0 += SIMD8(repeating: pa0[0]) * bv
+            acc1 += SIMD8(repeating: pa0[pa1Off]) * bv
+            acc2 += SIMD8(repeating: pa0[pa2Off]) * bv
+            acc3 += SIMD8(repeating: pa0[pa3Off]) * bv
+            pa0 += acs
+            pb += n
+        }
+        if relu {
+            acc0.replace(with: .zero, where: acc0 .< .zero)
+            acc1.replace(with: .zero, where: acc1 .< .zero)
+            acc2.replace(with: .zero, where: acc2 .< .zero)
+            acc3.replace(with: .zero, where: acc3 .< .zero)
+        }
+        store8(acc0, c0); store8(acc1, c0 + n); store8(acc2, c0 + 2 * n); store8(acc3, c0 + 3 * n)
+    }
+
+    @inline(__always)
+    private static func tile1x8(row: Int, col: Int, n: Int, k: Int,
+                                a: UnsafePointer<Float>, ars: Int, acs: Int,
+                                b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                                bias: UnsafePointer<Float>?, accumulate: Bool, relu: Bool) {
+        let c0 = c + row * n + col
+        var acc: SIMD8<Float> = accumulate ? load8(c0) : (bias.map { load8($0 + col) } ?? .zero)
+        var pa = a + row * ars
+        var pb = b + col
+        for _ in 0..<k {
+            acc += SIMD8(repeating: pa[0]) * load8(pb)
+            pa += acs
+            pb += n
+        }
+        if relu { acc.replace(with: .zero, where: acc .< .zero) }
+        store8(acc, c0)
+    }
+
+    @inline(__always)
+    private static func scalarRow(row: Int, colStart: Int, n: Int, k: Int,
+                                  a: UnsafePointer<Float>, ars: Int, acs: Int,
+                                  b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                                  bias: UnsafePointer<Float>?, accumulate: Bool, relu: Bool) {
+        let pa = a + row * ars
+        for col in colStart..<n {
+            var s: Float = accumulate ? c[row * n + col] : (bias?[col] ?? 0)
+            for kk in 0..<k { s += pa[kk * acs] * b[kk * n + col] }
+            c[row * n + col] = relu ? max(s, 0) : s
+        }
+    }
+
+    // MARK: - The three products of a linear layer
+
+    /// Y[rows×out] = X[rows×in]·Wᵀ + b, with `wT` the pre-transposed weight [in×out].
+    public static func linearForward(x: UnsafePointer<Float>, rows: Int, inputs: Int,
+                                     wT: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outputs: Int,
+                                     y: UnsafeMutablePointer<Float>, relu: Bool) {
+        gemm(m: rows, n: outputs, k: inputs, a: x, aRowStride: inputs, aColStride: 1, b: wT, c: y, bias: bias, relu: relu)
+    }
+
+    /// dX[rows×in] = dY[rows×out]·W[out×in].
+    public static func linearBackwardInput(dY: UnsafePointer<Float>, rows: Int, outputs: Int,
+                                           w: UnsafePointer<Float>, inputs: Int,
+                                           dX: UnsafeMutablePointer<Float>) {
+        gemm(m: rows, n: inputs, k: outputs, a: dY, aRowStride: outputs, aColStride: 1, b: w, c: dX)
+    }
+
+    /// dW[out×in] += dYᵀ·X and db[out] += Σ_rows dY.
+    public static func linearBackwardWeights(dY: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int,
+                                             inputs: Int, outputs: Int,
+                                             dW: UnsafeMutablePointer<Float>, dB: UnsafeMutablePointer<Float>?) {
+        gemm(m: outputs, n: inputs, k: rows, a: dY, aRowStride: 1, aColStride: outputs, b: x, c: dW, accumulate: true)
+        if let dB {
+            for r in 0..<rows {
+                let p = dY + r * outputs
+                for o in 0..<outputs { dB[o] += p[o] }
+            }
+        }
+    }
+
+    /// dZ = dY ⊙ [y > 0] in place, with y the *post*-activation (ReLU'(z) = [z > 0] = [y > 0]).
+    public static func reluBackward(y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count where !(y[i] > 0) { dY[i] = 0 }
+    }
+
+    /// Transposes a row-major [rows×cols] matrix into [cols×rows].
+    public static func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows { for c in 0..<cols { dst[c * rows + r] = src[r * cols + c] } }
+    }
+}
