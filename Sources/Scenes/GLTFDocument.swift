@@ -33,7 +33,8 @@ struct GLTFDocument {
                 // else (Draco, meshopt, quantization, …) would be read wrongly.
                 let harmless = ["KHR_materials_", "KHR_texture_", "EXT_texture_", "KHR_lights_punctual", "KHR_xmp"]
                 guard harmless.contains(where: { name.hasPrefix($0) }) else {
-                    throw item.error(.unsupported, "required extension \(name) is not supported; re-export the model without it (e.g. without Draco/meshopt compression)")
+                    let hint = name.contains("draco") || name.contains("meshopt") ? "compressed geometry (Draco/meshopt) cannot be read, re-export without mesh compression" : "re-export the model without it"
+                    throw item.error(.unsupported, "required extension \(name) is not supported; \(hint)")
                 }
             }
         }
