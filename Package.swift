@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Rendering", dependencies: [
-            "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "Materials", "NeuralMaterial",
+            "Scenes", "Imaging", "VulkanSupport", "ShaderInterface",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Viewer", dependencies: [
@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lacquer", dependencies: [
-            "Viewer", "Rendering", "Scenes", "Imaging", "VulkanSupport", "Materials", "NeuralMaterial", "Baking",
+            "Viewer", "Rendering", "Scenes", "Imaging", "VulkanSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

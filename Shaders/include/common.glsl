@@ -19,6 +19,7 @@ layout(buffer_reference, scalar) readonly buffer VerticesRef { LQVertex items[];
 layout(buffer_reference, scalar) readonly buffer IndicesRef { uint items[]; };
 layout(buffer_reference, scalar) readonly buffer Float4sRef { vec4 items[]; };
 layout(buffer_reference, scalar) readonly buffer AliasRef { LQAliasEntry items[]; };
+layout(buffer_reference, scalar) readonly buffer TexturesRef { LQTexture items[]; };
 layout(buffer_reference, scalar) buffer AccumRef { vec4 items[]; };
 layout(buffer_reference, scalar) buffer FloatsRef { float items[]; };
 layout(buffer_reference, scalar) buffer UintsRef { uint items[]; };

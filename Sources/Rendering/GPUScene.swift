@@ -78,7 +78,12 @@ public final class GPUScene {
         geometryBuffers = buffers
         triangleCount = triangles
         instances = try GPUBuffer(device: device, contents: records)
-        materials = try GPUBuffer(device: device, contents: scene.materials.map { GPUScene.gpuMaterial($0.material) })
+        materials = try GPUBuffer(device: device, contents: try scene.materials.map { named -> LQMaterial in
+            guard let analytic = named.material else {
+                throw RenderError("material \"\(named.name)\": layered materials are not supported by this renderer build yet")
+            }
+            return GPUScene.gpuMaterial(analytic)
+        })
 
         environment = try EnvironmentLighting.load(scene.environment, logger: logger)
         envPixels = try GPUBuffer(device: device, contents: environment.pixels)

@@ -35,14 +35,22 @@ public final class PathTracer {
     let pipeline: RayTracingPipeline
     public let shaderSeconds: Double
 
-    public init(renderDevice: RenderDevice) throws {
+    public let sceneCode: SceneShaderCode
+
+    /// `sceneCode`: the generated material code of the scenes this tracer
+    /// will render (empty for analytic materials only).
+    public init(renderDevice: RenderDevice, sceneCode: SceneShaderCode = SceneShaderCode()) throws {
         self.renderDevice = renderDevice
+        self.sceneCode = sceneCode
         let start = Date()
         let lib = renderDevice.shaders
         let compile = { (name: String) in try renderDevice.compiler.compile(lib.url(name)) }
+        let generatedBase = renderDevice.compiler.cacheDirectory?.appendingPathComponent("generated")
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-generated")
+        let sceneInclude = try sceneCode.writeIncludeDirectory(under: generatedBase)
         pipeline = try RayTracingPipeline(
             device: renderDevice.device,
-            raygen: try compile("pathtrace.rgen"),
+            raygen: try renderDevice.compiler.compile(lib.url("pathtrace.rgen"), extraIncludeDirectories: [sceneInclude]),
             misses: [try compile("primary.rmiss"), try compile("shadow.rmiss")],
             hitGroups: [
                 .init(closestHit: try compile("triangle.rchit")),                                   // LQ_GEOMETRY_TRIANGLES

@@ -90,10 +90,32 @@ public enum AnalyticMaterial: Equatable, Sendable {
     case coatedDiffuse(albedo: Float3, coatIOR: Float, coatAlpha: Float)
 }
 
+/// A layered material graph file (Lacquer JSON or MaterialX) and,
+/// optionally, its baked neural twin. Paths are resolved against the scene file.
+public struct LayeredBinding: Equatable, Sendable {
+    public var source: String
+    /// A `.nmat` file; nil when the material has not been baked.
+    public var neural: String?
+    public init(source: String, neural: String? = nil) { self.source = source; self.neural = neural }
+}
+
+/// What a scene material is: one of the analytic materials, or a layered
+/// graph (optionally with a neural twin).
+public enum MaterialSource: Equatable, Sendable {
+    case analytic(AnalyticMaterial)
+    case layered(LayeredBinding)
+}
+
 public struct NamedMaterial: Equatable, Sendable {
     public var name: String
-    public var material: AnalyticMaterial
-    public init(name: String, material: AnalyticMaterial) { self.name = name; self.material = material }
+    public var source: MaterialSource
+    public init(name: String, material: AnalyticMaterial) { self.name = name; self.source = .analytic(material) }
+    public init(name: String, layered: LayeredBinding) { self.name = name; self.source = .layered(layered) }
+    /// The analytic material, or nil for a layered one.
+    public var material: AnalyticMaterial? {
+        if case .analytic(let m) = source { return m }
+        return nil
+    }
 }
 
 /// An indexed triangle mesh in object space. All attribute arrays have

@@ -7,14 +7,41 @@ extension SceneParser {
         for key in o.keys {
             guard let entry = o[key] else { continue }
             try entry.check(!key.isEmpty, "material names must not be empty")
-            result.append(NamedMaterial(name: key, material: try material(entry)))
+            if let type = try? entry.object().optional("type")?.string(), type == "layered" {
+                result.append(NamedMaterial(name: key, layered: try layered(entry)))
+            } else {
+                result.append(NamedMaterial(name: key, material: try material(entry)))
+            }
         }
         return result
     }
 
+    /// `{"type": "layered", "source": "car_paint.json" | "paint.mtlx", "neural": "car_paint.nmat"}`.
+    /// The source must exist; a missing `.nmat` is left to the renderer to
+    /// report (it falls back to the reference with a warning).
+    func layered(_ node: JSONNode) throws -> LayeredBinding {
+        let o = try node.object()
+        try o.checkKeys(["type", "source", "neural"], context: "for a layered material")
+        let sourceNode = try o.require("source", hint: "give a .json or .mtlx material file, relative to the scene file")
+        let source = try existingFile(sourceNode, what: "material")
+        let lower = source.lowercased()
+        guard lower.hasSuffix(".json") || lower.hasSuffix(".mtlx") else {
+            throw sourceNode.error(.unsupported, "unsupported material format \"\(source)\"; use .json or .mtlx")
+        }
+        var neural: String?
+        if let n = o.optional("neural") {
+            let path = try n.string()
+            guard path.lowercased().hasSuffix(".nmat") else {
+                throw n.error(.invalidValue, "\"neural\" must name a .nmat file (bake one with `lacquer bake`)")
+            }
+            neural = FilePaths.resolve(path, relativeTo: baseDirectory)
+        }
+        return LayeredBinding(source: source, neural: neural)
+    }
+
     func material(_ node: JSONNode) throws -> AnalyticMaterial {
         let o = try node.object()
-        let typeNode = try o.require("type", hint: "use \"diffuse\", \"conductor\" or \"coated_diffuse\"")
+        let typeNode = try o.require("type", hint: "use \"diffuse\", \"conductor\", \"coated_diffuse\" or \"layered\"")
         switch try typeNode.string() {
         case "diffuse":
             try o.checkKeys(["type", "albedo"], context: "for a diffuse material")
@@ -31,7 +58,7 @@ extension SceneParser {
         case "conductor":
             return try conductor(o)
         case let other:
-            throw typeNode.error(.invalidValue, "unknown material type \"\(other)\"; use \"diffuse\", \"conductor\" or \"coated_diffuse\"")
+            throw typeNode.error(.invalidValue, "unknown material type \"\(other)\"; use \"diffuse\", \"conductor\", \"coated_diffuse\" or \"layered\"")
         }
     }
 

@@ -8,5 +8,7 @@ _Static_assert(offsetof(LQInstance, kind) == 16, "LQInstance.kind offset");
 _Static_assert(sizeof(LQMaterial) == 64, "LQMaterial layout");
 _Static_assert(sizeof(LQAliasEntry) == 12, "LQAliasEntry layout");
 _Static_assert(offsetof(LQFrame, cameraPosition) == 72, "LQFrame camera offset");
-_Static_assert(sizeof(LQFrame) == 200, "LQFrame layout");
+_Static_assert(sizeof(LQFrame) == 208, "LQFrame layout");
+_Static_assert(offsetof(LQFrame, textures) == 200, "LQFrame.textures offset");
+_Static_assert(sizeof(LQTexture) == 24, "LQTexture layout");
 _Static_assert(sizeof(LQPushConstants) == 16, "LQPushConstants layout");

@@ -48,7 +48,10 @@ public final class ShaderCompiler: @unchecked Sendable {
     }
 
     /// SPIR-V words for `source` (a file) with `defines` (NAME -> value).
-    public func compile(_ source: URL, defines: [String: String] = [:]) throws -> [UInt32] {
+    /// `extraIncludeDirectories` come first in the search path (generated,
+    /// scene-specific includes).
+    public func compile(_ source: URL, defines: [String: String] = [:], extraIncludeDirectories: [URL] = []) throws -> [UInt32] {
+        let includeDirectories = extraIncludeDirectories + self.includeDirectories
         guard let text = try? Data(contentsOf: source) else {
             throw VulkanError("cannot read shader \(source.path); the Shaders/ folder is incomplete (set LACQUER_SHADER_DIR to the repository's Shaders folder)")
         }

@@ -44,6 +44,14 @@ typedef struct { float x, y, z, w; } LQFloat4;
 #define LQ_MATERIAL_DIFFUSE 0
 #define LQ_MATERIAL_CONDUCTOR 1
 #define LQ_MATERIAL_COATED_DIFFUSE 2
+/* A layered material graph compiled to GLSL; LQMaterial.codeIndex picks it. */
+#define LQ_MATERIAL_LAYERED 3
+/* A neural material; LQMaterial.codeIndex picks its decoders. */
+#define LQ_MATERIAL_NEURAL 4
+
+/* Texture wrap modes (LQTexture.wrap). */
+#define LQ_WRAP_REPEAT 0
+#define LQ_WRAP_CLAMP 1
 
 /* Geometry kinds (LQInstance.kind) = hit group index in the SBT. */
 #define LQ_GEOMETRY_TRIANGLES 0
@@ -94,10 +102,20 @@ LQ_STRUCT(LQMaterial) {
     float alphaX;             /* GGX alpha along the tangent (conductor, coat) */
     float alphaY;             /* GGX alpha along the bitangent */
     float coatIOR;
-    LQ_UINT pad0;
+    LQ_UINT codeIndex;        /* layered/neural: index of the generated code */
     LQ_UINT pad1;
     LQ_UINT pad2;
 } LQ_END_STRUCT(LQMaterial)
+
+/* A float RGBA texture in a buffer (24 bytes), rows top to bottom. Sampled
+ * bilinearly by lqTextureFetch exactly like Materials' CPU textures. */
+LQ_STRUCT(LQTexture) {
+    LQ_ADDRESS texels;        /* LQFloat4[width*height] */
+    LQ_UINT width;
+    LQ_UINT height;
+    LQ_UINT wrap;             /* LQ_WRAP_* */
+    LQ_UINT pad0;
+} LQ_END_STRUCT(LQTexture)
 
 /* One entry of the environment map's alias table (12 bytes): pick texel i
  * with probability q; otherwise take `alias`. `pdf` is texel i's own
@@ -137,6 +155,7 @@ LQ_STRUCT(LQFrame) {
     LQ_UINT flags;            /* LQ_FLAG_* */
     LQ_UINT rouletteDepth;    /* Russian roulette from this depth on */
     float pixelSpreadAngle;   /* ray-cone spread per pixel (radians) */
+    LQ_ADDRESS textures;      /* LQTexture[] used by generated material code */
 } LQ_END_STRUCT(LQFrame)
 
 /* Push constants (16 bytes). */

@@ -1,0 +1,31 @@
+// Texture fetches for generated material code. Rule (identical on the CPU,
+// Materials' MaterialTexture.sample): uv (0,0) is the top-left corner of the
+// image, row 0 is the top row; texel (i, j) has its centre at
+// ((i + 0.5)/w, (j + 0.5)/h); bilinear between the four nearest centres;
+// repeat wraps indices modulo the size, clamp clamps them to the edge.
+// Needs `lqFrameTextures` (the LQFrame.textures address) set by the caller.
+
+uint64_t lqFrameTextures;
+
+int lqWrapIndex(int i, int n, uint wrap) {
+    if (wrap == LQ_WRAP_CLAMP) return clamp(i, 0, n - 1);
+    int m = i % n;
+    return m < 0 ? m + n : m;
+}
+
+vec4 lqTextureFetch(uint textureIndex, vec2 uv) {
+    LQTexture t = TexturesRef(lqFrameTextures).items[textureIndex];
+    int w = int(t.width), h = int(t.height);
+    float x = uv.x * float(w) - 0.5;
+    float y = uv.y * float(h) - 0.5;
+    // Keep repeat-mode coordinates small so float precision does not drift.
+    if (t.wrap == LQ_WRAP_REPEAT) { x -= float(w) * floor(x / float(w)); y -= float(h) * floor(y / float(h)); }
+    float fx = floor(x), fy = floor(y);
+    float ax = x - fx, ay = y - fy;
+    int x0 = lqWrapIndex(int(fx), w, t.wrap), x1 = lqWrapIndex(int(fx) + 1, w, t.wrap);
+    int y0 = lqWrapIndex(int(fy), h, t.wrap), y1 = lqWrapIndex(int(fy) + 1, h, t.wrap);
+    Float4sRef px = Float4sRef(t.texels);
+    vec4 top = mix(px.items[y0 * w + x0], px.items[y0 * w + x1], ax);
+    vec4 bottom = mix(px.items[y1 * w + x0], px.items[y1 * w + x1], ax);
+    return mix(top, bottom, ay);
+}
