@@ -19,7 +19,9 @@ public final class GPUScene {
     public let buildSeconds: Double
     public let triangleCount: Int
 
-    public init(scene: Scene, device: VulkanDevice, logger: Logger) throws {
+    let textureTable: TextureTable
+
+    public init(scene: Scene, device: VulkanDevice, sceneCode: SceneShaderCode = SceneShaderCode(), logger: Logger) throws {
         let start = Date()
         guard !scene.objects.isEmpty else { throw RenderError("the scene has no objects; add at least one under \"objects\"") }
         var blases: [AccelerationStructure] = []
@@ -85,6 +87,7 @@ public final class GPUScene {
             return GPUScene.gpuMaterial(analytic)
         })
 
+        textureTable = try TextureTable(device: device, textures: sceneCode.textures)
         environment = try EnvironmentLighting.load(scene.environment, logger: logger)
         envPixels = try GPUBuffer(device: device, contents: environment.pixels)
         envAlias = try GPUBuffer(device: device, contents: environment.alias.entries.map {
@@ -114,6 +117,7 @@ public final class GPUScene {
     func fill(_ frame: inout LQFrame) {
         frame.instances = instances.deviceAddress
         frame.materials = materials.deviceAddress
+        frame.textures = textureTable.address
         frame.envPixels = envPixels.deviceAddress
         frame.envAlias = envAlias.deviceAddress
         let c = environment.constant

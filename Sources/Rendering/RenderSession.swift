@@ -40,7 +40,7 @@ public final class RenderSession {
         self.settings = settings
         self.camera = scene.camera
         let device = tracer.renderDevice.device
-        gpuScene = try GPUScene(scene: scene, device: device, logger: tracer.renderDevice.logger)
+        gpuScene = try GPUScene(scene: scene, device: device, sceneCode: tracer.sceneCode, logger: tracer.renderDevice.logger)
         // Placeholders; allocate() sizes them.
         accum = try GPUBuffer(device: device, size: 16)
         rayCounts = accum

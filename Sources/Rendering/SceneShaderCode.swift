@@ -16,9 +16,24 @@ public struct SceneShaderCode: Sendable, Equatable {
         public init(source: String, suffix: String) { self.source = source; self.suffix = suffix }
     }
 
-    public var layered: [LayeredFunctions]
+    /// A float RGBA texture the generated code reads with lqTextureFetch.
+    public struct Texture: Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public var pixels: [SIMD4<Float>]
+        public var clamp: Bool
+        public init(width: Int, height: Int, pixels: [SIMD4<Float>], clamp: Bool) {
+            self.width = width; self.height = height; self.pixels = pixels; self.clamp = clamp
+        }
+    }
 
-    public init(layered: [LayeredFunctions] = []) { self.layered = layered }
+    public var layered: [LayeredFunctions]
+    /// Indexed by the texture indices baked into the generated code.
+    public var textures: [Texture]
+
+    public init(layered: [LayeredFunctions] = [], textures: [Texture] = []) {
+        self.layered = layered; self.textures = textures
+    }
 
     /// The text of scene_materials.glsl.
     public var glsl: String {
@@ -50,19 +65,23 @@ public struct SceneShaderCode: Sendable, Equatable {
 
     /// Writes scene_materials.glsl into a directory named by its content
     /// hash (so identical scenes share it and the compiler cache hits).
-    func writeIncludeDirectory(under base: URL) throws -> URL {
+    func writeIncludeDirectory(under base: URL, extraFiles: [String: String] = [:]) throws -> URL {
         let text = glsl
+        let files = extraFiles.merging(["scene_materials.glsl": text]) { a, _ in a }
         var hasher = StableHasher()
-        hasher.add(text)
+        for (name, content) in files.sorted(by: { $0.key < $1.key }) { hasher.add(name); hasher.add(content) }
         let dir = base.appendingPathComponent("scene-\(hasher.hexDigest)")
-        let file = dir.appendingPathComponent("scene_materials.glsl")
-        if (try? String(contentsOf: file, encoding: .utf8)) == text { return dir }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(".\(UUID().uuidString).tmp")
-        try Data(text.utf8).write(to: temp)
-        if rename(temp.path, file.path) != 0 {
-            try? FileManager.default.removeItem(at: temp)
-            throw RenderError("cannot write generated shader \(file.path)")
+        for (name, content) in files {
+            let file = dir.appendingPathComponent(name)
+            if (try? String(contentsOf: file, encoding: .utf8)) == content { continue }
+            // Write-then-rename: concurrent renders of the same scene never see a partial file.
+            let temp = dir.appendingPathComponent(".\(UUID().uuidString).tmp")
+            try Data(content.utf8).write(to: temp)
+            if rename(temp.path, file.path) != 0 {
+                try? FileManager.default.removeItem(at: temp)
+                throw RenderError("cannot write generated shader \(file.path)")
+            }
         }
         return dir
     }

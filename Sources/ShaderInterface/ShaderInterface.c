@@ -12,3 +12,4 @@ _Static_assert(sizeof(LQFrame) == 208, "LQFrame layout");
 _Static_assert(offsetof(LQFrame, textures) == 200, "LQFrame.textures offset");
 _Static_assert(sizeof(LQTexture) == 24, "LQTexture layout");
 _Static_assert(sizeof(LQPushConstants) == 16, "LQPushConstants layout");
+_Static_assert(sizeof(LQKernelPush) == 48, "LQKernelPush layout");

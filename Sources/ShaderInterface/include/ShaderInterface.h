@@ -165,4 +165,16 @@ LQ_STRUCT(LQPushConstants) {
     LQ_UINT sampleCount;      /* samples per pixel in this dispatch */
 } LQ_END_STRUCT(LQPushConstants)
 
+/* Push constants of the GPU-vs-CPU test kernels (Shaders/kernel_harness.comp, 48 bytes). */
+LQ_STRUCT(LQKernelPush) {
+    LQ_ADDRESS inputRows;     /* float[count * inputStride] */
+    LQ_ADDRESS outputRows;    /* float[count * outputStride] */
+    LQ_ADDRESS textures;      /* LQTexture[] */
+    LQ_ADDRESS materials;     /* LQMaterial[] */
+    LQ_UINT count;
+    LQ_UINT inputStride;
+    LQ_UINT outputStride;
+    LQ_UINT materialIndex;
+} LQ_END_STRUCT(LQKernelPush)
+
 #endif
