@@ -26,39 +26,53 @@ public final class RayTracingPipeline {
     var callableRegion = VkStridedDeviceAddressRegionKHR()
     public let pushConstantSize: Int
 
+    /// Number of combined image samplers at binding 1 (0: no binding).
+    public let sampledImageCount: Int
+
     public init(device: VulkanDevice, raygen: [UInt32], misses: [[UInt32]], hitGroups: [HitGroup],
-                pushConstantSize: Int, maxRecursionDepth: UInt32 = 1) throws {
+                pushConstantSize: Int, maxRecursionDepth: UInt32 = 1, sampledImageCount: Int = 0) throws {
         self.device = device
         self.pushConstantSize = pushConstantSize
+        self.sampledImageCount = sampledImageCount
         let dev = device.handle
         let stages: VkShaderStageFlags = VK_SHADER_STAGE_RAYGEN_BIT_KHR.rawValue | VK_SHADER_STAGE_MISS_BIT_KHR.rawValue
             | VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR.rawValue | VK_SHADER_STAGE_INTERSECTION_BIT_KHR.rawValue
 
-        // Descriptor set layout + pool + set (TLAS only).
-        var binding = VkDescriptorSetLayoutBinding()
-        binding.binding = 0
-        binding.descriptorType = VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR
-        binding.descriptorCount = 1
-        binding.stageFlags = stages
+        // Descriptor set layout + pool + set: the TLAS, and optionally an
+        // array of sampled images (neural latents) at binding 1.
+        var bindings = [VkDescriptorSetLayoutBinding()]
+        bindings[0].binding = 0
+        bindings[0].descriptorType = VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR
+        bindings[0].descriptorCount = 1
+        bindings[0].stageFlags = stages
+        var poolSizes = [VkDescriptorPoolSize(type: VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, descriptorCount: 1)]
+        if sampledImageCount > 0 {
+            var images = VkDescriptorSetLayoutBinding()
+            images.binding = 1
+            images.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER
+            images.descriptorCount = UInt32(sampledImageCount)
+            images.stageFlags = stages
+            bindings.append(images)
+            poolSizes.append(VkDescriptorPoolSize(type: VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, descriptorCount: UInt32(sampledImageCount)))
+        }
         var setLayoutInfo = VkDescriptorSetLayoutCreateInfo()
         setLayoutInfo.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO
-        setLayoutInfo.bindingCount = 1
+        setLayoutInfo.bindingCount = UInt32(bindings.count)
         var setLayoutOut: VkDescriptorSetLayout?
-        try withUnsafePointer(to: &binding) { pointer in
-            setLayoutInfo.pBindings = pointer
+        try bindings.withUnsafeBufferPointer { pointer in
+            setLayoutInfo.pBindings = pointer.baseAddress
             try check(vkCreateDescriptorSetLayout(dev, &setLayoutInfo, nil, &setLayoutOut), "vkCreateDescriptorSetLayout")
         }
         guard let setLayout = setLayoutOut else { throw VulkanError("no descriptor set layout") }
         self.setLayout = setLayout
 
-        var poolSize = VkDescriptorPoolSize(type: VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, descriptorCount: 1)
         var poolInfo = VkDescriptorPoolCreateInfo()
         poolInfo.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO
         poolInfo.maxSets = 1
-        poolInfo.poolSizeCount = 1
+        poolInfo.poolSizeCount = UInt32(poolSizes.count)
         var poolOut: VkDescriptorPool?
-        let poolResult = withUnsafePointer(to: &poolSize) { pointer -> VkResult in
-            poolInfo.pPoolSizes = pointer
+        let poolResult = poolSizes.withUnsafeBufferPointer { pointer -> VkResult in
+            poolInfo.pPoolSizes = pointer.baseAddress
             return vkCreateDescriptorPool(dev, &poolInfo, nil, &poolOut)
         }
         guard poolResult == VK_SUCCESS, let pool = poolOut else {
@@ -225,6 +239,25 @@ public final class RayTracingPipeline {
         vkDestroyPipelineLayout(dev, layout, nil)
         vkDestroyDescriptorPool(dev, descriptorPool, nil)
         vkDestroyDescriptorSetLayout(dev, setLayout, nil)
+    }
+
+    /// Points binding 1 at `images` (exactly `sampledImageCount` of them).
+    public func bind(images: [(GPUImage, GPUSampler)]) throws {
+        guard images.count == sampledImageCount else {
+            throw VulkanError("pipeline expects \(sampledImageCount) sampled images, got \(images.count)")
+        }
+        guard !images.isEmpty else { return }
+        let infos = images.map { VkDescriptorImageInfo(sampler: $0.1.handle, imageView: $0.0.view, imageLayout: VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL) }
+        infos.withUnsafeBufferPointer { pointer in
+            var write = VkWriteDescriptorSet()
+            write.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET
+            write.dstSet = descriptorSet
+            write.dstBinding = 1
+            write.descriptorCount = UInt32(infos.count)
+            write.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER
+            write.pImageInfo = pointer.baseAddress
+            vkUpdateDescriptorSets(device.handle, 1, &write, 0, nil)
+        }
     }
 
     /// Points binding 0 at `tlas`. Call before the first trace.

@@ -21,6 +21,8 @@ public final class VulkanDevice {
     public let shaderGroupBaseAlignment: UInt32
     public let maxRayRecursionDepth: UInt32
     public let timestampPeriod: Float
+    /// Whether shaders may index sampled-image arrays non-uniformly (per lane).
+    public let nonUniformImageIndexing: Bool
 
     public var name: String { physical.name }
 
@@ -88,6 +90,8 @@ public final class VulkanDevice {
         // Enable only what we use.
         let keepFloat16 = v12.pointee.shaderFloat16
         let keepInt8 = v12.pointee.shaderInt8
+        let keepNonUniformImages = v12.pointee.shaderSampledImageArrayNonUniformIndexing
+        nonUniformImageIndexing = keepNonUniformImages != 0
         v12.pointee = VkPhysicalDeviceVulkan12Features()
         v12.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES
         v12.pointee.pNext = UnsafeMutableRawPointer(asFeatures)
@@ -95,6 +99,7 @@ public final class VulkanDevice {
         v12.pointee.scalarBlockLayout = 1
         v12.pointee.shaderFloat16 = keepFloat16
         v12.pointee.shaderInt8 = keepInt8
+        v12.pointee.shaderSampledImageArrayNonUniformIndexing = keepNonUniformImages
         asFeatures.pointee = VkPhysicalDeviceAccelerationStructureFeaturesKHR()
         asFeatures.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ACCELERATION_STRUCTURE_FEATURES_KHR
         asFeatures.pointee.pNext = UnsafeMutableRawPointer(rtFeatures)
