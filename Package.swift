@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Rendering", dependencies: [
-            "Scenes", "Imaging", "VulkanSupport", "ShaderInterface",
+            "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "Materials", "NeuralMaterial",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Viewer", dependencies: [
@@ -39,7 +39,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lacquer", dependencies: [
-            "Viewer", "Rendering", "Scenes", "Imaging", "VulkanSupport",
+            "Viewer", "Rendering", "Scenes", "Imaging", "VulkanSupport", "Materials", "NeuralMaterial", "Baking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

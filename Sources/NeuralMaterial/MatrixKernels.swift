@@ -40,8 +40,13 @@ public enum MatrixKernels {
                 tile4x8(row: row, col: col, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
                 col += 8
             }
-            for r in row..<(row + 4) where n8 < n {
-                scalarRow(row: r, colStart: n8, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
+            var tail = n8
+            if n - tail >= 4 {
+                tile4x4(row: row, col: tail, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
+                tail += 4
+            }
+            if tail < n {
+                tile4xTail(row: row, colStart: tail, n: n, k: k, a: a, ars: aRowStride, acs: aColStride, b: b, c: c, bias: bias, accumulate: accumulate, relu: relu)
             }
             row += 4
         }
@@ -95,12 +100,84 @@ public enum MatrixKernels {
             pb += n
         }
         if relu {
-            acc0.replace(with: .zero, where: acc0 .< .zero)
-            acc1.replace(with: .zero, where: acc1 .< .zero)
-            acc2.replace(with: .zero, where: acc2 .< .zero)
-            acc3.replace(with: .zero, where: acc3 .< .zero)
+            acc0.replace(with: 0, where: acc0 .< SIMD8<Float>())
+            acc1.replace(with: 0, where: acc1 .< SIMD8<Float>())
+            acc2.replace(with: 0, where: acc2 .< SIMD8<Float>())
+            acc3.replace(with: 0, where: acc3 .< SIMD8<Float>())
         }
         store8(acc0, c0); store8(acc1, c0 + n); store8(acc2, c0 + 2 * n); store8(acc3, c0 + 3 * n)
+    }
+
+    /// 4 rows × 4 columns (the N % 8 ≥ 4 tail, e.g. 20-wide inputs).
+    @inline(__always)
+    private static func tile4x4(row: Int, col: Int, n: Int, k: Int,
+                                a: UnsafePointer<Float>, ars: Int, acs: Int,
+                                b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                                bias: UnsafePointer<Float>?, accumulate: Bool, relu: Bool) {
+        @inline(__always) func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self) }
+        let c0 = c + row * n + col
+        var acc0: SIMD4<Float>, acc1: SIMD4<Float>, acc2: SIMD4<Float>, acc3: SIMD4<Float>
+        if accumulate {
+            acc0 = load4(c0); acc1 = load4(c0 + n); acc2 = load4(c0 + 2 * n); acc3 = load4(c0 + 3 * n)
+        } else if let bias {
+            acc0 = load4(bias + col); acc1 = acc0; acc2 = acc0; acc3 = acc0
+        } else {
+            acc0 = SIMD4(); acc1 = SIMD4(); acc2 = SIMD4(); acc3 = SIMD4()
+        }
+        var pa = a + row * ars
+        var pb = b + col
+        for _ in 0..<k {
+            let bv = load4(pb)
+            acc0 += SIMD4(repeating: pa[0]) * bv
+            acc1 += SIMD4(repeating: pa[ars]) * bv
+            acc2 += SIMD4(repeating: pa[2 * ars]) * bv
+            acc3 += SIMD4(repeating: pa[3 * ars]) * bv
+            pa += acs
+            pb += n
+        }
+        if relu {
+            acc0.replace(with: 0, where: acc0 .< SIMD4<Float>()); acc1.replace(with: 0, where: acc1 .< SIMD4<Float>())
+            acc2.replace(with: 0, where: acc2 .< SIMD4<Float>()); acc3.replace(with: 0, where: acc3 .< SIMD4<Float>())
+        }
+        @inline(__always) func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self) }
+        store4(acc0, c0); store4(acc1, c0 + n); store4(acc2, c0 + 2 * n); store4(acc3, c0 + 3 * n)
+    }
+
+    /// 4 rows × the last 1–3 columns (e.g. the 3 RGB outputs), columns in a
+    /// SIMD4 lane each so the four rows share one pass over k.
+    @inline(__always)
+    private static func tile4xTail(row: Int, colStart: Int, n: Int, k: Int,
+                                   a: UnsafePointer<Float>, ars: Int, acs: Int,
+                                   b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                                   bias: UnsafePointer<Float>?, accumulate: Bool, relu: Bool) {
+        let w = n - colStart
+        var acc = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
+        for j in 0..<w {
+            let init0: Float = bias?[colStart + j] ?? 0
+            acc.0[j] = accumulate ? c[row * n + colStart + j] : init0
+            acc.1[j] = accumulate ? c[(row + 1) * n + colStart + j] : init0
+            acc.2[j] = accumulate ? c[(row + 2) * n + colStart + j] : init0
+            acc.3[j] = accumulate ? c[(row + 3) * n + colStart + j] : init0
+        }
+        var pa = a + row * ars
+        var pb = b + colStart
+        @inline(__always) func step(_ bv: SIMD4<Float>) {
+            acc.0 += SIMD4(repeating: pa[0]) * bv
+            acc.1 += SIMD4(repeating: pa[ars]) * bv
+            acc.2 += SIMD4(repeating: pa[2 * ars]) * bv
+            acc.3 += SIMD4(repeating: pa[3 * ars]) * bv
+            pa += acs
+            pb += n
+        }
+        switch w {
+        case 3: for _ in 0..<k { step(SIMD4(pb[0], pb[1], pb[2], 0)) }
+        case 2: for _ in 0..<k { step(SIMD4(pb[0], pb[1], 0, 0)) }
+        default: for _ in 0..<k { step(SIMD4(pb[0], 0, 0, 0)) }
+        }
+        for j in 0..<w {
+            let v = SIMD4(acc.0[j], acc.1[j], acc.2[j], acc.3[j])
+            for r in 0..<4 { c[(row + r) * n + colStart + j] = relu ? max(v[r], 0) : v[r] }
+        }
     }
 
     @inline(__always)
@@ -117,7 +194,7 @@ public enum MatrixKernels {
             pa += acs
             pb += n
         }
-        if relu { acc.replace(with: .zero, where: acc .< .zero) }
+        if relu { acc.replace(with: 0, where: acc .< SIMD8<Float>()) }
         store8(acc, c0)
     }
 

@@ -6,7 +6,8 @@ import Foundation
 /// generic so that the *same source* runs in `Float` (training, inference) and
 /// in `Double` (finite-difference gradient checks in the tests). A bug cannot
 /// hide in a float64 re-implementation because there is none.
-public protocol NMReal: BinaryFloatingPoint, SIMDScalar, Sendable where Self.RawSignificand: FixedWidthInteger {
+public protocol NMReal: BinaryFloatingPoint, SIMDScalar, Sendable, Codable where Self.RawSignificand: FixedWidthInteger,
+    Self.SIMD2Storage: Sendable, Self.SIMD4Storage: Sendable {
     static func nmSqrt(_ x: Self) -> Self
     static func nmExp(_ x: Self) -> Self
     static func nmLog(_ x: Self) -> Self

@@ -1,0 +1,104 @@
+/// An orthonormal frame (t, b, n) expressed in the shading frame.
+public struct ShadingFrame<T: NMReal>: Equatable, Sendable {
+    public var t: SIMD3<T>
+    public var b: SIMD3<T>
+    public var n: SIMD3<T>
+
+    public init(t: SIMD3<T>, b: SIMD3<T>, n: SIMD3<T>) {
+        self.t = t; self.b = b; self.n = n
+    }
+
+    /// Shading-frame direction → coordinates in this frame (v·t, v·b, v·n).
+    @inline(__always) public func toLocal(_ v: SIMD3<T>) -> SIMD3<T> { SIMD3(dot3(v, t), dot3(v, b), dot3(v, n)) }
+    /// Coordinates in this frame → shading-frame direction.
+    @inline(__always) public func toShading(_ v: SIMD3<T>) -> SIMD3<T> { v.x * t + v.y * b + v.z * n }
+}
+
+/// The learned shading frames (PAPER.md "Learned shading frames").
+///
+/// A bias-free linear layer maps the latent (C) to 12 raw values: for frame
+/// k ∈ {1, 2}, raw normal r_n = raw[6(k−1) ..< 6(k−1)+3] and raw tangent
+/// r_t = raw[6(k−1)+3 ..< 6k]. Then
+///
+///     n = normalize(r_n + (0,0,1))
+///     t = normalize(t̃ − (n·t̃) n)   with t̃ = r_t + (1,0,0)      ← decision
+///     b = n × t
+///
+/// **Decision (Gram–Schmidt):** the paper writes t = normalize(r_t + (1,0,0))
+/// without re-orthogonalising against n. We project t̃ onto the plane ⟂ n
+/// before normalising (normalising t̃ first would not change the direction,
+/// so it is skipped). Reason: frame 1 is also the *sampling* frame, and
+/// mapping a sampled direction from a non-orthonormal basis back to the
+/// shading frame would change solid angle, making the analytic pdf wrong.
+/// With an orthonormal (t, b, n) the mapping is a rotation and the pdf is
+/// exact. It costs one extra dot product and is equally differentiable.
+///
+/// Features (the first 12 BRDF inputs), in this order:
+/// [wi in frame 1 (3), wo in frame 1 (3), wi in frame 2 (3), wo in frame 2 (3)],
+/// each as (·t, ·b, ·n).
+public enum FrameLayer {
+    public static let rawCount = 12
+    public static let featureCount = 12
+
+    /// Builds frame k (0 or 1) from the 12 raw values.
+    @inline(__always)
+    public static func frame<T: NMReal>(raw: UnsafePointer<T>, index k: Int) -> ShadingFrame<T> {
+        let o = 6 * k
+        let vn = SIMD3(raw[o], raw[o + 1], raw[o + 2] + 1)
+        let vt = SIMD3(raw[o + 3] + 1, raw[o + 4], raw[o + 5])
+        let n = normalize3(vn)
+        let tp = vt - dot3(n, vt) * n
+        let t = normalize3(tp)
+        return ShadingFrame(t: t, b: cross3(n, t), n: n)
+    }
+
+    public static func frame<T: NMReal>(raw: [T], index k: Int) -> ShadingFrame<T> {
+        raw.withUnsafeBufferPointer { frame(raw: $0.baseAddress!, index: k) }
+    }
+
+    /// Forward: raw (12) + wi, wo → features (12).
+    @inline(__always)
+    public static func features<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, into out: UnsafeMutablePointer<T>) {
+        for k in 0..<2 {
+            let f = frame(raw: raw, index: k)
+            let a = f.toLocal(wi), c = f.toLocal(wo)
+            let o = 6 * k
+            out[o] = a.x; out[o + 1] = a.y; out[o + 2] = a.z
+            out[o + 3] = c.x; out[o + 4] = c.y; out[o + 5] = c.z
+        }
+    }
+
+    /// Backward: dL/dfeatures (12) → dL/draw (12), written (not accumulated).
+    ///
+    /// Derivation (per frame), with g_i, g_o the feature gradients:
+    /// dt = g_i.x wi + g_o.x wo, db = g_i.y wi + g_o.y wo, dn = g_i.z wi + g_o.z wo;
+    /// b = n×t ⇒ dn += t×db, dt += db×n; t = t̂/|t̂| ⇒ dt̂ = (dt − (dt·t)t)/|t̂|;
+    /// t̂ = t̃ − (n·t̃)n ⇒ dt̃ = dt̂ − (n·dt̂)n, dn += −(n·dt̂)t̃ − (n·t̃)dt̂;
+    /// n = ṽ/|ṽ| ⇒ dṽ = (dn − (dn·n)n)/|ṽ|.
+    @inline(__always)
+    public static func backward<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>,
+                                           dFeatures g: UnsafePointer<T>, dRaw: UnsafeMutablePointer<T>) {
+        for k in 0..<2 {
+            let o = 6 * k
+            let vn = SIMD3(raw[o], raw[o + 1], raw[o + 2] + 1)
+            let vt = SIMD3(raw[o + 3] + 1, raw[o + 4], raw[o + 5])
+            let n = normalize3(vn)
+            let tp = vt - dot3(n, vt) * n
+            let t = normalize3(tp)
+            let gi = SIMD3(g[o], g[o + 1], g[o + 2])
+            let go = SIMD3(g[o + 3], g[o + 4], g[o + 5])
+            var dt = gi.x * wi + go.x * wo
+            let db = gi.y * wi + go.y * wo
+            var dn = gi.z * wi + go.z * wo
+            dn += cross3(t, db)
+            dt += cross3(db, n)
+            let dtp = normalize3Backward(tp, dt)
+            let ndtp = dot3(n, dtp)
+            let dvt = dtp - ndtp * n
+            dn += -ndtp * vt - dot3(n, vt) * dtp
+            let dvn = normalize3Backward(vn, dn)
+            dRaw[o] = dvn.x; dRaw[o + 1] = dvn.y; dRaw[o + 2] = dvn.z
+            dRaw[o + 3] = dvt.x; dRaw[o + 4] = dvt.y; dRaw[o + 5] = dvt.z
+        }
+    }
+}

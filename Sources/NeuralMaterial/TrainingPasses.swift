@@ -1,0 +1,233 @@
+import Foundation
+
+/// Forward (with saved activations) and backward of the BRDF decoder for one
+/// shard of a batch: latent → frame layer → features ⊕ latent → ReLU MLP →
+/// exp(x − offset).
+///
+/// Layout: every activation is a row-major [rows × width] float32 buffer
+/// allocated once for `maxRows`; weights are read from the flat
+/// `DecoderParameters.values`, gradients are *accumulated* into a flat buffer
+/// of the same layout, and dL/dlatent is returned per row so that the caller
+/// can scatter it into the pyramid texels (`LatentPyramid.scatterGradient`).
+public final class BRDFTrainingPass: @unchecked Sendable {
+    public let architecture: NeuralArchitecture
+    public let maxRows: Int
+    public private(set) var rows = 0
+
+    private let layers: [DenseLayerShape]
+    private var wT: [[Float]]
+    private var frameWT: [Float]
+    /// Saved activations: raw frame outputs, the 20-wide input, post-ReLU hidden layers, output.
+    private let raw: UnsafeMutablePointer<Float>
+    private let x0: UnsafeMutablePointer<Float>
+    private var hidden: [UnsafeMutablePointer<Float>]
+    /// The decoded f·|cos θo| of the last forward pass, [rows × 3].
+    public let output: UnsafeMutablePointer<Float>
+    private let gA: UnsafeMutablePointer<Float>
+    private let gB: UnsafeMutablePointer<Float>
+    private let dRaw: UnsafeMutablePointer<Float>
+    private var latents: UnsafePointer<Float>?
+    private var wi: UnsafePointer<SIMD3<Float>>?
+    private var wo: UnsafePointer<SIMD3<Float>>?
+
+    public init(architecture: NeuralArchitecture, maxRows: Int) {
+        self.architecture = architecture
+        self.maxRows = maxRows
+        layers = architecture.brdfLayers
+        wT = layers.map { [Float](repeating: 0, count: $0.weightCount) }
+        frameWT = [Float](repeating: 0, count: architecture.frameLayer.weightCount)
+        let widest = max(architecture.brdfInputs, architecture.brdfHidden.max() ?? 0)
+        raw = .allocate(capacity: maxRows * 12)
+        x0 = .allocate(capacity: maxRows * architecture.brdfInputs)
+        hidden = architecture.brdfHidden.map { UnsafeMutablePointer<Float>.allocate(capacity: maxRows * $0) }
+        output = .allocate(capacity: maxRows * 3)
+        gA = .allocate(capacity: maxRows * widest)
+        gB = .allocate(capacity: maxRows * widest)
+        dRaw = .allocate(capacity: maxRows * 12)
+    }
+
+    deinit {
+        raw.deallocate(); x0.deallocate(); hidden.forEach { $0.deallocate() }
+        output.deallocate(); gA.deallocate(); gB.deallocate(); dRaw.deallocate()
+    }
+
+    private func refreshTransposes(_ v: UnsafePointer<Float>, _ p: DecoderParameters) {
+        frameWT.withUnsafeMutableBufferPointer {
+            MatrixKernels.transpose(v + p.frameWeightOffset, rows: 12, cols: architecture.latentChannels, into: $0.baseAddress!)
+        }
+        for (i, l) in layers.enumerated() {
+            wT[i].withUnsafeMutableBufferPointer { MatrixKernels.transpose(v + p.brdfWeightOffsets[i], rows: l.outputs, cols: l.inputs, into: $0.baseAddress!) }
+        }
+    }
+
+    /// Forward pass; the pointers must stay valid until `backward` returns.
+    public func forward(parameters p: DecoderParameters, values v: UnsafePointer<Float>,
+                        latents: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>, rows: Int) {
+        precondition(rows <= maxRows, "BRDFTrainingPass: \(rows) rows > maxRows \(maxRows)")
+        self.rows = rows
+        self.latents = latents; self.wi = wi; self.wo = wo
+        refreshTransposes(v, p)
+        let C = architecture.latentChannels, inW = architecture.brdfInputs
+        frameWT.withUnsafeBufferPointer {
+            MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false)
+        }
+        for r in 0..<rows {
+            let row = x0 + r * inW
+            FrameLayer.features(raw: raw + r * 12, wi: wi[r], wo: wo[r], into: row)
+            for c in 0..<C { row[12 + c] = latents[r * C + c] }
+        }
+        var x = UnsafePointer(x0)
+        for (i, l) in layers.enumerated() {
+            let last = i == layers.count - 1
+            let y = last ? output : hidden[i]
+            wT[i].withUnsafeBufferPointer {
+                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.brdfBiasOffsets[i], outputs: l.outputs, y: y, relu: !last)
+            }
+            x = UnsafePointer(y)
+        }
+        let off = architecture.outputOffset
+        for i in 0..<(rows * 3) { output[i] = expf(output[i] - off) }
+    }
+
+    /// Backward pass from dL/doutput [rows × 3]. Accumulates parameter
+    /// gradients into `gradients` (flat, `DecoderParameters` layout) and, if
+    /// given, writes dL/dlatent [rows × C].
+    public func backward(parameters p: DecoderParameters, values v: UnsafePointer<Float>, dOutput: UnsafePointer<Float>,
+                         gradients: UnsafeMutablePointer<Float>, dLatents: UnsafeMutablePointer<Float>?) {
+        guard let latents, let wi, let wo else { return }
+        let C = architecture.latentChannels, inW = architecture.brdfInputs
+        // exp: dz = dy · y
+        var dCur = gA, dNext = gB
+        for i in 0..<(rows * 3) { dCur[i] = dOutput[i] * output[i] }
+        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+            let l = layers[i]
+            let xIn: UnsafePointer<Float> = i == 0 ? UnsafePointer(x0) : UnsafePointer(hidden[i - 1])
+            MatrixKernels.linearBackwardWeights(dY: dCur, x: xIn, rows: rows, inputs: l.inputs, outputs: l.outputs,
+                                                dW: gradients + p.brdfWeightOffsets[i], dB: gradients + p.brdfBiasOffsets[i])
+            MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.brdfWeightOffsets[i], inputs: l.inputs, dX: dNext)
+            if i > 0 { MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs) }
+            swap(&dCur, &dNext)
+        }
+        // dCur = dL/dx0 [rows × inW]: frame features then latent.
+        for r in 0..<rows {
+            FrameLayer.backward(raw: raw + r * 12, wi: wi[r], wo: wo[r], dFeatures: dCur + r * inW, dRaw: dRaw + r * 12)
+        }
+        // frame layer (no bias): dWf += dRawᵀ·latents, dLatent = dRaw·Wf + direct part.
+        MatrixKernels.linearBackwardWeights(dY: dRaw, x: latents, rows: rows, inputs: C, outputs: 12, dW: gradients + p.frameWeightOffset, dB: nil)
+        if let dLatents {
+            MatrixKernels.linearBackwardInput(dY: dRaw, rows: rows, outputs: 12, w: v + p.frameWeightOffset, inputs: C, dX: dLatents)
+            for r in 0..<rows {
+                for c in 0..<C { dLatents[r * C + c] += dCur[r * inW + 12 + c] }
+            }
+        }
+    }
+}
+
+/// Forward and backward of the sampling decoder for one shard, ending in the
+/// mixture pdf of given directions (the KL loss needs q(wo) and ∂q/∂θ).
+///
+/// Latents and the learned frame are inputs, **detached**: no gradient flows
+/// into the pyramid or the frame layer (PAPER.md: "latents detached"; the
+/// frame belongs to the BRDF decoder, see `NeuralSampler`).
+public final class SamplerTrainingPass: @unchecked Sendable {
+    public let architecture: NeuralArchitecture
+    public let maxRows: Int
+    public private(set) var rows = 0
+
+    private let layers: [DenseLayerShape]
+    private var wT: [[Float]]
+    private var frameWT: [Float]
+    private let raw: UnsafeMutablePointer<Float>
+    private let x0: UnsafeMutablePointer<Float>
+    private var hidden: [UnsafeMutablePointer<Float>]
+    private let z: UnsafeMutablePointer<Float>
+    /// Mixture pdf of the given wo per row, after `forward`.
+    public let pdf: UnsafeMutablePointer<Float>
+    private var pdfGrad: [MixtureParameters<Float>]
+    private let gA: UnsafeMutablePointer<Float>
+    private let gB: UnsafeMutablePointer<Float>
+
+    public init(architecture: NeuralArchitecture, maxRows: Int) {
+        self.architecture = architecture
+        self.maxRows = maxRows
+        layers = architecture.samplerLayers
+        wT = layers.map { [Float](repeating: 0, count: $0.weightCount) }
+        frameWT = [Float](repeating: 0, count: architecture.frameLayer.weightCount)
+        let widest = max(architecture.samplerInputs, architecture.samplerHidden.max() ?? 0, 9)
+        raw = .allocate(capacity: maxRows * 12)
+        x0 = .allocate(capacity: maxRows * architecture.samplerInputs)
+        hidden = architecture.samplerHidden.map { UnsafeMutablePointer<Float>.allocate(capacity: maxRows * $0) }
+        z = .allocate(capacity: maxRows * 9)
+        pdf = .allocate(capacity: maxRows)
+        pdfGrad = [MixtureParameters<Float>](repeating: .zero, count: maxRows)
+        gA = .allocate(capacity: maxRows * widest)
+        gB = .allocate(capacity: maxRows * widest)
+    }
+
+    deinit {
+        raw.deallocate(); x0.deallocate(); hidden.forEach { $0.deallocate() }
+        z.deallocate(); pdf.deallocate(); gA.deallocate(); gB.deallocate()
+    }
+
+    /// Forward: latents, wi, wo (shading frame) → pdf[rows]; saves ∂pdf/∂(warped parameters).
+    public func forward(parameters p: DecoderParameters, values v: UnsafePointer<Float>,
+                        latents: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>, rows: Int) {
+        precondition(rows <= maxRows, "SamplerTrainingPass: \(rows) rows > maxRows \(maxRows)")
+        self.rows = rows
+        let C = architecture.latentChannels, inW = architecture.samplerInputs
+        frameWT.withUnsafeMutableBufferPointer { MatrixKernels.transpose(v + p.frameWeightOffset, rows: 12, cols: C, into: $0.baseAddress!) }
+        for (i, l) in layers.enumerated() {
+            wT[i].withUnsafeMutableBufferPointer { MatrixKernels.transpose(v + p.samplerWeightOffsets[i], rows: l.outputs, cols: l.inputs, into: $0.baseAddress!) }
+        }
+        frameWT.withUnsafeBufferPointer {
+            MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false)
+        }
+        for r in 0..<rows {
+            let row = x0 + r * inW
+            for c in 0..<C { row[c] = latents[r * C + c] }
+            let wl = FrameLayer.frame(raw: raw + r * 12, index: 0).toLocal(wi[r])
+            row[C] = wl.x; row[C + 1] = wl.y; row[C + 2] = wl.z
+        }
+        var x = UnsafePointer(x0)
+        for (i, l) in layers.enumerated() {
+            let last = i == layers.count - 1
+            let y = last ? z : hidden[i]
+            wT[i].withUnsafeBufferPointer {
+                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.samplerBiasOffsets[i], outputs: l.outputs, y: y, relu: !last)
+            }
+            x = UnsafePointer(y)
+        }
+        for r in 0..<rows {
+            let frame = FrameLayer.frame(raw: raw + r * 12, index: 0)
+            let dist = MixtureDistribution(SamplerWarps.forward(UnsafePointer(z + 9 * r)))
+            let res = dist.pdfGradient(wi: frame.toLocal(wi[r]), wo: frame.toLocal(wo[r]))
+            pdf[r] = res.pdf
+            pdfGrad[r] = res.gradient
+        }
+    }
+
+    /// Backward from dL/dpdf [rows]; accumulates sampler parameter gradients.
+    public func backward(parameters p: DecoderParameters, values v: UnsafePointer<Float>, dPdf: UnsafePointer<Float>,
+                         gradients: UnsafeMutablePointer<Float>) {
+        var dCur = gA, dNext = gB
+        for r in 0..<rows {
+            var g = pdfGrad[r]
+            let s = dPdf[r]
+            g.alphaX *= s; g.alphaY *= s; g.rho *= s
+            g.specularMean *= s; g.diffuseMean *= s
+            g.specularWeight *= s; g.diffuseWeight *= s
+            SamplerWarps.backward(UnsafePointer(z + 9 * r), g, dRaw: dCur + 9 * r)
+        }
+        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+            let l = layers[i]
+            let xIn: UnsafePointer<Float> = i == 0 ? UnsafePointer(x0) : UnsafePointer(hidden[i - 1])
+            MatrixKernels.linearBackwardWeights(dY: dCur, x: xIn, rows: rows, inputs: l.inputs, outputs: l.outputs,
+                                                dW: gradients + p.samplerWeightOffsets[i], dB: gradients + p.samplerBiasOffsets[i])
+            if i > 0 {
+                MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.samplerWeightOffsets[i], inputs: l.inputs, dX: dNext)
+                MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs)
+                swap(&dCur, &dNext)
+            }
+        }
+    }
+}

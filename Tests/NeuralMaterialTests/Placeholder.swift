@@ -1,2 +1,0 @@
-import XCTest
-final class NeuralMaterialTestsPlaceholder: XCTestCase { func testNothing() {} }
