@@ -1,2 +1,0 @@
-import XCTest
-final class ViewerTestsPlaceholder: XCTestCase { func testNothing() {} }
