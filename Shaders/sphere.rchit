@@ -17,6 +17,9 @@ void main() {
     hit.shadingNormal = n;
     hit.tangent = vec4(mat3(gl_ObjectToWorldEXT) * tObj, 1.0);
     hit.uv = vec2(0.5 + phi * (0.5 * INV_PI), acos(clamp(nObj.y, -1.0, 1.0)) * INV_PI);
+    // u spans 2πr and v spans πr: uv units per metre (world radius).
+    float worldRadius = inst.sphereRadius * length(mat3(gl_ObjectToWorldEXT) * vec3(1.0, 0.0, 0.0));
+    hit.uvDensity = 1.0 / (PI * worldRadius * 1.41421356);
     hit.t = gl_HitTEXT;
     hit.materialIndex = inst.materialIndex;
     hit.hit = 1u;

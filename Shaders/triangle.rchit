@@ -29,6 +29,13 @@ void main() {
     hit.shadingNormal = ns;
     hit.tangent = vec4(mat3(gl_ObjectToWorldEXT) * tObj.xyz, tObj.w < 0.0 ? -1.0 : 1.0);
     hit.uv = v0.uv * b.x + v1.uv * b.y + v2.uv * b.z;
+    // uv area over world area of this triangle (ray cones, Akenine-Möller et al. 2019).
+    vec2 duv1 = v1.uv - v0.uv, duv2 = v2.uv - v0.uv;
+    float uvArea = abs(duv1.x * duv2.y - duv1.y * duv2.x);
+    vec3 e1 = mat3(gl_ObjectToWorldEXT) * (v1.position - v0.position);
+    vec3 e2 = mat3(gl_ObjectToWorldEXT) * (v2.position - v0.position);
+    float worldArea = length(cross(e1, e2));
+    hit.uvDensity = worldArea > 0.0 ? sqrt(uvArea / worldArea) : 0.0;
     hit.t = gl_HitTEXT;
     hit.materialIndex = inst.materialIndex;
     hit.hit = 1u;

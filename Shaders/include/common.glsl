@@ -15,4 +15,5 @@ struct HitPayload {
     uint hit;
     vec4 tangent;       // xyz world tangent, w bitangent sign
     vec2 uv;
+    float uvDensity;    // uv units per metre at the hit (ray-cone LOD)
 };

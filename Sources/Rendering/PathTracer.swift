@@ -57,7 +57,8 @@ public final class PathTracer {
                 .init(closestHit: try compile("sphere.rchit"), intersection: try compile("sphere.rint")), // LQ_GEOMETRY_SPHERE
             ],
             pushConstantSize: MemoryLayout<LQPushConstants>.size,
-            maxRecursionDepth: 1)
+            maxRecursionDepth: 1,
+            sampledImageCount: sceneCode.latentImageCount)
         shaderSeconds = Date().timeIntervalSince(start)
     }
 

@@ -17,6 +17,8 @@ public final class ShaderCompiler: @unchecked Sendable {
     public private(set) var compileSeconds: Double = 0
     public private(set) var cacheHits = 0
     public private(set) var cacheMisses = 0
+    /// glslc is killed after this long.
+    static let timeoutSeconds: Double = 300
 
     /// `cacheDirectory` nil disables the disk cache; by default
     /// `$LACQUER_SHADER_CACHE` or `$XDG_CACHE_HOME/lacquer/shaders` (~/.cache/...).
@@ -119,9 +121,17 @@ public final class ShaderCompiler: @unchecked Sendable {
         process.standardError = pipe
         process.standardOutput = pipe
         do { try process.run() } catch { return (-1, "cannot run \(argv[0]): \(error)") }
+        // A runaway optimiser must not hang a render or a CI run.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.timeoutSeconds, execute: watchdog)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        watchdog.cancel()
+        var text = String(decoding: data, as: UTF8.self)
+        if process.terminationReason == .uncaughtSignal {
+            text += "\n\(argv[0]) was killed (signal \(process.terminationStatus)) after at most \(Int(Self.timeoutSeconds)) s; the shader is too large to optimise"
+        }
+        return (process.terminationStatus, text)
     }
 
     private func runCapture(_ argv: [String]) -> String? {

@@ -93,7 +93,8 @@ LQ_STRUCT(LQInstance) {
     LQ_UINT pad1;
 } LQ_END_STRUCT(LQInstance)
 
-/* An analytic material (64 bytes). */
+/* One scene material (88 bytes): analytic parameters, or the index of its
+ * generated code (layered) / decoders (neural) and the neural data. */
 LQ_STRUCT(LQMaterial) {
     LQ_UINT kind;             /* LQ_MATERIAL_* */
     LQ_FLOAT3 albedo;         /* diffuse, coated diffuse base */
@@ -105,6 +106,11 @@ LQ_STRUCT(LQMaterial) {
     LQ_UINT codeIndex;        /* layered/neural: index of the generated code */
     LQ_UINT pad1;
     LQ_UINT pad2;
+    LQ_ADDRESS neuralWeights; /* neural: float[] in DecoderParameters layout */
+    LQ_UINT latentImage;      /* neural: first of two RGBA16F images at binding 1 */
+    LQ_UINT latentLevels;     /* neural: mip levels of the latent pyramid */
+    LQ_UINT latentWidth;      /* neural: finest level size in texels */
+    LQ_UINT latentHeight;
 } LQ_END_STRUCT(LQMaterial)
 
 /* A float RGBA texture in a buffer (24 bytes), rows top to bottom. Sampled

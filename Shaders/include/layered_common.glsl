@@ -1,0 +1,347 @@
+// Layered reference materials on the GPU: helpers shared by the code that
+// Materials.generateGLSL emits per material. Every function mirrors the Swift
+// CPU reference in Sources/Materials line for line (same formulas, same
+// clamps, same order), so GPU and CPU agree up to float rounding.
+//
+// Needs, included before this file: common.glsl (PI, INV_PI),
+// microfacet.glsl (ggx*, fresnel*), sampling.glsl (Frame, toLocal/toWorld,
+// cosineHemisphere) and analytic_bsdf.glsl or an equivalent declaration of
+// `struct BsdfSample { vec3 wo; float pdf; vec3 weight; };`.
+// The renderer provides:
+//     vec4 lqTextureFetch(uint textureIndex, vec2 uv);
+// bilinear, texel (i, j) centred at ((i+0.5)/w, (j+0.5)/h), row j = 0 at v = 0,
+// wrap (repeat / clamp) per texture exactly as MaterialTexture.sample.
+
+vec4 lqTextureFetch(uint textureIndex, vec2 uv);
+
+#define LQ_LOBE_LAMBERT 0u
+#define LQ_LOBE_OREN_NAYAR 1u
+#define LQ_LOBE_CONDUCTOR 2u
+#define LQ_LOBE_DIELECTRIC 3u
+#define LQ_LOBE_SCHLICK 4u
+#define LQ_LOBE_SHEEN 5u
+
+struct LqTables {
+    uint ggx; uint diel; uint sheen; uint fon;
+    ivec3 ggxDims; ivec3 dielDims; ivec3 sheenDims; ivec3 fonDims;
+};
+
+struct LqLobe {
+    uint kind;
+    float weight;
+    vec3 color;
+    vec3 color2;
+    vec2 alpha;
+    float rough;
+    float ior;
+    float exponent;
+    bool energyComp;
+    Frame frame;
+    vec3 wi;
+    vec3 ei;
+    float sel;
+};
+
+// ---------------------------------------------------------------- tables
+
+vec4 lqTableSlice(uint tex, ivec3 dims, float fx, float fy, int z) {
+    vec2 uv = vec2((fx + 0.5) / float(dims.x), (float(z * dims.y) + fy + 0.5) / float(dims.y * dims.z));
+    return lqTextureFetch(tex, uv);
+}
+
+/// AlbedoTable.lookup: linear between nodes i/(n-1), slices lerped manually.
+vec4 lqTable(uint tex, ivec3 dims, float x, float y, float z) {
+    float fx = clamp(x, 0.0, 1.0) * float(dims.x - 1);
+    float fy = clamp(y, 0.0, 1.0) * float(dims.y - 1);
+    if (dims.z == 1) return lqTableSlice(tex, dims, fx, fy, 0);
+    float fz = clamp(z, 0.0, 1.0) * float(dims.z - 1);
+    int iz = min(int(fz), dims.z - 2);
+    float tz = fz - float(iz);
+    vec4 s0 = lqTableSlice(tex, dims, fx, fy, iz);
+    vec4 s1 = lqTableSlice(tex, dims, fx, fy, iz + 1);
+    return s0 + (s1 - s0) * tz;
+}
+
+// ---------------------------------------------------------------- small helpers
+
+float lqMean(vec3 c) { return (c.x + c.y + c.z) * (1.0 / 3.0); }
+
+Frame lqIdentityFrame() { Frame f; f.t = vec3(1, 0, 0); f.b = vec3(0, 1, 0); f.n = vec3(0, 0, 1); return f; }
+
+/// ShadingFrame.make: normal, geometric x projected, rotated about n.
+Frame lqMakeFrame(vec3 normal, float c, float s) {
+    float l2n = dot(normal, normal);
+    vec3 n = l2n > 0.0 ? normal / sqrt(l2n) : vec3(0, 0, 1);
+    vec3 t = vec3(1, 0, 0) - n * n.x;
+    float l2 = dot(t, t);
+    t = l2 > 1e-12 ? t / sqrt(l2) : vec3(0, 1, 0);
+    vec3 b = cross(n, t);
+    Frame f;
+    f.t = c * t + s * b;
+    f.b = c * b - s * t;
+    f.n = n;
+    return f;
+}
+
+vec3 lqNormalize(vec3 a) { float l2 = dot(a, a); return l2 > 0.0 ? a / sqrt(l2) : vec3(0, 0, 1); }
+
+vec3 lqFresnelSchlick(float cosI, vec3 f0, vec3 f90, float p) {
+    float m = max(1.0 - clamp(cosI, 0.0, 1.0), 0.0);
+    float w = m > 0.0 ? pow(m, p) : 0.0;
+    return f0 + (f90 - f0) * w;
+}
+
+/// Gulbrandsen 2014: reflectivity + edge tint -> eta (wantK = false) or k.
+vec3 lqArtisticIOR(vec3 reflectivity, vec3 edge, bool wantK) {
+    vec3 r = clamp(reflectivity, vec3(0.0), vec3(0.99));
+    vec3 g = clamp(edge, vec3(0.0), vec3(1.0));
+    vec3 sr = sqrt(r);
+    vec3 nMin = (vec3(1.0) - r) / (vec3(1.0) + r);
+    vec3 nMax = (vec3(1.0) + sr) / (vec3(1.0) - sr);
+    vec3 n = g * nMin + (vec3(1.0) - g) * nMax;
+    vec3 k2 = ((n + 1.0) * (n + 1.0) * r - (n - 1.0) * (n - 1.0)) / (vec3(1.0) - r);
+    return wantK ? sqrt(max(k2, vec3(0.0))) : n;
+}
+
+vec4 lqRoughnessAnisotropy(float roughness, float anisotropy) {
+    float r = clamp(roughness, 0.0, 1.0);
+    float a = clamp(anisotropy, 0.0, 1.0);
+    float ax = r * r * sqrt(2.0 / (1.0 + (1.0 - a) * (1.0 - a)));
+    return vec4(ax, (1.0 - a) * ax, 0.0, 0.0);
+}
+
+vec4 lqNormalMap(vec4 c, float s) {
+    vec3 n = lqNormalize(vec3((2.0 * c.x - 1.0) * s, (2.0 * c.y - 1.0) * s, 2.0 * c.z - 1.0));
+    return vec4(n, 0.0);
+}
+
+float lqPow0(float x, float e) { float b = max(x, 0.0); return b > 0.0 ? pow(b, e) : 0.0; }
+vec4 lqPower(vec4 x, vec4 e) { return vec4(lqPow0(x.x, e.x), lqPow0(x.y, e.y), lqPow0(x.z, e.z), lqPow0(x.w, e.w)); }
+
+vec4 lqRemap(vec4 x, vec4 il, vec4 ih, vec4 ol, vec4 oh) {
+    vec4 d = ih - il;
+    vec4 t = x - il;
+    for (int i = 0; i < 4; i++) t[i] = d[i] != 0.0 ? t[i] / d[i] : 0.0;
+    return ol + (oh - ol) * t;
+}
+
+// ---------------------------------------------------------------- procedurals
+
+uint lqHash(uint v) {
+    uint state = v * 747796405u + 2891336453u;
+    uint word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+uint lqHash2(int x, int y, uint seed) { return lqHash(uint(x) ^ lqHash(uint(y) ^ lqHash(seed))); }
+float lqUnit(uint h) { return float(h >> 8u) * (1.0 / 16777216.0); }
+
+vec2 lqPlace(vec2 uv, vec2 scale, vec2 offset, float c, float s) {
+    vec2 q = uv * scale;
+    return vec2(c * q.x - s * q.y, s * q.x + c * q.y) + offset;
+}
+
+float lqValueNoise(vec2 p, uint seed) {
+    vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
+    vec2 fl = floor(q);
+    int ix = int(fl.x), iy = int(fl.y);
+    vec2 f = q - fl;
+    vec2 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
+    float a = lqUnit(lqHash2(ix, iy, seed)), b = lqUnit(lqHash2(ix + 1, iy, seed));
+    float c = lqUnit(lqHash2(ix, iy + 1, seed)), d = lqUnit(lqHash2(ix + 1, iy + 1, seed));
+    return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
+}
+
+float lqFbm(vec2 p, int octaves, float lac, float gain, uint seed) {
+    float sum = 0.0, amp = 1.0, norm = 0.0, freq = 1.0;
+    for (int o = 0; o < max(octaves, 1); o++) {
+        sum += amp * lqValueNoise(p * freq, seed + uint(o));
+        norm += amp;
+        amp *= gain;
+        freq *= lac;
+    }
+    return sum / norm;
+}
+
+/// (value, distance, cell x, cell y) of the nearest jittered feature point.
+vec4 lqVoronoi(vec2 p, float jitter, uint seed) {
+    vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
+    int cx = int(floor(q.x)), cy = int(floor(q.y));
+    float best = 1e30;
+    int bx = cx, by = cy;
+    for (int dy = -1; dy <= 1; dy++) {
+        for (int dx = -1; dx <= 1; dx++) {
+            int x = cx + dx, y = cy + dy;
+            float hx = lqUnit(lqHash2(x, y, seed)), hy = lqUnit(lqHash2(x, y, seed ^ 0x9E3779B9u));
+            vec2 fp = vec2(float(x) + 0.5 + jitter * (hx - 0.5), float(y) + 0.5 + jitter * (hy - 0.5));
+            vec2 d = fp - q;
+            float d2 = d.x * d.x + d.y * d.y;
+            if (d2 < best) { best = d2; bx = x; by = y; }
+        }
+    }
+    return vec4(lqUnit(lqHash2(bx, by, seed ^ 0x85EBCA6Bu)), sqrt(best), float(bx), float(by));
+}
+
+/// Procedural kinds: 0 fbm, 1 voronoi value, 2 voronoi distance, 3 flake
+/// normal, 4 brushed, 5 wood, 6 checker (ProceduralKind).
+vec4 lqProcedural(int kind, vec2 p, int octaves, float lac, float gain, float jitter, float stretch,
+                  float frequency, float distortion, float tilt, uint seed) {
+    if (kind == 0) return vec4(lqFbm(p, octaves, lac, gain, seed));
+    if (kind == 1) return vec4(lqVoronoi(p, jitter, seed).x);
+    if (kind == 2) return vec4(lqVoronoi(p, jitter, seed).y);
+    if (kind == 3) {
+        vec4 v = lqVoronoi(p, jitter, seed);
+        int bx = int(v.z), by = int(v.w);
+        float h1 = lqUnit(lqHash2(bx, by, seed ^ 0x68E31DA4u));
+        float h2 = lqUnit(lqHash2(bx, by, seed ^ 0xB5297A4Du));
+        float theta = tilt * (PI / 180.0) * sqrt(h1);
+        float phi = 2.0 * PI * h2;
+        float st = sin(theta);
+        return vec4(st * cos(phi), st * sin(phi), cos(theta), 0.0);
+    }
+    if (kind == 4) return vec4(lqFbm(vec2(p.x / max(stretch, 1e-3), p.y), octaves, lac, gain, seed));
+    if (kind == 5) {
+        float n = lqFbm(p * 2.0, 3, 2.0, 0.5, seed);
+        vec2 q = p + vec2(distortion * (n - 0.5));
+        float r = sqrt(q.x * q.x + q.y * q.y);
+        return vec4(0.5 - 0.5 * cos(2.0 * PI * frequency * r));
+    }
+    vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
+    int c = (int(floor(q.x)) + int(floor(q.y))) & 1;
+    return vec4(float(c));
+}
+
+// ---------------------------------------------------------------- lobes
+
+void lqSanitize(inout LqLobe l) {
+    l.weight = max(l.weight, 0.0);
+    l.color = max(l.color, vec3(0.0));
+    l.color2 = max(l.color2, vec3(0.0));
+    l.alpha = vec2(min(max(l.alpha.x, 1e-4), 1.0), min(max(l.alpha.y, 1e-4), 1.0));
+    l.rough = clamp(l.rough, 0.0, 1.0);
+    l.ior = min(max(l.ior, 1.0), 3.0);
+    l.exponent = min(max(l.exponent, 1.0), 10.0);
+}
+
+LqLobe lqLobeDefault(uint kind) {
+    LqLobe l;
+    l.kind = kind; l.weight = 1.0; l.color = vec3(1.0); l.color2 = vec3(1.0); l.alpha = vec2(0.1);
+    l.rough = 0.0; l.ior = 1.5; l.exponent = 5.0; l.energyComp = true;
+    l.frame = lqIdentityFrame(); l.wi = vec3(0, 0, 1); l.ei = vec3(0.0); l.sel = 0.0;
+    return l;
+}
+
+const float LQ_ON_C1 = 0.5 - 2.0 / (3.0 * PI);
+
+float lqOrenNayarSingle(float sigma, vec3 wi, vec3 wo) {
+    float a = 1.0 / (1.0 + LQ_ON_C1 * sigma);
+    float s = dot(wi, wo) - wi.z * wo.z;
+    float st = s > 0.0 ? s / max(wi.z, wo.z) : s;
+    return a * (1.0 + sigma * st) * (wo.z / PI);
+}
+
+vec3 lqOrenNayarEval(vec3 rho, float sigma, bool comp, vec3 wi, vec3 wo, LqTables T) {
+    vec4 ti = lqTable(T.fon, T.fonDims, wi.z, sigma, 0.0);
+    vec3 f = rho * (lqOrenNayarSingle(sigma, wi, wo) / ti.z);
+    if (comp) {
+        float eo = lqTable(T.fon, T.fonDims, wo.z, sigma, 0.0).x;
+        float eAvg = ti.y;
+        if (1.0 - eAvg > 1e-4) {
+            vec3 rhoMs = rho * rho * eAvg / (vec3(1.0) - rho * (1.0 - eAvg));
+            float k = max(1.0 - ti.x, 0.0) * max(1.0 - eo, 0.0) / (1.0 - eAvg) * (wo.z / PI);
+            f += rhoMs * k;
+        }
+    }
+    return f;
+}
+
+vec3 lqOrenNayarAlbedo(vec3 rho, float sigma, bool comp, float cosI, LqTables T) {
+    vec4 ti = lqTable(T.fon, T.fonDims, cosI, sigma, 0.0);
+    vec3 e = rho * ti.x;
+    if (comp && 1.0 - ti.y > 1e-4) {
+        vec3 rhoMs = rho * rho * ti.y / (vec3(1.0) - rho * (1.0 - ti.y));
+        e += rhoMs * max(1.0 - ti.x, 0.0);
+    }
+    return e;
+}
+
+float lqSheenL(float x, float r) {
+    float t = (1.0 - r) * (1.0 - r);
+    float a = t * 25.3245 + (1.0 - t) * 21.5473;
+    float b = t * 3.32435 + (1.0 - t) * 3.82987;
+    float c = t * 0.16801 + (1.0 - t) * 0.19823;
+    float d = t * -1.27393 + (1.0 - t) * -1.97760;
+    float e = t * -4.85967 + (1.0 - t) * -4.32054;
+    return a / (1.0 + b * pow(x, c)) + d * x + e;
+}
+
+float lqSheenLambda(float mu, float r) {
+    return mu < 0.5 ? exp(lqSheenL(mu, r)) : exp(2.0 * lqSheenL(0.5, r) - lqSheenL(1.0 - mu, r));
+}
+
+float lqSheenWhite(float rIn, vec3 wi, vec3 wo) {
+    float r = min(max(rIn, 0.05), 1.0);
+    vec3 h = lqNormalize(wi + wo);
+    float sin2 = max(1.0 - h.z * h.z, 0.0);
+    float invR = 1.0 / r;
+    float d = (2.0 + invR) * pow(sin2, 0.5 * invR) / (2.0 * PI);
+    float g = 1.0 / (1.0 + lqSheenLambda(wi.z, r) + lqSheenLambda(wo.z, r));
+    return d * g / (4.0 * wi.z);
+}
+
+vec3 lqMicrofacetFresnel(LqLobe l, float c) {
+    if (l.kind == LQ_LOBE_CONDUCTOR) return fresnelConductor(c, l.color, l.color2);
+    if (l.kind == LQ_LOBE_DIELECTRIC) return l.color * fresnelDielectric(c, l.ior);
+    return lqFresnelSchlick(c, l.color, l.color2, l.exponent);
+}
+
+vec3 lqMicrofacetAlbedo(LqLobe l, float cosI, LqTables T) {
+    float r = sqrt(sqrt(l.alpha.x * l.alpha.y));
+    if (l.kind == LQ_LOBE_DIELECTRIC) return l.color * lqTable(T.diel, T.dielDims, cosI, r, (l.ior - 1.0) * 0.5).x;
+    if (l.kind == LQ_LOBE_SCHLICK) {
+        vec4 e = lqTable(T.ggx, T.ggxDims, cosI, r, (l.exponent - 1.0) / 9.0);
+        return l.color * (e.x - e.y) + l.color2 * e.y;
+    }
+    vec4 e = lqTable(T.ggx, T.ggxDims, cosI, r, 4.0 / 9.0);
+    vec3 f0 = fresnelConductor(1.0, l.color, l.color2);
+    return f0 * (e.x - e.y) + vec3(e.y);
+}
+
+vec3 lqLobeEval(LqLobe l, vec3 wi, vec3 wo, LqTables T) {
+    if (wi.z <= 0.0 || wo.z <= 0.0) return vec3(0.0);
+    if (l.kind == LQ_LOBE_LAMBERT) return l.weight * l.color * (wo.z / PI);
+    if (l.kind == LQ_LOBE_OREN_NAYAR) return l.weight * lqOrenNayarEval(l.color, l.rough, l.energyComp, wi, wo, T);
+    if (l.kind == LQ_LOBE_SHEEN) return l.weight * l.color * (lqSheenWhite(l.rough, wi, wo) / lqTable(T.sheen, T.sheenDims, wi.z, l.rough, 0.0).z);
+    vec3 h = lqNormalize(wi + wo);
+    float spec = ggxD(h, l.alpha) * ggxG2(wi, wo, l.alpha) / (4.0 * wi.z);
+    return l.weight * spec * lqMicrofacetFresnel(l, dot(wi, h));
+}
+
+float lqLobePdf(LqLobe l, vec3 wi, vec3 wo) {
+    if (wi.z <= 0.0 || wo.z <= 0.0) return 0.0;
+    if (l.kind == LQ_LOBE_LAMBERT || l.kind == LQ_LOBE_OREN_NAYAR || l.kind == LQ_LOBE_SHEEN) return wo.z / PI;
+    return ggxReflectionPdf(wi, wo, l.alpha);
+}
+
+vec3 lqLobeSample(LqLobe l, vec3 wi, vec2 u) {
+    if (l.kind == LQ_LOBE_LAMBERT || l.kind == LQ_LOBE_OREN_NAYAR || l.kind == LQ_LOBE_SHEEN) return cosineHemisphere(u);
+    vec3 h = ggxSampleVisibleNormal(wi, l.alpha, u);
+    return reflect(-wi, h);
+}
+
+vec3 lqLobeAlbedo(LqLobe l, float cosI, LqTables T) {
+    if (cosI <= 0.0) return vec3(0.0);
+    if (l.kind == LQ_LOBE_LAMBERT) return l.weight * l.color;
+    if (l.kind == LQ_LOBE_OREN_NAYAR) return l.weight * lqOrenNayarAlbedo(l.color, l.rough, l.energyComp, cosI, T);
+    if (l.kind == LQ_LOBE_SHEEN) return l.weight * l.color * lqTable(T.sheen, T.sheenDims, cosI, l.rough, 0.0).x;
+    return l.weight * lqMicrofacetAlbedo(l, cosI, T);
+}
+
+/// Coat absorption T(wi, wo) = tint^(thickness * 0.5 * (1/mu'i + 1/mu'o)).
+vec3 lqCoatTransmittance(vec3 tint, float thickness, float ior, float ci, float co) {
+    float inv = 1.0 / (ior * ior);
+    float mi = sqrt(max(1.0 - (1.0 - ci * ci) * inv, 1e-6));
+    float mo = sqrt(max(1.0 - (1.0 - co * co) * inv, 1e-6));
+    float d = thickness * 0.5 * (1.0 / mi + 1.0 / mo);
+    vec3 t = clamp(tint, vec3(1e-6), vec3(1.0));
+    return exp(log(t) * d);
+}
