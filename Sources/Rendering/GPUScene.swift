@@ -1,3 +1,4 @@
+import CVulkan
 import Foundation
 import Logging
 import Scenes
@@ -20,8 +21,13 @@ public final class GPUScene {
     public let triangleCount: Int
 
     let textureTable: TextureTable
+    let neuralWeights: [GPUBuffer]
+    /// Two RGBA16F images per neural material (latent channels 0–3, 4–7), in
+    /// the order of the pipeline's binding 1.
+    let latentImages: [(GPUImage, GPUSampler)]
 
-    public init(scene: Scene, device: VulkanDevice, sceneCode: SceneShaderCode = SceneShaderCode(), logger: Logger) throws {
+    public init(scene: Scene, device: VulkanDevice, materials sceneMaterials: SceneMaterials, logger: Logger) throws {
+        let sceneCode = sceneMaterials.code
         let start = Date()
         guard !scene.objects.isEmpty else { throw RenderError("the scene has no objects; add at least one under \"objects\"") }
         var blases: [AccelerationStructure] = []
@@ -80,12 +86,38 @@ public final class GPUScene {
         geometryBuffers = buffers
         triangleCount = triangles
         instances = try GPUBuffer(device: device, contents: records)
-        materials = try GPUBuffer(device: device, contents: try scene.materials.map { named -> LQMaterial in
-            guard let analytic = named.material else {
-                throw RenderError("material \"\(named.name)\": layered materials are not supported by this renderer build yet")
+        var materialRecords = sceneMaterials.records
+        guard materialRecords.count == scene.materials.count else {
+            throw RenderError("prepared materials (\(materialRecords.count)) do not match the scene (\(scene.materials.count))")
+        }
+        var weightBuffers: [GPUBuffer] = []
+        var images: [(GPUImage, GPUSampler)] = []
+        for binding in sceneMaterials.neural {
+            let weights = try GPUBuffer(device: device, contents: binding.weights)
+            weightBuffers.append(weights)
+            materialRecords[binding.materialIndex].neuralWeights = weights.deviceAddress
+            let latents = binding.file.latents
+            let sampler = try GPUSampler(device: device, maxLevel: latents.levelCount - 1)
+            for half in 0..<2 {
+                let levels: [[UInt8]] = latents.levels.map { level in
+                    var bytes = [UInt8]()
+                    bytes.reserveCapacity(level.texelCount * 8)
+                    for texel in 0..<level.texelCount {
+                        for channel in 0..<4 {
+                            let bits = Float16(level.values[texel * level.channels + half * 4 + channel]).bitPattern
+                            bytes.append(UInt8(bits & 0xff)); bytes.append(UInt8(bits >> 8))
+                        }
+                    }
+                    return bytes
+                }
+                let image = try GPUImage(device: device, format: VK_FORMAT_R16G16B16A16_SFLOAT, bytesPerTexel: 8,
+                                         width: latents.width, height: latents.height, levels: levels)
+                images.append((image, sampler))
             }
-            return GPUScene.gpuMaterial(analytic)
-        })
+        }
+        neuralWeights = weightBuffers
+        latentImages = images
+        materials = try GPUBuffer(device: device, contents: materialRecords)
 
         textureTable = try TextureTable(device: device, textures: sceneCode.textures)
         environment = try EnvironmentLighting.load(scene.environment, logger: logger)

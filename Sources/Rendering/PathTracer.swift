@@ -64,9 +64,9 @@ public final class PathTracer {
 
     /// Renders `scene` with `settings` headless. `progress(samplesDone, total)`
     /// is called after each submission.
-    public func render(scene: Scene, settings: RenderSettings,
+    public func render(scene: Scene, settings: RenderSettings, materials: SceneMaterials? = nil,
                        progress: ((Int, Int) -> Void)? = nil) throws -> RenderOutput {
-        let session = try RenderSession(tracer: self, scene: scene, settings: settings)
+        let session = try RenderSession(tracer: self, scene: scene, settings: settings, materials: materials)
         // Adaptive batching: one sample per pixel first (it pays for the
         // driver's JIT), then as many as fit in ~0.5 s per submission. The
         // result does not depend on batching (see pathtrace.rgen).

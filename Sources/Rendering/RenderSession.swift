@@ -28,7 +28,9 @@ public final class RenderSession {
     public private(set) var raysTraced: UInt64 = 0
     public private(set) var camera: Camera
 
-    public init(tracer: PathTracer, scene: Scene, settings: RenderSettings) throws {
+    /// `materials` must have been prepared for `tracer` (same generated code);
+    /// nil prepares them here with `MaterialMode.auto`.
+    public init(tracer: PathTracer, scene: Scene, settings: RenderSettings, materials: SceneMaterials? = nil) throws {
         guard settings.width > 0, settings.height > 0, settings.samplesPerPixel > 0 else {
             throw RenderError("width, height and spp must be at least 1 (got \(settings.width)×\(settings.height), \(settings.samplesPerPixel) spp)")
         }
@@ -40,7 +42,11 @@ public final class RenderSession {
         self.settings = settings
         self.camera = scene.camera
         let device = tracer.renderDevice.device
-        gpuScene = try GPUScene(scene: scene, device: device, sceneCode: tracer.sceneCode, logger: tracer.renderDevice.logger)
+        let prepared = try materials ?? SceneMaterials(scene: scene, mode: .auto, logger: tracer.renderDevice.logger)
+        guard prepared.code == tracer.sceneCode else {
+            throw RenderError("the path tracer was built for other materials; create it with PathTracer(renderDevice:sceneCode: materials.code)")
+        }
+        gpuScene = try GPUScene(scene: scene, device: device, materials: prepared, logger: tracer.renderDevice.logger)
         // Placeholders; allocate() sizes them.
         accum = try GPUBuffer(device: device, size: 16)
         rayCounts = accum
@@ -112,6 +118,7 @@ public final class RenderSession {
     public func accumulate(samples count: Int) throws {
         guard count > 0 else { return }
         tracer.pipeline.bind(tlas: gpuScene.tlas)
+        try tracer.pipeline.bind(images: gpuScene.latentImages)
         let pushConstants = LQPushConstants(frame: frameBuffer.deviceAddress, firstSample: UInt32(samplesAccumulated),
                                             sampleCount: UInt32(count))
         try device.submitAndWait { cmd in

@@ -5,13 +5,18 @@ import Rendering
 import Scenes
 import VulkanSupport
 
-/// Where the neural materials plug in. Until scenes can reference neural
-/// materials (.nmat), no scene has any: the viewer's neural session renders
-/// the same scene, and N/C/E say so.
-enum NeuralScenes {
-    /// `scene` with every material that has a neural counterpart replaced by
-    /// it, or nil when there is none.
-    static func variant(of scene: Scene) -> Scene? { nil }
+/// The two appearances the viewer flips between: every layered material
+/// through its reference code, and through its neural twin where a current
+/// `.nmat` exists (nil when the scene has no neural material).
+struct ViewerMaterials {
+    var reference: SceneMaterials
+    var neural: SceneMaterials?
+
+    init(scene: Scene, logger: Logger) throws {
+        reference = try SceneMaterials(scene: scene, mode: .reference, logger: logger)
+        let auto = try SceneMaterials(scene: scene, mode: .auto, logger: logger)
+        neural = auto.kinds.contains("neural") ? auto : nil
+    }
 }
 
 /// What a viewer run did (for the CLI's exit status and the tests).
@@ -72,7 +77,7 @@ public final class Viewer {
     private let options: ViewerOptions
     private let logger: Logger
     private let scene: Scene
-    private let neuralScene: Scene?
+    private let materials: ViewerMaterials
     private var controller: ViewerController
     private let environmentBase: (rotation: Float, intensity: Float, isConstant: Bool)
 
@@ -83,6 +88,7 @@ public final class Viewer {
     private var surface: VulkanSurface?
     private var presenter: SwapchainPresenter?
     private var tracer: PathTracer?
+    private var neuralTracer: PathTracer?
     private var reference: SessionSlot?
     private var neural: SessionSlot?
     private var validationSink: ValidationMessageSink?
@@ -102,17 +108,18 @@ public final class Viewer {
     public static func run(options: ViewerOptions, logger: Logger) throws -> ViewerResult {
         try options.validate()
         let scene = try SceneLoader.load(path: options.scenePath)
-        let viewer = Viewer(options: options, scene: scene, logger: logger)
+        let materials = try ViewerMaterials(scene: scene, logger: logger)
+        let viewer = Viewer(options: options, scene: scene, materials: materials, logger: logger)
         return try viewer.run()
     }
 
-    private init(options: ViewerOptions, scene: Scene, logger: Logger) {
+    private init(options: ViewerOptions, scene: Scene, materials: ViewerMaterials, logger: Logger) {
         self.options = options
         self.scene = scene
         self.logger = logger
+        self.materials = materials
         pendingScripted = options.events
-        neuralScene = NeuralScenes.variant(of: scene)
-        controller = ViewerController(scene: scene, hasNeuralMaterials: neuralScene != nil,
+        controller = ViewerController(scene: scene, hasNeuralMaterials: materials.neural != nil,
                                       mode: options.mode, exposure: options.exposure)
         switch scene.environment {
         case let .map(_, rotation, intensity): environmentBase = (rotation, intensity, false)
@@ -162,8 +169,8 @@ public final class Viewer {
         presenter = try SwapchainPresenter(device: renderDevice.device, surface: surface!, width: fb.width, height: fb.height,
                                            presentMode: options.benchmarkSeconds != nil ? .unthrottled : .vsync,
                                            readback: options.screenshot != nil)
-        tracer = try PathTracer(renderDevice: renderDevice)
-        reference = SessionSlot(try makeSession(scene))
+        tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.reference.code)
+        reference = SessionSlot(try makeSession(materials.reference))
         print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
         if let presenter {
             print("window: \(presenter.width)×\(presenter.height), swapchain \(presenter.formatName), present mode \(presenter.presentModeName)")
@@ -171,17 +178,28 @@ public final class Viewer {
                 logger.warning("the window is \(presenter.width)×\(presenter.height), not the requested \(w)×\(h) (the window manager resized it)")
             }
         }
-        if options.mode != .reference, neuralScene == nil { print(ViewerController.noNeuralNotice) }
+        if options.mode != .reference, materials.neural == nil { print(ViewerController.noNeuralNotice) }
         if options.frames == nil && options.benchmarkSeconds == nil { print("press H for help, Esc to quit") }
     }
 
-    private func makeSession(_ scene: Scene) throws -> RenderSession {
-        guard let tracer, let presenter else { throw ViewerError("internal: renderer not started") }
+    /// A progressive session for one appearance (its own pipeline: the
+    /// generated material code differs between reference and neural).
+    private func makeSession(_ prepared: SceneMaterials) throws -> RenderSession {
+        guard let renderDevice, let presenter else { throw ViewerError("internal: renderer not started") }
+        let tracer: PathTracer
+        if prepared.code == self.tracer?.sceneCode, let existing = self.tracer {
+            tracer = existing
+        } else if let existing = neuralTracer, existing.sceneCode == prepared.code {
+            tracer = existing
+        } else {
+            tracer = try PathTracer(renderDevice: renderDevice, sceneCode: prepared.code)
+            neuralTracer = tracer
+        }
         var settings = RenderSettings(film: scene.film)
         settings.width = max(presenter.width, 1)
         settings.height = max(presenter.height, 1)
         settings.samplesPerPixel = options.samplesPerFrame
-        return try RenderSession(tracer: tracer, scene: scene, settings: settings)
+        return try RenderSession(tracer: tracer, scene: scene, settings: settings, materials: prepared)
     }
 
     /// Releases everything in dependency order: swapchain before surface,
@@ -192,6 +210,7 @@ public final class Viewer {
         surface = nil
         reference = nil
         neural = nil
+        neuralTracer = nil
         tracer = nil
         renderDevice = nil
         window?.close()
@@ -318,7 +337,7 @@ public final class Viewer {
     private func activeSlots() throws -> [SessionSlot] {
         var slots: [SessionSlot] = []
         if controller.mode.needsNeural {
-            if neural == nil { neural = SessionSlot(try makeSession(neuralScene ?? scene)) }
+            if neural == nil { neural = SessionSlot(try makeSession(materials.neural ?? materials.reference)) }
             if let neural { slots.append(neural) }
         }
         if controller.mode.needsReference, let reference { slots.append(reference) }

@@ -85,7 +85,9 @@ public final class ShaderCompiler: @unchecked Sendable {
 
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-\(UUID().uuidString).spv")
         defer { try? FileManager.default.removeItem(at: output) }
-        var args = ["--target-env=vulkan1.2", "-O", "-o", output.path]
+        // No spirv-opt (-O): it crashes or exhausts memory on large generated
+        // material shaders, and every driver optimises the SPIR-V itself.
+        var args = ["--target-env=vulkan1.2", "-o", output.path]
         for dir in includeDirectories { args += ["-I", dir.path] }
         for (key, value) in defines.sorted(by: { $0.key < $1.key }) { args.append("-D\(key)=\(value)") }
         args.append(source.path)

@@ -21,6 +21,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Vulkan device: index or name substring (see `lacquer info`).") var device: String?
     @Flag(help: "Enable the Vulkan validation layer; any message makes the command fail.") var validation = false
     @Option(help: "Extra EXR channels: comma-separated albedo,normal,depth.") var aov: String?
+    @Option(help: "Layered materials: auto (neural where a current .nmat exists), neural, or reference.") var materials: String = "auto"
     @Option(help: "Light transport: mis (default), bsdf or nee (for unbiasedness checks).") var strategy: String = "mis"
     @Option(help: "Exposure for the PNG in stops.") var exposure: Float = 0
     @Flag(name: .customLong("float"), help: "Write 32-bit float EXR channels instead of half.") var floatEXR = false
@@ -32,6 +33,7 @@ struct RenderCommand: ParsableCommand {
         if let height, !(1...16384).contains(height) { throw ValidationError("--height must be in 1...16384") }
         if let maxDepth, !(1...64).contains(maxDepth) { throw ValidationError("--max-depth must be in 1...64") }
         if RenderSettings.Strategy(rawValue: strategy) == nil { throw ValidationError("--strategy must be mis, bsdf or nee") }
+        if MaterialMode(rawValue: materials) == nil { throw ValidationError("--materials must be auto, neural or reference") }
         _ = try parseAOVs()
         if !output.lowercased().hasSuffix(".exr") { throw ValidationError("-o \(output): the output must be an .exr file") }
     }
@@ -64,16 +66,20 @@ struct RenderCommand: ParsableCommand {
 
         let renderDevice: RenderDevice
         let tracer: PathTracer
+        let prepared: SceneMaterials
         do {
+            prepared = try SceneMaterials(scene: loaded, mode: MaterialMode(rawValue: materials) ?? .auto, logger: logger)
             renderDevice = try RenderDevice(selector: device, validation: validation, logger: logger)
-            tracer = try PathTracer(renderDevice: renderDevice)
+            tracer = try PathTracer(renderDevice: renderDevice, sceneCode: prepared.code)
         } catch { CommandSupport.fail("\(error)") }
         print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
+        let counts = Dictionary(grouping: prepared.kinds, by: { $0 }).mapValues(\.count)
+        print("materials: " + ["analytic", "reference", "neural"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", "))
 
         let reporter = ProgressReporter(label: "render")
         let result: RenderOutput
         do {
-            result = try tracer.render(scene: loaded, settings: settings) { done, total in
+            result = try tracer.render(scene: loaded, settings: settings, materials: prepared) { done, total in
                 reporter.update(done: done, total: total, unit: "spp")
             }
         } catch { CommandSupport.fail("\(error)") }

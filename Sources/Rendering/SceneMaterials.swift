@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import Materials
+import NeuralMaterial
+import Scenes
+import ShaderInterface
+
+/// Which appearance a scene's layered materials render with.
+public enum MaterialMode: String, Sendable, CaseIterable {
+    /// Neural where a valid, current `.nmat` exists; the layered reference otherwise (with a warning).
+    case auto
+    /// Every layered material through its neural twin; a missing, stale or
+    /// incompatible `.nmat` is an error.
+    case neural
+    /// Every layered material through its generated reference code.
+    case reference
+}
+
+/// A scene's materials prepared for the GPU (CPU side only): the generated
+/// shader code (layered graphs, neural decoder architectures), the material
+/// records, and the neural weights and latents to upload.
+public struct SceneMaterials {
+    public struct NeuralBinding {
+        /// Index into the scene's materials.
+        public var materialIndex: Int
+        public var file: NeuralMaterialFile
+        /// fp16-rounded weights in DecoderParameters layout (what the shader reads).
+        public var weights: [Float]
+    }
+
+    public var code: SceneShaderCode
+    public var records: [LQMaterial]
+    public var neural: [NeuralBinding]
+    /// Per scene material: "analytic", "reference" or "neural" (for logs and tests).
+    public var kinds: [String]
+
+    public init(scene: Scene, mode: MaterialMode = .auto, logger: Logger) throws {
+        var code = SceneShaderCode()
+        var records: [LQMaterial] = []
+        var neural: [NeuralBinding] = []
+        var kinds: [String] = []
+        var loadedMaterials: [String: Material] = [:]
+        var layeredIndex: [String: Int] = [:]   // source path -> index in code.layered
+        var unbaked: [String] = []               // auto mode: no .nmat file yet
+
+        for (index, named) in scene.materials.enumerated() {
+            switch named.source {
+            case .analytic(let analytic):
+                records.append(GPUScene.gpuMaterial(analytic))
+                kinds.append("analytic")
+            case .layered(let binding):
+                let material: Material
+                if let cached = loadedMaterials[binding.source] {
+                    material = cached
+                } else {
+                    do { material = try MaterialLoader.loadMaterial(path: binding.source) } catch {
+                        throw RenderError("material \"\(named.name)\": \(error)")
+                    }
+                    loadedMaterials[binding.source] = material
+                }
+                if mode == .auto, binding.neural.map({ !FileManager.default.fileExists(atPath: $0) }) ?? true {
+                    unbaked.append(named.name)
+                } else if mode != .reference, let file = try Self.neuralFile(for: named.name, binding: binding, material: material,
+                                                                              required: mode == .neural, logger: logger) {
+                    var record = LQMaterial()
+                    record.kind = UInt32(LQ_MATERIAL_NEURAL)
+                    if let existing = code.neural.firstIndex(of: file.architecture) {
+                        record.codeIndex = UInt32(existing)
+                    } else {
+                        record.codeIndex = UInt32(code.neural.count)
+                        code.neural.append(file.architecture)
+                    }
+                    record.latentImage = UInt32(2 * neural.count)
+                    record.latentLevels = UInt32(file.latents.levelCount)
+                    record.latentWidth = UInt32(file.latents.width)
+                    record.latentHeight = UInt32(file.latents.height)
+                    neural.append(NeuralBinding(materialIndex: index, file: file, weights: file.parameters.roundedToHalf().values))
+                    records.append(record)
+                    kinds.append("neural")
+                    continue
+                }
+                var record = LQMaterial()
+                record.kind = UInt32(LQ_MATERIAL_LAYERED)
+                if let existing = layeredIndex[binding.source] {
+                    record.codeIndex = UInt32(existing)
+                } else {
+                    let suffix = "m\(code.layered.count)"
+                    let generated = generateGLSL(for: material, functionSuffix: suffix, firstTextureIndex: code.textures.count)
+                    code.textures += generated.textures.map {
+                        SceneShaderCode.Texture(width: $0.width, height: $0.height, pixels: $0.pixels, clamp: $0.wrap == .clamp)
+                    }
+                    layeredIndex[binding.source] = code.layered.count
+                    record.codeIndex = UInt32(code.layered.count)
+                    code.layered.append(.init(source: generated.source, suffix: suffix))
+                }
+                records.append(record)
+                kinds.append("reference")
+            }
+        }
+        if !unbaked.isEmpty {
+            logger.notice("\(unbaked.count) layered material(s) have no baked .nmat (\(unbaked.joined(separator: ", "))); rendering their layered references (bake them with Tools/bake-assets or `lacquer bake`)")
+        }
+        code.latentImageCount = 2 * neural.count
+        self.code = code
+        self.records = records
+        self.neural = neural
+        self.kinds = kinds
+    }
+
+    /// The neural twin to use, or nil to use the reference. A missing, stale
+    /// (source changed since the bake) or unreadable `.nmat` is an error
+    /// when `required`, otherwise a warning and the reference is used.
+    static func neuralFile(for name: String, binding: LayeredBinding, material: Material,
+                           required: Bool, logger: Logger) throws -> NeuralMaterialFile? {
+        func problem(_ message: String) throws -> NeuralMaterialFile? {
+            if required { throw RenderError(message) }
+            logger.warning("\(message); rendering the layered reference instead")
+            return nil
+        }
+        guard let path = binding.neural else {
+            if required {
+                throw RenderError("material \"\(name)\" has no \"neural\" file; bake one with `lacquer bake \(binding.source) -o NAME.nmat` and add it to the scene, or use --materials reference")
+            }
+            return nil
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            return try problem("material \"\(name)\": \(path) does not exist; bake it with `lacquer bake \(binding.source) -o \(path)`")
+        }
+        let file: NeuralMaterialFile
+        do { file = try NeuralMaterialFile.load(path: path) } catch {
+            return try problem("material \"\(name)\": \(error)")
+        }
+        let expected = "fnv1a64:" + material.contentHashHex
+        guard file.metadata.sourceContentHash == expected else {
+            return try problem("material \"\(name)\": \(path) is stale (baked from \(file.metadata.sourceContentHash), the source is now \(expected)); re-bake it with `lacquer bake \(binding.source) -o \(path)`")
+        }
+        guard file.architecture.latentChannels == 8 else {
+            return try problem("material \"\(name)\": \(path) has \(file.architecture.latentChannels) latent channels; the renderer supports 8 (two RGBA16F images)")
+        }
+        return file
+    }
+}
