@@ -1,16 +1,26 @@
 import ArgumentParser
 import Foundation
+import NeuralMaterial
 import VulkanSupport
 
 /// `lacquer info`: the Vulkan devices on this machine and whether each can ray trace.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "List Vulkan devices and whether each supports ray tracing.")
+        abstract: "List Vulkan devices and whether each supports ray tracing, or describe a .nmat file.",
+        discussion: "lacquer info FILE.nmat prints the neural material's architecture, latents, training settings and held-out metrics.")
 
+    @Argument(help: "A .nmat neural material to describe (omit to list Vulkan devices).") var file: String?
     @Flag(help: "Enable the Vulkan validation layer.") var validation = false
 
     func run() throws {
+        if let file {
+            do {
+                let nmat = try NeuralMaterialFile.load(path: file)
+                print(nmat.summary(file: file))
+            } catch { CommandSupport.fail("\(error)") }
+            return
+        }
         let logger = CommandSupport.makeLogger()
         let instance: VulkanInstance
         do { instance = try VulkanInstance(validation: validation, logger: logger) } catch { CommandSupport.fail("\(error)") }

@@ -1,0 +1,154 @@
+import Foundation
+import NeuralMaterial
+
+/// The three bake presets (docs/BAKING.md has the measured cost of each).
+public enum BakePreset: String, Codable, CaseIterable, Sendable {
+    /// Low resolution, a couple of minutes on 2 cores: previews and CI.
+    case quick
+    /// 512×512 latents, the default.
+    case standard
+    /// 1024×1024 latents and a larger sample budget.
+    case high
+}
+
+/// Every knob of a bake. Stored (JSON, sorted keys) in the checkpoint, so a
+/// resumed bake continues with exactly the settings it started with, and in
+/// the `.nmat` metadata (`training`), so a file says how it was made.
+///
+/// Nothing timing-dependent lives here except `seconds`, and that one is
+/// resolved into `totalSteps` once (see `Baker`) and stored as such.
+public struct BakeSettings: Codable, Equatable, Sendable {
+    public var preset: BakePreset
+    /// Latent width = height at the finest level.
+    public var resolution: Int
+    /// Number of latent mip levels (1 … full chain).
+    public var levels: Int
+    /// BRDF decoder shape, "2x16" / "2x32" / "3x64".
+    public var decoder: String
+    /// Training samples (BRDF rows) in total; `totalSteps = ⌈samples / batch⌉`.
+    public var samples: Int
+    /// Wall-clock budget; when set, `samples` is re-derived from the measured
+    /// throughput after a few steps (not deterministic across runs).
+    public var seconds: Double?
+    public var seed: UInt64
+    /// Rows per optimisation step (BRDF and sampler use the same rows).
+    public var batch: Int
+    /// Worker threads. The gradient reduction order depends on it, so the same
+    /// thread count is part of "same settings → same bytes".
+    public var threads: Int
+
+    // Schedule.
+    /// Share of the steps in the encoder phase (then latents + decoders).
+    public var encoderFraction: Double = 0.3
+    /// Share of the steps with the early cone smoothing of the targets.
+    public var smoothingFraction: Double = 0.1
+    /// Initial half-angle of the smoothing cone in degrees (→ 0 linearly).
+    public var smoothingDegrees: Double = 10
+    public var learningRate: Double = 1e-3
+    public var finalLearningRate: Double = 1e-4
+    /// Latent learning rate = this × the decoder learning rate (sparse Adam:
+    /// each texel is updated only when a sample touches it).
+    public var latentLearningRateScale: Double = 10
+
+    // Data.
+    /// Share of each batch (whole 256-row chunks) the sampler trains on: the
+    /// sampler step costs as much as the BRDF step, and its loss converges
+    /// with fewer rows.
+    public var samplerShare: Double = 0.5
+    /// Share of rows whose wo is importance-sampled from the reference.
+    public var importanceShare: Double = 0.25
+    /// P(level l) ∝ levelBias^l (bias towards fine levels).
+    public var levelBias: Double = 0.5
+    /// Jittered Gaussian uv taps per target at levels ≥ 1 (and during smoothing).
+    public var footprintTaps: Int = 4
+    /// Encoder hidden widths (ReLU); output = latent channels.
+    public var encoderHidden: [Int] = [64, 64]
+
+    // Held-out validation.
+    public var validationSamples: Int = 16_384
+    public var validationSeed: UInt64 = 0x76616c69_64617465
+
+    public init(preset: BakePreset = .standard, seed: UInt64 = 1, threads: Int? = nil) {
+        self.preset = preset
+        self.seed = seed
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        decoder = "2x32"
+        batch = 4096
+        seconds = nil
+        switch preset {
+        case .quick:
+            resolution = 64
+            samples = 40_000_000
+        case .standard:
+            resolution = 512
+            samples = 240_000_000
+        case .high:
+            resolution = 1024
+            samples = 800_000_000
+        }
+        levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)
+    }
+
+    public static func preset(_ p: BakePreset, seed: UInt64 = 1, threads: Int? = nil) -> BakeSettings {
+        BakeSettings(preset: p, seed: seed, threads: threads)
+    }
+
+    public var architecture: NeuralArchitecture {
+        get throws { try NeuralArchitecture(decoder: decoder) }
+    }
+
+    public var totalSteps: Int { max(1, (samples + batch - 1) / batch) }
+    public var encoderSteps: Int { min(totalSteps, Int((encoderFraction * Double(totalSteps)).rounded())) }
+    public var smoothingSteps: Int { min(totalSteps, Int((smoothingFraction * Double(totalSteps)).rounded())) }
+
+    /// Checks ranges; every message is one line naming the option.
+    public func validate() throws {
+        func bad(_ s: String) -> BakeError { .invalidSettings(s) }
+        do { _ = try architecture } catch { throw bad("--decoder \(decoder): use 2x16, 2x32 or 3x64 (LAYERSxWIDTH)") }
+        guard (1...8192).contains(resolution) else { throw bad("--resolution \(resolution): must be in 1...8192") }
+        let full = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)
+        guard (1...full).contains(levels) else { throw bad("--levels \(levels): must be in 1...\(full) for resolution \(resolution)") }
+        guard samples >= 1 else { throw bad("--samples \(samples): must be at least 1") }
+        if let seconds { guard seconds > 0, seconds.isFinite else { throw bad("--seconds \(seconds): must be positive") } }
+        guard (16...65_536).contains(batch) else { throw bad("--batch \(batch): must be in 16...65536") }
+        guard (1...256).contains(threads) else { throw bad("--threads \(threads): must be in 1...256") }
+        guard (0...1).contains(encoderFraction), (0...1).contains(smoothingFraction), (0...1).contains(importanceShare), samplerShare > 0, samplerShare <= 1 else {
+            throw bad("encoder/smoothing/importance fractions must be in 0...1")
+        }
+        guard levelBias > 0, footprintTaps >= 1, validationSamples >= 16 else { throw bad("levelBias > 0, footprintTaps ≥ 1, validationSamples ≥ 16 required") }
+        guard learningRate > 0, finalLearningRate > 0, latentLearningRateScale > 0 else { throw bad("learning rates must be positive") }
+    }
+
+    /// Stable JSON (sorted keys) for checkpoints and `.nmat` metadata.
+    public func jsonString() -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        guard let d = try? enc.encode(self) else { return "{}" }
+        return String(decoding: d, as: UTF8.self)
+    }
+
+    public static func fromJSON(_ s: String) throws -> BakeSettings {
+        do { return try JSONDecoder().decode(BakeSettings.self, from: Data(s.utf8)) } catch {
+            throw BakeError.badCheckpoint(file: "", detail: "settings JSON does not decode: \(error)")
+        }
+    }
+}
+
+/// Bake failures: one line each, naming the file or option and what to do.
+public enum BakeError: Error, CustomStringConvertible, Equatable, Sendable {
+    case invalidSettings(String)
+    case badCheckpoint(file: String, detail: String)
+    case checkpointMismatch(file: String, detail: String)
+    case io(file: String, detail: String)
+    case diverged(step: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidSettings(s): return s
+        case let .badCheckpoint(file, detail): return "\(file): not a usable bake checkpoint (\(detail))"
+        case let .checkpointMismatch(file, detail): return "\(file): \(detail)"
+        case let .io(file, detail): return "\(file): \(detail)"
+        case let .diverged(step): return "training diverged (non-finite loss) at step \(step); try a smaller --batch or another --seed"
+        }
+    }
+}

@@ -1,0 +1,505 @@
+import Foundation
+import Materials
+import NeuralMaterial
+
+/// What the baker reports while it runs (the CLI throttles and prints it).
+public struct BakeProgress: Sendable {
+    /// "features", "encoder", "latents", "validation".
+    public var phase: String
+    public var step: Int
+    public var totalSteps: Int
+    /// Exponential moving average of the BRDF log-L1 training loss.
+    public var loss: Double
+    /// Exponential moving average of the sampler KL (cross-entropy) loss.
+    public var samplerLoss: Double
+    /// Training rows per second in this session.
+    public var samplesPerSecond: Double
+    /// Seconds spent in this session.
+    public var elapsed: Double
+    public var eta: Double
+}
+
+/// Held-out metrics of the final model as the renderer sees it (fp16 weights
+/// and latents), stored in the `.nmat` metadata (`metrics`).
+public struct BakeMetrics: Codable, Equatable, Sendable {
+    /// mean |log(1+f̂) − log(1+f)| over rows × RGB (the training loss).
+    public var logL1: Double
+    /// Σ|f̂ − f| / Σ f over rows × RGB.
+    public var relativeL1: Double
+    /// mean (f̂ − f)² / (f² + 0.01) over rows × RGB.
+    public var relativeMSE: Double
+    /// KL(p_ref ‖ q) = E_{wo∼p_ref}[log p_ref(wo) − log q(wo)] between the
+    /// reference's own sampling pdf and the neural sampler (nats).
+    public var samplerKL: Double
+    /// log-L1 of the best constant per channel (the median target): a
+    /// trivial baseline to compare `logL1` with.
+    public var constantBaselineLogL1: Double
+    public var validationSamples: Int
+    public var validationSeed: UInt64
+}
+
+public struct BakeSummary: Sendable {
+    public var output: String
+    public var metrics: BakeMetrics
+    public var steps: Int
+    public var samples: Int
+    /// Wall time of the whole bake (all sessions, features and validation included).
+    public var seconds: Double
+    /// Training rows per second in this session.
+    public var samplesPerSecond: Double
+    public var settings: BakeSettings
+}
+
+public enum BakeOutcome: Sendable {
+    case completed(BakeSummary)
+    /// Stopped at a step boundary; the checkpoint holds everything to resume.
+    case interrupted(checkpoint: String, step: Int, totalSteps: Int)
+}
+
+/// The distillation loop (docs/BAKING.md):
+///
+/// 1. probe-feature pyramid (encoder inputs, prefiltered per level);
+/// 2. **encoder phase** (`encoderSteps`): latent(row) = encoder(bilinear
+///    features at the row's uv and level), trained jointly with the decoders;
+/// 3. bake the encoder over every texel and level into the latent pyramid and
+///    drop it;
+/// 4. **latent phase**: fine-tune latents (sparse per-texel Adam) + decoders;
+/// 5. held-out validation, `.nmat` written atomically, checkpoint removed.
+///
+/// Each step: rows from the reference (`TrainingDataGenerator`), BRDF
+/// log-L1 step and sampler KL step (`DecoderTrainer`, latents detached for
+/// the sampler), Adam β = (0.9, 0.999), ε = 1e-7, cosine 1e-3 → 1e-4.
+///
+/// Determinism: a step's data depends only on (seed, step, chunk); every
+/// reduction runs over a fixed shard partition in a fixed order; so the same
+/// settings (thread count included) give the same bytes, and a resumed bake
+/// continues bit-for-bit.
+public final class Baker {
+    public private(set) var settings: BakeSettings
+    public let material: Material
+    public let materialPath: String
+    public let architecture: NeuralArchitecture
+
+    public private(set) var step: Int = 0
+    private var calibrated = false
+    private var previousElapsed: Double = 0
+    private var lossEMA: Double = 0
+    private var samplerLossEMA: Double = 0
+
+    public private(set) var parameters: DecoderParameters
+    private var decoderAdam: AdamOptimizer
+    private var encoder: EncoderNetwork?
+    private var encoderAdam: AdamOptimizer?
+    private var features: LatentPyramid<Float>?
+    public private(set) var latents: LatentPyramid<Float>
+    private var latentAdam: SparseLatentAdam?
+
+    public static let checkpointFormat = "lacquer-bake-checkpoint"
+    public static let checkpointVersion = 1
+
+    /// A new bake.
+    public init(material: Material, materialPath: String, settings: BakeSettings) throws {
+        try settings.validate()
+        self.material = material
+        self.materialPath = materialPath
+        self.settings = settings
+        architecture = try settings.architecture
+        calibrated = settings.seconds == nil
+        parameters = DecoderParameters.initialised(architecture: architecture, seed: SeedMixer.splitmix(settings.seed ^ 0xdec0de))
+        decoderAdam = AdamOptimizer(parameterCount: parameters.count)
+        let enc = EncoderNetwork(inputs: ProbeFeatures.count, hidden: settings.encoderHidden, outputs: architecture.latentChannels,
+                                 seed: SeedMixer.splitmix(settings.seed ^ 0xe2c0de))
+        encoder = enc
+        encoderAdam = AdamOptimizer(parameterCount: enc.count)
+        latents = LatentPyramid<Float>(width: settings.resolution, height: settings.resolution,
+                                       channels: architecture.latentChannels, levelCount: settings.levels)
+    }
+
+    public var totalSteps: Int { settings.totalSteps }
+    public var inEncoderPhase: Bool { encoder != nil }
+
+    // MARK: - Checkpoints
+
+    /// Everything needed to continue bit-for-bit: settings, step, phase,
+    /// decoder + Adam state, encoder + Adam state (encoder phase) or latents
+    /// + per-texel Adam state (latent phase). The data generator needs no
+    /// state beyond the step (see `SeedMixer`).
+    public func checkpointData() -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ v: T) -> String { (try? enc.encode(v)).map { String(decoding: $0, as: UTF8.self) } ?? "{}" }
+        var md: [String: String] = [
+            "format": Self.checkpointFormat,
+            "format_version": String(Self.checkpointVersion),
+            "settings": settings.jsonString(),
+            "material_path": materialPath,
+            "material_name": material.name,
+            "material_hash": material.contentHashHex,
+            "step": String(step),
+            "phase": encoder != nil ? "encoder" : "latents",
+            "calibrated": calibrated ? "1" : "0",
+            "elapsed_seconds": String(previousElapsed + sessionElapsed()),
+            "loss_ema": String(lossEMA),
+            "sampler_loss_ema": String(samplerLossEMA),
+            "decoder_adam": json(decoderAdam),
+        ]
+        var tensors = [SafeTensor(name: "decoder", shape: [parameters.count], float32: parameters.values)]
+        if let encoder, let encoderAdam {
+            md["encoder_adam"] = json(encoderAdam)
+            tensors.append(SafeTensor(name: "encoder", shape: [encoder.count], float32: encoder.values))
+        } else if let latentAdam {
+            for (l, lv) in latents.levels.enumerated() {
+                let shape = [lv.height, lv.width, lv.channels]
+                tensors.append(SafeTensor(name: "latents.\(l)", shape: shape, float32: lv.values))
+                tensors.append(SafeTensor(name: "adam_m.\(l)", shape: shape, float32: latentAdam.m[l]))
+                tensors.append(SafeTensor(name: "adam_v.\(l)", shape: shape, float32: latentAdam.v[l]))
+                tensors.append(SafeTensor(name: "adam_t.\(l)", shape: [lv.height, lv.width], float32: latentAdam.t[l]))
+            }
+        }
+        return SafeTensorsFile(tensors: tensors, metadata: md).serialized()
+    }
+
+    public func writeCheckpoint(to path: String) throws {
+        do { try NeuralMaterialFile.atomicWrite(checkpointData(), to: path) } catch {
+            throw BakeError.io(file: path, detail: "cannot write checkpoint: \(error)")
+        }
+    }
+
+    /// Material path stored in a checkpoint (so `--resume` can omit it).
+    public static func checkpointMaterialPath(_ path: String) throws -> String {
+        let st = try readCheckpointFile(path)
+        guard let p = st.metadata["material_path"] else { throw BakeError.badCheckpoint(file: path, detail: "metadata 'material_path' missing") }
+        return p
+    }
+
+    static func readCheckpointFile(_ path: String) throws -> SafeTensorsFile {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw BakeError.io(file: path, detail: "cannot read checkpoint: \((error as NSError).localizedDescription)")
+        }
+        let st: SafeTensorsFile
+        do { st = try SafeTensorsFile.parse(data, file: path) } catch {
+            throw BakeError.badCheckpoint(file: path, detail: "\(error)")
+        }
+        guard st.metadata["format"] == checkpointFormat else {
+            throw BakeError.badCheckpoint(file: path, detail: "metadata 'format' is not \(checkpointFormat); pass the .ckpt file written by `lacquer bake`")
+        }
+        guard st.metadata["format_version"] == String(checkpointVersion) else {
+            throw BakeError.badCheckpoint(file: path, detail: "checkpoint version \(st.metadata["format_version"] ?? "?") is not \(checkpointVersion)")
+        }
+        return st
+    }
+
+    /// Restores a bake from a checkpoint. The material must be the one the
+    /// checkpoint was made from (content hash).
+    public init(resume path: String, material: Material, materialPath: String) throws {
+        let st = try Self.readCheckpointFile(path)
+        let md = st.metadata
+        func field(_ k: String) throws -> String {
+            guard let v = md[k] else { throw BakeError.badCheckpoint(file: path, detail: "metadata '\(k)' missing") }
+            return v
+        }
+        func floats(_ name: String, _ count: Int) throws -> [Float] {
+            guard let t = st.tensor(named: name), t.dtype == .f32, t.elementCount == count else {
+                throw BakeError.badCheckpoint(file: path, detail: "tensor '\(name)' missing or of the wrong size")
+            }
+            return t.floats()
+        }
+        var s: BakeSettings
+        do { s = try BakeSettings.fromJSON(try field("settings")) } catch { throw BakeError.badCheckpoint(file: path, detail: "settings do not decode") }
+        try s.validate()
+        guard try field("material_hash") == material.contentHashHex else {
+            throw BakeError.checkpointMismatch(file: path, detail: "was made from material '\(md["material_name"] ?? "?")' (hash \(md["material_hash"] ?? "?")) but \(materialPath) has hash \(material.contentHashHex); resume with the same material file")
+        }
+        self.material = material
+        self.materialPath = materialPath
+        settings = s
+        architecture = try s.architecture
+        guard let st0 = Int(try field("step")), st0 >= 0, st0 <= s.totalSteps else { throw BakeError.badCheckpoint(file: path, detail: "bad 'step'") }
+        step = st0
+        calibrated = try field("calibrated") == "1"
+        previousElapsed = Double(md["elapsed_seconds"] ?? "0") ?? 0
+        lossEMA = Double(md["loss_ema"] ?? "0") ?? 0
+        samplerLossEMA = Double(md["sampler_loss_ema"] ?? "0") ?? 0
+        var p = DecoderParameters(architecture: architecture)
+        p.values = try floats("decoder", p.count)
+        parameters = p
+        let dec = JSONDecoder()
+        do { decoderAdam = try dec.decode(AdamOptimizer.self, from: Data(try field("decoder_adam").utf8)) } catch {
+            throw BakeError.badCheckpoint(file: path, detail: "decoder Adam state does not decode")
+        }
+        guard decoderAdam.parameterCount == p.count else { throw BakeError.badCheckpoint(file: path, detail: "decoder Adam state has the wrong size") }
+        latents = LatentPyramid<Float>(width: s.resolution, height: s.resolution, channels: architecture.latentChannels, levelCount: s.levels)
+        let phase = try field("phase")
+        if phase == "encoder" {
+            var enc = EncoderNetwork(inputs: ProbeFeatures.count, hidden: s.encoderHidden, outputs: architecture.latentChannels, seed: 0)
+            enc.values = try floats("encoder", enc.count)
+            encoder = enc
+            do { encoderAdam = try dec.decode(AdamOptimizer.self, from: Data(try field("encoder_adam").utf8)) } catch {
+                throw BakeError.badCheckpoint(file: path, detail: "encoder Adam state does not decode")
+            }
+        } else if phase == "latents" {
+            var adam = SparseLatentAdam(shape: latents)
+            for l in 0..<latents.levelCount {
+                let n = latents.levels[l].values.count
+                latents.levels[l].values = try floats("latents.\(l)", n)
+                adam.m[l] = try floats("adam_m.\(l)", n)
+                adam.v[l] = try floats("adam_v.\(l)", n)
+                adam.t[l] = try floats("adam_t.\(l)", latents.levels[l].texelCount)
+            }
+            latentAdam = adam
+        } else {
+            throw BakeError.badCheckpoint(file: path, detail: "unknown phase '\(phase)'")
+        }
+    }
+
+    // MARK: - Training
+
+    private var sessionStart = Date()
+    private func sessionElapsed() -> Double { Date().timeIntervalSince(sessionStart) }
+
+    /// Smoothing cone half-angle (radians) at a step: 10° → 0 linearly over the smoothing steps.
+    func coneRadians(step: Int) -> Float {
+        let n = settings.smoothingSteps
+        guard n > 0, step < n else { return 0 }
+        return Float(settings.smoothingDegrees * (1 - Double(step) / Double(n)) * Double.pi / 180)
+    }
+
+    /// Runs (or continues) the bake.
+    ///
+    /// - Parameters:
+    ///   - output: the `.nmat` path, written only when complete (temp + rename).
+    ///   - checkpoint: checkpoint path (written every `checkpointInterval` s and on interruption).
+    ///   - shouldStop: polled at every step boundary (e.g. a SIGINT flag).
+    public func run(output: String, checkpoint: String, checkpointInterval: Double = 60,
+                    shouldStop: () -> Bool = { false }, progress: (BakeProgress) -> Void = { _ in }) throws -> BakeOutcome {
+        sessionStart = Date()
+        let threads = settings.threads
+        let B = settings.batch
+        let C = architecture.latentChannels
+        let K = ProbeFeatures.count
+        let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: threads)
+        let batch = TrainingBatch(capacity: B)
+        let gen = TrainingDataGenerator(material: material, settings: settings)
+        let latentRows = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { latentRows.deallocate() }
+        let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
+        let featureRows = UnsafeMutablePointer<Float>.allocate(capacity: B * K); defer { featureRows.deallocate() }
+        var grads = [Float](repeating: 0, count: parameters.count)
+        var encoderGrads = [Float](repeating: 0, count: encoder?.count ?? 0)
+        let encoderTrainer = encoder.map { EncoderTrainer(net: $0, maxBatch: B, shards: threads) }
+        var lastCheckpoint = Date()
+        var trainedRows = 0
+        var trainingSeconds = 0.0
+
+        func report(_ phase: String) {
+            let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
+            let remaining = Double(max(0, totalSteps - step) * B)
+            progress(BakeProgress(phase: phase, step: step, totalSteps: totalSteps, loss: lossEMA, samplerLoss: samplerLossEMA,
+                                  samplesPerSecond: rate, elapsed: sessionElapsed(), eta: rate > 0 ? remaining / rate : 0))
+        }
+
+        if encoder != nil, features == nil {
+            report("features")
+            features = ProbeFeatures.pyramid(material: material, resolution: settings.resolution, levels: settings.levels, workers: threads)
+        }
+        let chunkRows = TrainingDataGenerator.chunkRows
+        let chunks = (B + chunkRows - 1) / chunkRows
+        let calibrationStep = step + 6
+        // The sampler trains on the first whole chunks covering `samplerShare` of the batch
+        // (every chunk holds both proposal strategies in the fixed ratio, so the
+        // deterministic-mixture density stays exact).
+        let samplerRows = min(B, max(1, Int((settings.samplerShare * Double(chunks)).rounded(.up))) * chunkRows)
+
+        while step < totalSteps {
+            if shouldStop() {
+                try writeCheckpoint(to: checkpoint)
+                return .interrupted(checkpoint: checkpoint, step: step, totalSteps: totalSteps)
+            }
+            // Phase switch: bake the encoder into the pyramid and drop it.
+            if let enc = encoder, step >= settings.encoderSteps, let f = features {
+                report("baking encoder")
+                latents = EncoderTrainer.bake(net: enc, features: f, workers: threads)
+                encoder = nil; encoderAdam = nil; features = nil
+                latentAdam = SparseLatentAdam(shape: latents)
+            }
+            let t0 = Date()
+            let cone = coneRadians(step: step)
+            let taps = settings.footprintTaps
+            let seed = settings.seed
+            let s = step
+            parallelChunks(chunks, workers: threads) { c in
+                var rng = SeedMixer.rng(seed: seed, step: s, chunk: c, purpose: 1)
+                let lo = c * chunkRows
+                gen.fill(batch: batch, start: lo, count: min(chunkRows, B - lo), rng: &rng, coneRadians: cone, tapsAtCoarse: taps)
+            }
+            // Latents per row.
+            if let enc = encoder, let f = features, let et = encoderTrainer {
+                let fb = SendableBox(featureRows)
+                parallelChunks(chunks, workers: threads) { c in
+                    let lo = c * chunkRows
+                    for r in lo..<min(B, lo + chunkRows) {
+                        Self.fetch(f, level: Int(batch.level[r]), uv: batch.uv[r], into: fb.value + r * K)
+                    }
+                }
+                et.forward(net: enc, features: featureRows, rows: B, latents: latentRows)
+            } else {
+                let lat = latents
+                let lb = SendableBox(latentRows)
+                parallelChunks(chunks, workers: threads) { c in
+                    let lo = c * chunkRows
+                    for r in lo..<min(B, lo + chunkRows) {
+                        Self.fetch(lat, level: Int(batch.level[r]), uv: batch.uv[r], into: lb.value + r * C)
+                    }
+                }
+            }
+            // Decoders.
+            for i in grads.indices { grads[i] = 0 }
+            let (lossB, lossS) = grads.withUnsafeMutableBufferPointer { g -> (Float, Float) in
+                let lb = trainer.brdfStep(parameters: parameters, latents: latentRows, wi: batch.wi, wo: batch.wo, target: batch.target,
+                                          rows: B, gradients: g.baseAddress!, dLatents: dLatents)
+                let ls = trainer.samplerStep(parameters: parameters, latents: latentRows, wi: batch.wi, wo: batch.wo, weights: batch.weight,
+                                             rows: samplerRows, gradients: g.baseAddress!)
+                return (lb, ls)
+            }
+            guard lossB.isFinite, lossS.isFinite, grads.allSatisfy({ $0.isFinite }) else { throw BakeError.diverged(step: step) }
+            let schedule = CosineSchedule(initial: settings.learningRate, final: settings.finalLearningRate, totalSteps: totalSteps)
+            let lr = schedule.learningRate(step: step)
+            decoderAdam.update(parameters: &parameters.values, gradients: grads, learningRate: lr)
+            if var enc = encoder, let et = encoderTrainer, var ea = encoderAdam {
+                encoderGrads.withUnsafeMutableBufferPointer { et.backward(net: enc, dLatents: dLatents, rows: B, gradients: $0.baseAddress!) }
+                encoder = nil; encoderAdam = nil   // unique references: no copy-on-write of the arrays
+                ea.update(parameters: &enc.values, gradients: encoderGrads, learningRate: lr)
+                encoder = enc; encoderAdam = ea
+            } else if var adam = latentAdam {
+                latentAdam = nil   // keep the arrays uniquely referenced while mutating
+                for r in 0..<B { adam.scatter(latents, level: Int(batch.level[r]), uv: batch.uv[r], dLatent: dLatents + r * C) }
+                adam.update(&latents, learningRate: lr * settings.latentLearningRateScale)
+                latentAdam = adam
+            }
+            let a = step == 0 ? 1.0 : 0.02
+            lossEMA += a * (Double(lossB) - lossEMA)
+            samplerLossEMA += a * (Double(lossS) - samplerLossEMA)
+            step += 1
+            trainedRows += B
+            trainingSeconds += Date().timeIntervalSince(t0)
+
+            // --seconds: fix the step budget once from the measured rate.
+            if !calibrated, step >= calibrationStep, let budget = settings.seconds {
+                let perStep = trainingSeconds / Double(max(1, trainedRows / B))
+                let left = budget - (previousElapsed + sessionElapsed()) - 0.05 * budget
+                let more = max(0, Int(left / max(perStep, 1e-6)))
+                settings.samples = max(step, step + more) * B
+                calibrated = true
+            }
+            report(encoder != nil ? "encoder" : "latents")
+            if Date().timeIntervalSince(lastCheckpoint) >= checkpointInterval, step < totalSteps {
+                try writeCheckpoint(to: checkpoint)
+                lastCheckpoint = Date()
+            }
+        }
+        if let enc = encoder, let f = features {   // encoderFraction = 1
+            latents = EncoderTrainer.bake(net: enc, features: f, workers: threads)
+            encoder = nil; encoderAdam = nil; features = nil
+        }
+        report("validation")
+        let metrics = try Self.validate(material: material, parameters: parameters, latents: latents, settings: settings)
+        let file = neuralMaterialFile(metrics: metrics)
+        do { try file.write(to: output) } catch { throw BakeError.io(file: output, detail: "\(error)") }
+        try? FileManager.default.removeItem(atPath: checkpoint)
+        let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
+        return .completed(BakeSummary(output: output, metrics: metrics, steps: step, samples: step * B,
+                                      seconds: previousElapsed + sessionElapsed(), samplesPerSecond: rate, settings: settings))
+    }
+
+    /// The `.nmat` contents (fp16 tensors). Metadata holds no timing, so
+    /// equal settings give equal bytes.
+    public func neuralMaterialFile(metrics: BakeMetrics) -> NeuralMaterialFile {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let m = (try? enc.encode(metrics)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let md = NeuralMaterialMetadata(sourceMaterialName: material.name, sourceContentHash: "fnv1a64:" + material.contentHashHex,
+                                        trainingSettingsJSON: settings.jsonString(), seed: settings.seed, finalMetricsJSON: m)
+        return NeuralMaterialFile(parameters: parameters, latents: latents, metadata: md)
+    }
+
+    /// Bilinear fetch, specialised for the float32 master pyramid (the
+    /// generic `LatentPyramid.fetch` goes through witness tables per value
+    /// across the module boundary). Same taps, same weights.
+    @inline(__always)
+    static func fetch(_ p: LatentPyramid<Float>, level: Int, uv: SIMD2<Float>, into out: UnsafeMutablePointer<Float>) {
+        let t = p.taps(level: level, uv: uv)
+        let C = p.channels
+        p.levels[level].values.withUnsafeBufferPointer { v in
+            let a = v.baseAddress! + t.offsets[0], b = v.baseAddress! + t.offsets[1]
+            let c = v.baseAddress! + t.offsets[2], d = v.baseAddress! + t.offsets[3]
+            let w0 = t.weights[0], w1 = t.weights[1], w2 = t.weights[2], w3 = t.weights[3]
+            for ch in 0..<C { out[ch] = w0 * a[ch] + w1 * b[ch] + w2 * c[ch] + w3 * d[ch] }
+        }
+    }
+
+    // MARK: - Validation
+
+    /// Held-out metrics with a fixed seed: rows drawn like training rows (no
+    /// smoothing, 8 footprint taps at coarse levels), evaluated with fp16
+    /// weights and fp16 latents.
+    public static func validate(material: Material, parameters: DecoderParameters, latents: LatentPyramid<Float>,
+                                settings: BakeSettings) throws -> BakeMetrics {
+        let n = settings.validationSamples
+        let batch = TrainingBatch(capacity: n)
+        let gen = TrainingDataGenerator(material: material, settings: settings)
+        let chunkRows = TrainingDataGenerator.chunkRows
+        let chunks = (n + chunkRows - 1) / chunkRows
+        let vseed = settings.validationSeed
+        parallelChunks(chunks, workers: settings.threads) { c in
+            var rng = SeedMixer.rng(seed: vseed, step: 0, chunk: c, purpose: 2)
+            let lo = c * chunkRows
+            gen.fill(batch: batch, start: lo, count: min(chunkRows, n - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: max(8, settings.footprintTaps))
+        }
+        let half = latents.toHalf().map(to: Float.self)
+        let decoders = NeuralDecoders(parameters: parameters)
+        decoders.maxWorkers = settings.threads
+        let C = half.channels
+        var lat = [Float](repeating: 0, count: n * C)
+        lat.withUnsafeMutableBufferPointer { lp in
+            for r in 0..<n { half.fetch(level: Int(batch.level[r]), uv: batch.uv[r], into: lp.baseAddress! + r * C) }
+        }
+        let wi = Array(UnsafeBufferPointer(start: batch.wi, count: n))
+        let wo = Array(UnsafeBufferPointer(start: batch.wo, count: n))
+        let pred = try decoders.evalBRDF(latents: lat, wi: wi, wo: wo)
+        var logSum = 0.0, absSum = 0.0, tSum = 0.0, relSq = 0.0
+        var channels: [[Float]] = [[], [], []]
+        for r in 0..<n {
+            for ch in 0..<3 {
+                let t = Double(batch.target[3 * r + ch]), y = Double(pred[r][ch])
+                logSum += abs(log1p(max(y, 0)) - log1p(max(t, 0)))
+                absSum += abs(y - t); tSum += abs(t)
+                relSq += (y - t) * (y - t) / (t * t + 0.01)
+                channels[ch].append(Float(t))
+            }
+        }
+        var baseline = 0.0
+        for ch in 0..<3 {
+            let sorted = channels[ch].sorted()
+            let med = Double(sorted[sorted.count / 2])
+            for t in channels[ch] { baseline += abs(log1p(med) - log1p(Double(t))) }
+        }
+        // Sampler KL against the reference's own sampling distribution.
+        var rng = PCG32(seed: vseed, stream: 77)
+        var klWi: [SIMD3<Float>] = [], klWo: [SIMD3<Float>] = [], klLat: [Float] = [], klRef: [Float] = []
+        for r in 0..<n {
+            let smp = material.sample(wi: wi[r], uv: batch.uv[r], u: SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
+            guard smp.pdf > 0, smp.pdf.isFinite, smp.wo.z > 0 else { continue }
+            klWi.append(wi[r]); klWo.append(smp.wo); klRef.append(smp.pdf)
+            klLat.append(contentsOf: lat[(r * C)..<((r + 1) * C)])
+        }
+        var kl = 0.0
+        if !klWi.isEmpty {
+            let q = try decoders.pdf(latents: klLat, wi: klWi, wo: klWo)
+            for j in q.indices { kl += log(Double(klRef[j])) - log(max(Double(q[j]), 1e-12)) }
+            kl /= Double(q.count)
+        }
+        let count = Double(3 * n)
+        return BakeMetrics(logL1: logSum / count, relativeL1: tSum > 0 ? absSum / tSum : 0, relativeMSE: relSq / count,
+                           samplerKL: kl, constantBaselineLogL1: baseline / count, validationSamples: n, validationSeed: vseed)
+    }
+}

@@ -1,0 +1,213 @@
+import ArgumentParser
+import Baking
+import Foundation
+import Materials
+import NeuralMaterial
+import Synchronization
+
+/// Set by the SIGINT handler, polled by the baker at every step boundary.
+let bakeInterruptRequested = Atomic<Bool>(false)
+
+/// `lacquer bake MATERIAL -o OUT.nmat`: distil a layered material into a
+/// neural material (docs/BAKING.md).
+struct BakeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bake",
+        abstract: "Distil a layered material into a neural material (.nmat): latent pyramid + MLP decoders.",
+        discussion: """
+        Presets: quick (64², a couple of minutes on 2 cores), standard (512², the default), high (1024², longer).
+        Overrides: --resolution --levels --decoder --samples or --seconds --seed --batch --threads.
+        A checkpoint (OUT.nmat.ckpt) is written every --checkpoint-every seconds and on Ctrl-C;
+        continue with --resume CHECKPOINT. OUT.nmat appears only when the bake completes.
+        """)
+
+    @Argument(help: "Material file (.json or .mtlx). Optional with --resume (the checkpoint records it).") var material: String?
+    @Option(name: .shortAndLong, help: "Output .nmat path (written only when the bake completes).") var output: String
+    @Option(help: "quick, standard (default) or high.") var preset: String?
+    @Option(help: "Latent resolution (width = height) of the finest level.") var resolution: Int?
+    @Option(help: "Number of latent mip levels (default: the full chain).") var levels: Int?
+    @Option(help: "BRDF decoder: 2x16, 2x32 (default) or 3x64.") var decoder: String?
+    @Option(help: "Wall-clock training budget in seconds (derives --samples from the measured speed; not bit-reproducible).") var seconds: Double?
+    @Option(help: "Total training samples (rows); deterministic budget.") var samples: Int?
+    @Option(help: "Random seed (default 1).") var seed: UInt64?
+    @Option(help: "Rows per optimisation step (default 4096).") var batch: Int?
+    @Option(help: "Worker threads (default: all cores). Part of the reproducibility key.") var threads: Int?
+    @Option(help: "Checkpoint path (default OUT.nmat.ckpt).") var checkpoint: String?
+    @Option(name: .customLong("checkpoint-every"), help: "Seconds between checkpoints (default 60).") var checkpointEvery: Double = 60
+    @Option(help: "Continue the bake stored in this checkpoint (settings come from the checkpoint).") var resume: String?
+    @Option(name: .customLong("settings"), help: ArgumentHelp("Advanced: a BakeSettings JSON file (as stored in a .nmat's 'training' metadata) used instead of the preset; the other options still override it.", visibility: .hidden)) var settingsFile: String?
+    @Flag(help: "Print a JSON summary on stdout at the end.") var json = false
+    @Flag(help: "No progress output.") var quiet = false
+
+    func fail(_ message: String) -> Never { CommandSupport.fail(message) }
+
+    func makeSettings() -> BakeSettings {
+        let p: BakePreset
+        if let preset {
+            guard let v = BakePreset(rawValue: preset.lowercased()) else { fail("--preset \(preset): unknown preset; use quick, standard or high") }
+            p = v
+        } else {
+            p = .standard
+        }
+        var s = BakeSettings.preset(p, seed: seed ?? 1, threads: threads)
+        if let settingsFile {
+            do { s = try BakeSettings.fromJSON(String(contentsOfFile: settingsFile, encoding: .utf8)) } catch {
+                fail("--settings \(settingsFile): not a BakeSettings JSON file (\(error))")
+            }
+            if let seed { s.seed = seed }
+            if let threads { s.threads = threads }
+        }
+        if let resolution {
+            s.resolution = resolution
+            if resolution >= 1 { s.levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution) }
+        }
+        if let levels { s.levels = levels }
+        if let decoder { s.decoder = decoder.lowercased() }
+        if let batch { s.batch = batch }
+        if let samples { s.samples = samples }
+        if let seconds { s.seconds = seconds }
+        do { try s.validate() } catch { fail("\(error)") }
+        return s
+    }
+
+    static func shellQuote(_ s: String) -> String {
+        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:+,@%")
+        if !s.isEmpty, s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
+        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// Fails with one line unless a file can be created in the directory of `path`.
+    func checkWritable(_ path: String, what: String) {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            fail("\(path): directory \(dir) does not exist; create it or choose another \(what)")
+        }
+        let probe = URL(fileURLWithPath: dir).appendingPathComponent(".lacquer-write-test-\(getpid())").path
+        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
+            fail("\(path): directory \(dir) is not writable; choose another \(what)")
+        }
+        try? FileManager.default.removeItem(atPath: probe)
+    }
+
+    func run() throws {
+        guard output.lowercased().hasSuffix(".nmat") else { fail("-o \(output): the output must be a .nmat file") }
+        guard checkpointEvery > 0 else { fail("--checkpoint-every \(checkpointEvery): must be positive") }
+        let ckptPath = checkpoint ?? resume ?? (output + ".ckpt")
+        checkWritable(output, what: "-o path")
+        checkWritable(ckptPath, what: "--checkpoint path")
+
+        let baker: Baker
+        let materialPath: String
+        if let resume {
+            let given = [("--preset", preset != nil), ("--settings", settingsFile != nil), ("--resolution", resolution != nil), ("--levels", levels != nil),
+                         ("--decoder", decoder != nil), ("--seconds", seconds != nil), ("--samples", samples != nil),
+                         ("--seed", seed != nil), ("--batch", batch != nil), ("--threads", threads != nil)].filter(\.1).map(\.0)
+            if !given.isEmpty {
+                fail("--resume takes every training setting from the checkpoint; remove \(given.joined(separator: ", "))")
+            }
+            guard FileManager.default.fileExists(atPath: resume) else { fail("\(resume): checkpoint does not exist") }
+            do { materialPath = try material ?? Baker.checkpointMaterialPath(resume) } catch { fail("\(error)") }
+            let m: Material
+            do { m = try MaterialLoader.loadMaterial(path: materialPath) } catch { fail("\(error)") }
+            do { baker = try Baker(resume: resume, material: m, materialPath: materialPath) } catch { fail("\(error)") }
+        } else {
+            guard let material else { fail("missing MATERIAL argument (a .json or .mtlx file), or pass --resume CHECKPOINT") }
+            materialPath = material
+            let settings = makeSettings()
+            let m: Material
+            do { m = try MaterialLoader.loadMaterial(path: material) } catch { fail("\(error)") }
+            do { baker = try Baker(material: m, materialPath: materialPath, settings: settings) } catch { fail("\(error)") }
+        }
+
+        // Ctrl-C: finish the current step, write a checkpoint, exit 130. A second Ctrl-C kills.
+        _ = bakeInterruptRequested.load(ordering: .relaxed)
+        signal(SIGINT) { _ in
+            bakeInterruptRequested.store(true, ordering: .relaxed)
+            signal(SIGINT, SIG_DFL)
+        }
+
+        let s = baker.settings
+        if !quiet {
+            let what = baker.step > 0 ? "resuming at step \(baker.step) of" : "baking"
+            FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))
+        }
+        let printer = BakeProgressPrinter(enabled: !quiet)
+        let outcome: BakeOutcome
+        do {
+            outcome = try baker.run(output: output, checkpoint: ckptPath, checkpointInterval: checkpointEvery,
+                                    shouldStop: { bakeInterruptRequested.load(ordering: .relaxed) },
+                                    progress: { printer.update($0) })
+        } catch { printer.finish(); fail("\(error)") }
+        printer.finish()
+        switch outcome {
+        case let .interrupted(checkpoint, step, total):
+            let q = Self.shellQuote
+            let cmd = "lacquer bake \(q(materialPath)) -o \(q(output)) --resume \(q(checkpoint))"
+            FileHandle.standardError.write(Data("interrupted at step \(step)/\(total); checkpoint written to \(checkpoint)\nresume with: \(cmd)\n".utf8))
+            if json {
+                let obj: [String: Any] = ["interrupted": true, "checkpoint": checkpoint, "step": step, "total_steps": total, "resume_command": cmd]
+                if let d = try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]) { print(String(decoding: d, as: UTF8.self)) }
+            }
+            Foundation.exit(130)
+        case let .completed(summary):
+            let m = summary.metrics
+            if json {
+                let metrics: [String: Any] = ["log_l1": m.logL1, "relative_l1": m.relativeL1, "relative_mse": m.relativeMSE,
+                                              "sampler_kl": m.samplerKL, "constant_baseline_log_l1": m.constantBaselineLogL1,
+                                              "validation_samples": m.validationSamples]
+                let obj: [String: Any] = [
+                    "output": summary.output, "material": materialPath, "material_name": baker.material.name,
+                    "preset": s.preset.rawValue, "resolution": s.resolution, "levels": s.levels, "decoder": s.decoder,
+                    "seed": s.seed, "threads": s.threads, "batch": s.batch,
+                    "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
+                    "samples_per_second": summary.samplesPerSecond, "metrics": metrics,
+                ]
+                let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+                print(String(decoding: d, as: UTF8.self))
+            } else {
+                print("wrote \(summary.output): \(summary.steps) steps, \(summary.samples) samples in \(CommandSupport.formatSeconds(summary.seconds)) (\(CommandSupport.formatRate(summary.samplesPerSecond))samples/s)")
+                print(String(format: "held-out (%d pairs): log-L1 %.4f (constant baseline %.4f), relative L1 %.4f, relative MSE %.4f, sampler KL %.3f nats",
+                             m.validationSamples, m.logL1, m.constantBaselineLogL1, m.relativeL1, m.relativeMSE, m.samplerKL))
+            }
+        }
+    }
+}
+
+/// Bake progress: an updating line on a terminal, a plain line every 10 s otherwise.
+final class BakeProgressPrinter {
+    let enabled: Bool
+    let terminal = CommandSupport.stderrIsTerminal
+    var last = Date.distantPast
+    var lastPhase = ""
+    var drewLine = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ p: BakeProgress) {
+        guard enabled else { return }
+        let now = Date()
+        let phaseChanged = p.phase != lastPhase
+        let interval: Double = terminal ? 0.25 : 10
+        guard phaseChanged || now.timeIntervalSince(last) >= interval || p.step == p.totalSteps else { return }
+        last = now
+        lastPhase = p.phase
+        let fraction = p.totalSteps > 0 ? Double(p.step) / Double(p.totalSteps) : 1
+        let stats = String(format: "loss %.4f  kl %.3f  %@samples/s  ETA %@", p.loss, p.samplerLoss,
+                           CommandSupport.formatRate(p.samplesPerSecond), CommandSupport.formatSeconds(p.eta))
+        if terminal {
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            let line = String(format: "\r\u{1B}[2Kbake [%@] %3d%% %@ %d/%d  %@", bar, Int(fraction * 100), p.phase, p.step, p.totalSteps, stats)
+            FileHandle.standardError.write(Data(line.utf8))
+            drewLine = true
+        } else {
+            FileHandle.standardError.write(Data("bake: \(p.phase) step \(p.step)/\(p.totalSteps) (\(Int(fraction * 100))%), \(stats)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if enabled, terminal, drewLine { FileHandle.standardError.write(Data("\n".utf8)); drewLine = false }
+    }
+}
