@@ -274,7 +274,8 @@ float lqSheenL(float x, float r) {
     return a / (1.0 + b * pow(x, c)) + d * x + e;
 }
 
-float lqSheenLambda(float mu, float r) {
+float lqSheenLambda(float muIn, float r) {
+    float mu = clamp(muIn, 0.0, 1.0);
     return mu < 0.5 ? exp(lqSheenL(mu, r)) : exp(2.0 * lqSheenL(0.5, r) - lqSheenL(1.0 - mu, r));
 }
 

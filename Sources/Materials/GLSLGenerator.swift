@@ -1,0 +1,287 @@
+import Foundation
+
+/// GLSL for one material, ready to be inlined by the path tracer.
+public struct GeneratedMaterialGLSL: Sendable {
+    /// Defines exactly `layeredEval_<s>`, `layeredPdf_<s>`, `layeredSample_<s>`,
+    /// `layeredAlbedo_<s>` (plus private `lqM_<s>_*` helpers); needs
+    /// Shaders/include/layered_common.glsl and the renderer's `lqTextureFetch`.
+    public var source: String
+    /// Textures to bind at indices firstTextureIndex, firstTextureIndex + 1, …:
+    /// the material's image textures, then the four albedo tables
+    /// (ggx, dielectric, sheen, fon).
+    public var textures: [MaterialTexture]
+}
+
+/// Generates GLSL that performs the same operations as the CPU reference.
+///
+/// Contract: `vec3 layeredEval_<s>(vec3 wi, vec3 wo, vec2 uv)` (f·|cos θo|),
+/// `float layeredPdf_<s>(vec3 wi, vec3 wo, vec2 uv)`,
+/// `BsdfSample layeredSample_<s>(vec3 wi, vec2 uv, vec3 u)` and
+/// `vec3 layeredAlbedo_<s>(vec3 wi, vec2 uv)` in the local shading frame.
+/// Registers that do not depend on uv are emitted as the CPU's constant-folded
+/// values; procedural textures are generated inline (no baking).
+public func generateGLSL(for material: Material, functionSuffix: String, firstTextureIndex: Int) -> GeneratedMaterialGLSL {
+    GLSLGenerator(material: material, suffix: functionSuffix, first: firstTextureIndex).generate()
+}
+
+struct GLSLGenerator {
+    let m: Material
+    let s: String
+    let first: Int
+    let tables: [AlbedoTable]
+
+    init(material: Material, suffix: String, first: Int) {
+        m = material
+        s = suffix.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        self.first = first
+        tables = material.tables.all
+    }
+
+    static func f(_ x: Float) -> String {
+        if x.isNaN { return "0.0" }
+        if x.isInfinite { return x > 0 ? "3.0e38" : "-3.0e38" }
+        var t = String(format: "%.9g", Double(x))
+        if !t.contains(".") && !t.contains("e") { t += ".0" }
+        return t
+    }
+    static func v4(_ v: SIMD4<Float>) -> String { "vec4(\(f(v.x)), \(f(v.y)), \(f(v.z)), \(f(v.w)))" }
+    static func v2(_ v: SIMD2<Float>) -> String { "vec2(\(f(v.x)), \(f(v.y)))" }
+
+    func r(_ i: Int32) -> String { "r[\(i)]" }
+
+    func procCall(_ p: Procedural, uv: String) -> String {
+        let place = "lqPlace(\(uv), \(Self.v2(p.uv.scale)), \(Self.v2(p.uv.offset)), \(Self.f(p.uv.cosR)), \(Self.f(p.uv.sinR)))"
+        return "lqProcedural(\(p.kind.rawValue), \(place), \(p.octaves), \(Self.f(p.lacunarity)), \(Self.f(p.gain)), "
+            + "\(Self.f(p.jitter)), \(Self.f(p.stretch)), \(Self.f(p.frequency)), \(Self.f(p.distortion)), \(Self.f(p.tilt)), \(p.seed)u)"
+    }
+
+    func expression(_ op: InputOp) -> String {
+        switch op {
+        case .constant(let v): return Self.v4(v)
+        case .image(let t, let place, let isFloat):
+            let uv = "lqPlace(uv, \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
+            let fetch = "lqTextureFetch(\(first + Int(t))u, \(uv))"
+            return isFloat ? "vec4(\(fetch).x)" : fetch
+        case .procedural(let p): return procCall(p, uv: "uv")
+        case .bump(let p, let strength):
+            let e = Self.f(InputEval.bumpEpsilon(p))
+            return "lqBump_\(s)(\(procCall(p, uv: "uv + vec2(\(e), 0.0)")).x - \(procCall(p, uv: "uv - vec2(\(e), 0.0)")).x, "
+                + "\(procCall(p, uv: "uv + vec2(0.0, \(e))")).x - \(procCall(p, uv: "uv - vec2(0.0, \(e))")).x, \(r(strength)).x)"
+        case .normalMap(let a, let scale): return "lqNormalMap(\(r(a)), \(r(scale)).x)"
+        case .math(let op, let a, let b, let c):
+            switch op {
+            case .multiply: return "\(r(a)) * \(r(b))"
+            case .add: return "\(r(a)) + \(r(b))"
+            case .subtract: return "\(r(a)) - \(r(b))"
+            case .mix: return "\(r(b)) + (\(r(a)) - \(r(b))) * \(r(c))"
+            case .invert: return "\(r(b)) - \(r(a))"
+            case .clamp: return "min(max(\(r(a)), \(r(b))), \(r(c)))"
+            case .power: return "lqPower(\(r(a)), \(r(b)))"
+            }
+        case .remap(let x, let il, let ih, let ol, let oh):
+            return "lqRemap(\(r(x)), \(r(il)), \(r(ih)), \(r(ol)), \(r(oh)))"
+        case .roughnessAnisotropy(let a, let b): return "lqRoughnessAnisotropy(\(r(a)).x, \(r(b)).x)"
+        case .artisticIOR(let a, let b, let k): return "vec4(lqArtisticIOR(\(r(a)).xyz, \(r(b)).xyz, \(k)), 0.0)"
+        case .extract(let a, let ch): return "vec4(\(r(a))[\(min(max(ch, 0), 3))])"
+        }
+    }
+
+    func layerT(_ tint: Int32, _ thick: Int32, _ ior: Float, _ ci: String, _ co: String) -> String {
+        if tint < 0 { return "vec3(1.0)" }
+        let th = thick >= 0 ? "max(\(r(thick)).x, 0.0)" : "1.0"
+        return "lqCoatTransmittance(\(r(tint)).xyz, \(th), \(Self.f(ior)), \(ci), \(co))"
+    }
+
+    func generate() -> GeneratedMaterialGLSL {
+        let nr = max(m.ops.count, 1), nl = max(m.lobes.count, 1), nn = m.nodes.count
+        let root = nn - 1
+        var src = "// Generated by Lacquer Materials for '\(m.name)' (content hash \(m.contentHashHex)). Do not edit.\n"
+        let ti = first + m.textures.count
+        let dims = tables.map { "ivec3(\($0.nx), \($0.ny), \($0.nz))" }
+        src += "LqTables lqM_\(s)_tables() { return LqTables(\(ti)u, \(ti + 1)u, \(ti + 2)u, \(ti + 3)u, \(dims.joined(separator: ", "))); }\n\n"
+        src += """
+        vec4 lqBump_\(s)(float hx, float hy, float strength) {
+            float k = strength / 0.02;
+            return vec4(lqNormalize(vec3(-k * hx, -k * hy, 1.0)), 0.0);
+        }
+
+
+        """
+        // Setup: registers, lobes, albedo at wi, selection weights.
+        let lobeParams = (0..<nl).map { "out LqLobe L\($0)" }.joined(separator: ", ")
+        let lobeIns = (0..<nl).map { "LqLobe L\($0)" }.joined(separator: ", ")
+        src += "void lqM_\(s)_setup(vec3 wi, vec2 uv, out vec4 r[\(nr)], \(lobeParams), out vec3 ai[\(nn)], out float total) {\n"
+        src += "    LqTables T = lqM_\(s)_tables();\n"
+        src += "    uv = vec2(isnan(uv.x) || isinf(uv.x) ? 0.0 : uv.x, isnan(uv.y) || isinf(uv.y) ? 0.0 : uv.y);\n"
+        let varying = Set(m.varyingOps)
+        for (i, op) in m.ops.enumerated() {
+            if varying.contains(Int32(i)) {
+                src += "    r[\(i)] = \(expression(op));\n"
+            } else {
+                src += "    r[\(i)] = \(Self.v4(m.baseRegisters[i]));\n"
+            }
+        }
+        if m.ops.isEmpty { src += "    r[0] = vec4(0.0);\n" }
+        if m.lobes.isEmpty { src += "    L0 = lqLobeDefault(0u);\n" }
+        for (l, ins) in m.lobes.enumerated() {
+            src += "    L\(l) = lqLobeDefault(\(ins.kind.rawValue)u);\n"
+            if ins.weight >= 0 { src += "    L\(l).weight = \(r(ins.weight)).x;\n" }
+            if ins.color >= 0 { src += "    L\(l).color = \(r(ins.color)).xyz;\n" }
+            if ins.color2 >= 0 { src += "    L\(l).color2 = \(r(ins.color2)).xyz;\n" }
+            if ins.alpha >= 0 { src += "    L\(l).alpha = \(r(ins.alpha)).xy;\n" }
+            if ins.rough >= 0 { src += "    L\(l).rough = \(r(ins.rough)).x;\n" }
+            if ins.ior >= 0 { src += "    L\(l).ior = \(r(ins.ior)).x;\n" }
+            if ins.exponent >= 0 { src += "    L\(l).exponent = \(r(ins.exponent)).x;\n" }
+            src += "    L\(l).energyComp = \(ins.energyCompensation);\n"
+            src += "    lqSanitize(L\(l));\n"
+            if ins.normal >= 0 || ins.rotation >= 0 {
+                let angle = ins.rotation >= 0 ? "\(r(ins.rotation)).x * (PI / 180.0)" : "0.0"
+                let n = ins.normal >= 0 ? "\(r(ins.normal)).xyz" : "vec3(0.0, 0.0, 1.0)"
+                src += "    { float a = \(angle); L\(l).frame = lqMakeFrame(\(n), cos(a), sin(a)); }\n"
+            }
+            src += "    L\(l).wi = toLocal(L\(l).frame, wi);\n"
+            src += "    L\(l).ei = lqLobeAlbedo(L\(l), L\(l).wi.z, T);\n"
+        }
+        for (i, node) in m.nodes.enumerated() {
+            switch node {
+            case .lobe(let l): src += "    ai[\(i)] = L\(l).ei;\n"
+            case .layer(let top, let base, let tint, let thick, let ior):
+                src += "    { vec3 at = clamp(ai[\(top)], vec3(0.0), vec3(1.0)); vec3 k = vec3(1.0) - at;\n"
+                src += "      ai[\(i)] = at + k * k * \(layerT(tint, thick, ior, "wi.z", "wi.z")) * ai[\(base)]; }\n"
+            case .mix(let fg, let bg, let w):
+                src += "    { float t = clamp(\(r(w)).x, 0.0, 1.0); ai[\(i)] = ai[\(fg)] * t + ai[\(bg)] * (1.0 - t); }\n"
+            case .add(let a, let b): src += "    ai[\(i)] = ai[\(a)] + ai[\(b)];\n"
+            case .multiply(let a, let c): src += "    ai[\(i)] = ai[\(a)] * max(\(r(c)).xyz, vec3(0.0));\n"
+            }
+        }
+        src += "    vec3 m[\(nn)];\n    m[\(root)] = vec3(1.0);\n    total = 0.0;\n"
+        for i in stride(from: root, through: 0, by: -1) {
+            switch m.nodes[i] {
+            case .lobe(let l):
+                src += "    L\(l).sel = max(lqMean(m[\(i)] * L\(l).ei), 0.0); total += L\(l).sel;\n"
+            case .layer(let top, let base, let tint, let thick, let ior):
+                src += "    { vec3 at = clamp(ai[\(top)], vec3(0.0), vec3(1.0)); vec3 k = vec3(1.0) - at;\n"
+                src += "      m[\(top)] = m[\(i)]; m[\(base)] = m[\(i)] * k * k * \(layerT(tint, thick, ior, "wi.z", "wi.z")); }\n"
+            case .mix(let fg, let bg, let w):
+                src += "    { float t = clamp(\(r(w)).x, 0.0, 1.0); m[\(fg)] = m[\(i)] * t; m[\(bg)] = m[\(i)] * (1.0 - t); }\n"
+            case .add(let a, let b): src += "    m[\(a)] = m[\(i)]; m[\(b)] = m[\(i)];\n"
+            case .multiply(let a, let c): src += "    m[\(a)] = m[\(i)] * max(\(r(c)).xyz, vec3(0.0));\n"
+            }
+        }
+        src += "}\n\n"
+
+        // Eval + pdf after setup.
+        src += "vec4 lqM_\(s)_evalPdf(vec3 wi, vec3 wo, vec4 r[\(nr)], \(lobeIns), vec3 ai[\(nn)], float total) {\n"
+        src += "    if (wi.z <= 0.0 || wo.z <= 0.0) return vec4(0.0);\n"
+        src += "    LqTables T = lqM_\(s)_tables();\n    float pdfSum = 0.0;\n    vec3 f[\(nn)];\n    vec3 ao[\(nn)];\n"
+        for (i, node) in m.nodes.enumerated() {
+            let needs = m.needsAlbedoAtWo[i]
+            switch node {
+            case .lobe(let l):
+                src += "    { vec3 woL = toLocal(L\(l).frame, wo); f[\(i)] = lqLobeEval(L\(l), L\(l).wi, woL, T);\n"
+                src += "      if (L\(l).sel > 0.0) pdfSum += L\(l).sel * lqLobePdf(L\(l), L\(l).wi, woL);\n"
+                src += needs ? "      ao[\(i)] = lqLobeAlbedo(L\(l), woL.z, T); }\n" : "      ao[\(i)] = vec3(0.0); }\n"
+            case .layer(let top, let base, let tint, let thick, let ior):
+                src += "    { vec3 ai_ = clamp(ai[\(top)], vec3(0.0), vec3(1.0)); vec3 ao_ = clamp(ao[\(top)], vec3(0.0), vec3(1.0));\n"
+                src += "      vec3 ki = vec3(1.0) - ai_; vec3 ko = vec3(1.0) - ao_;\n"
+                src += "      f[\(i)] = f[\(top)] + f[\(base)] * ki * ko * \(layerT(tint, thick, ior, "wi.z", "wo.z"));\n"
+                src += needs ? "      ao[\(i)] = ao_ + ko * ko * \(layerT(tint, thick, ior, "wo.z", "wo.z")) * ao[\(base)]; }\n"
+                             : "      ao[\(i)] = vec3(0.0); }\n"
+            case .mix(let fg, let bg, let w):
+                src += "    { float t = clamp(\(r(w)).x, 0.0, 1.0); f[\(i)] = f[\(fg)] * t + f[\(bg)] * (1.0 - t);\n"
+                src += "      ao[\(i)] = ao[\(fg)] * t + ao[\(bg)] * (1.0 - t); }\n"
+            case .add(let a, let b):
+                src += "    f[\(i)] = f[\(a)] + f[\(b)]; ao[\(i)] = ao[\(a)] + ao[\(b)];\n"
+            case .multiply(let a, let c):
+                src += "    { vec3 col = max(\(r(c)).xyz, vec3(0.0)); f[\(i)] = f[\(a)] * col; ao[\(i)] = ao[\(a)] * col; }\n"
+            }
+        }
+        src += "    return vec4(f[\(root)], total > 0.0 ? pdfSum / total : 0.0);\n}\n\n"
+
+
+        var pickCode = ""
+        for l in 0..<m.lobes.count {
+            pickCode += "    if (!done && L\(l).sel > 0.0) { pick = \(l); x -= L\(l).sel; done = x < 0.0; }\n"
+        }
+        var drawCode = ""
+        for l in 0..<m.lobes.count {
+            drawCode += "    \(l == 0 ? "" : "else ")if (pick == \(l)) { woL = lqLobeSample(L\(l), L\(l).wi, u.xy); F = L\(l).frame; }\n"
+        }
+        let lobeFields = (0..<nl).map { "    LqLobe L\($0);\n" }.joined()
+        let ctxArgs = "c.r, " + (0..<nl).map { "c.L\($0)" }.joined(separator: ", ") + ", c.ai, c.total"
+        let pickCtx = pickCode.replacingOccurrences(of: "L", with: "c.L")
+        let drawCtx = drawCode.replacingOccurrences(of: "(L", with: "(c.L").replacingOccurrences(of: " L", with: " c.L")
+            .replacingOccurrences(of: "= L", with: "= c.L")
+        src += """
+        /// Per-hit context: everything that depends on (wi, uv) only. Setting it up
+        /// once and reusing it for eval / pdf / sample avoids repeating the
+        /// texture and procedural work (and keeps the inlined shader small).
+        struct LayeredContext_\(s) {
+            vec3 wi;
+            bool valid;
+            vec4 r[\(nr)];
+        \(lobeFields)    vec3 ai[\(nn)];
+            float total;
+        };
+
+        LayeredContext_\(s) layeredSetup_\(s)(vec3 wiIn, vec2 uv) {
+            LayeredContext_\(s) c;
+            c.valid = wiIn.z > 0.0;
+            c.wi = lqNormalize(wiIn);
+            lqM_\(s)_setup(c.wi, uv, \(ctxArgs));
+            return c;
+        }
+
+        /// (f·|cos θo|, pdf) at wo for a prepared context.
+        vec4 layeredEvalPdfContext_\(s)(LayeredContext_\(s) c, vec3 woIn) {
+            if (!c.valid || !(woIn.z > 0.0)) return vec4(0.0);
+            return lqM_\(s)_evalPdf(c.wi, lqNormalize(woIn), \(ctxArgs));
+        }
+
+        BsdfSample layeredSampleContext_\(s)(LayeredContext_\(s) c, vec3 u) {
+            BsdfSample smp;
+            smp.wo = vec3(0.0, 0.0, 1.0); smp.pdf = 0.0; smp.weight = vec3(0.0);
+            if (!c.valid || !(c.total > 0.0)) return smp;
+            float x = u.z * c.total;
+            int pick = -1;
+            bool done = false;
+        \(pickCtx)    if (pick < 0) return smp;
+            vec3 woL = vec3(0.0, 0.0, 1.0);
+            Frame F = lqIdentityFrame();
+        \(drawCtx)    if (!(woL.z > 0.0)) return smp;
+            vec3 wo = toWorld(F, woL);
+            if (!(wo.z > 0.0)) return smp;
+            vec4 fp = lqM_\(s)_evalPdf(c.wi, wo, \(ctxArgs));
+            if (!(fp.w > 0.0) || isinf(fp.w)) return smp;
+            smp.wo = wo;
+            smp.pdf = fp.w;
+            smp.weight = fp.xyz / fp.w;
+            return smp;
+        }
+
+        vec3 layeredAlbedoContext_\(s)(LayeredContext_\(s) c) { return c.valid ? c.ai[\(root)] : vec3(0.0); }
+
+        vec3 layeredEval_\(s)(vec3 wi, vec3 wo, vec2 uv) {
+            if (!(wi.z > 0.0) || !(wo.z > 0.0)) return vec3(0.0);
+            return layeredEvalPdfContext_\(s)(layeredSetup_\(s)(wi, uv), wo).xyz;
+        }
+
+        float layeredPdf_\(s)(vec3 wi, vec3 wo, vec2 uv) {
+            if (!(wi.z > 0.0) || !(wo.z > 0.0)) return 0.0;
+            return layeredEvalPdfContext_\(s)(layeredSetup_\(s)(wi, uv), wo).w;
+        }
+
+        BsdfSample layeredSample_\(s)(vec3 wi, vec2 uv, vec3 u) {
+            return layeredSampleContext_\(s)(layeredSetup_\(s)(wi, uv), u);
+        }
+
+        vec3 layeredAlbedo_\(s)(vec3 wi, vec2 uv) {
+            if (!(wi.z > 0.0)) return vec3(0.0);
+            return layeredAlbedoContext_\(s)(layeredSetup_\(s)(wi, uv));
+        }
+
+
+        """
+        return GeneratedMaterialGLSL(source: src, textures: m.textures + tables.map(\.materialTexture))
+    }
+}

@@ -1,0 +1,355 @@
+/// One sampled direction: wo, its pdf (solid angle) and weight = f·|cos θo|/pdf.
+/// A failed sample has pdf = 0 and weight = 0.
+public struct BsdfSample: Sendable, Equatable {
+    public var wo: SIMD3<Float>
+    public var pdf: Float
+    public var weight: SIMD3<Float>
+    public init(wo: SIMD3<Float>, pdf: Float, weight: SIMD3<Float>) {
+        self.wo = wo; self.pdf = pdf; self.weight = weight
+    }
+    public static let failed = BsdfSample(wo: SIMD3<Float>(0, 0, 1), pdf: 0, weight: SIMD3<Float>())
+}
+
+/// A compiled layered material: the CPU reference BSDF.
+///
+/// Conventions (DESIGN.md): local shading frame, z = geometric normal,
+/// x = tangent. `wi` points towards the viewer, `wo` towards the light; both
+/// point away from the surface (they are normalised on entry). `eval` returns f(wi, wo)·|cos θo| in linear
+/// Rec.709 RGB; `pdf` is per unit solid angle of wo; `sample` returns
+/// (wo, pdf, weight = f·|cos θo|/pdf). Reflection only: anything with
+/// wi.z ≤ 0 or wo.z ≤ 0 evaluates to 0.
+///
+/// Each lobe is evaluated in its own frame (its tangent-space normal, the
+/// geometric tangent projected onto it, rotated by the lobe's rotation) and
+/// returns f·cos θo in that frame; directions below the lobe's horizon give 0.
+///
+/// Operators (A(w) is the RGB directional-albedo estimate of a subtree):
+/// - layer(top, base):  f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo)
+///   (albedo scaling, symmetric in wi/wo; each factor clamped to [0, 1]) with the
+///   coat absorption T(wi, wo) = tint^(thickness·½(1/μ'i + 1/μ'o)),
+///   μ' = √(1 − (1 − μ²)/η²) the refracted cosines in the coat of IOR η
+///   (T = 1 without a tint).
+///   A_layer(w) = A_top(w) + (1 − A_top(w))² ⊙ T(w, w) ⊙ A_base(w).
+/// - mix(fg, bg, t) = t·fg + (1 − t)·bg   (t clamped to [0, 1]); A likewise.
+/// - add(a, b) = a + b;  multiply(a, c) = c ⊙ a; A likewise.
+/// Lobe albedos A come from the Monte-Carlo tables (`AlbedoTables`).
+///
+/// Sampling: one lobe is chosen with probability proportional to its
+/// selection weight mean(m ⊙ A_lobe(wi)), where m is the product of the
+/// operator factors above it at wo = wi (layer: (1 − A_top(wi))² ⊙ T(wi, wi));
+/// the lobe draws wo, and pdf is the full mixture Σ p_l pdf_l(wo) so that
+/// weight = eval/pdf exactly. Generated GLSL does the same operations in the
+/// same order.
+public final class Material: Sendable {
+    public let name: String
+    public let sourcePath: String?
+    /// FNV-1a 64 over the canonical source bytes and every referenced texture file.
+    public let contentHash: UInt64
+    /// Image textures, indexed by the image instructions.
+    public let textures: [MaterialTexture]
+
+    let ops: [InputOp]
+    let baseRegisters: [Vec4]
+    let varyingOps: [Int32]
+    let lobes: [LobeInstr]
+    let nodes: [BsdfOp]
+    let needsAlbedoAtWo: [Bool]
+    let lobeNode: [Int32]
+    let tables: AlbedoTables
+
+    init(name: String, sourcePath: String?, contentHash: UInt64, textures: [MaterialTexture],
+         ops: [InputOp], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables) {
+        self.name = name
+        self.sourcePath = sourcePath
+        self.contentHash = contentHash
+        self.textures = textures
+        self.ops = ops
+        self.lobes = lobes
+        self.nodes = nodes
+        self.tables = tables
+        // Constant folding: registers that do not depend on uv are computed once.
+        var varying = [Bool](repeating: false, count: ops.count)
+        var regs = [Vec4](repeating: Vec4(), count: ops.count)
+        var list: [Int32] = []
+        textures.withUnsafeBufferPointer { tex in
+            regs.withUnsafeMutableBufferPointer { r in
+                for (i, op) in ops.enumerated() {
+                    varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
+                    if varying[i] { list.append(Int32(i)) }
+                    if let base = r.baseAddress { r[i] = InputEval.run(op, Vec2(0, 0), base, tex) }
+                }
+            }
+        }
+        baseRegisters = regs
+        varyingOps = list
+        // Which nodes need their albedo at wo: everything inside a layer's top.
+        var needs = [Bool](repeating: false, count: nodes.count)
+        var lobeNode = [Int32](repeating: -1, count: lobes.count)
+        for i in stride(from: nodes.count - 1, through: 0, by: -1) {
+            switch nodes[i] {
+            case .lobe(let l): lobeNode[Int(l)] = Int32(i)
+            case .layer(let top, let base, _, _, _):
+                needs[Int(top)] = true
+                needs[Int(base)] = needs[Int(base)] || needs[i]
+            case .mix(let a, let b, _), .add(let a, let b):
+                needs[Int(a)] = needs[Int(a)] || needs[i]
+                needs[Int(b)] = needs[Int(b)] || needs[i]
+            case .multiply(let a, _):
+                needs[Int(a)] = needs[Int(a)] || needs[i]
+            }
+        }
+        needsAlbedoAtWo = needs
+        self.lobeNode = lobeNode
+    }
+
+    /// Number of BSDF lobes (the "layers" of the material).
+    public var lobeCount: Int { lobes.count }
+    public var lobeKinds: [LobeKind] { lobes.map(\.kind) }
+    public var lobeNames: [String] { lobes.map(\.name) }
+    /// Number of operator and lobe nodes.
+    public var nodeCount: Int { nodes.count }
+    /// Number of input-program instructions (constants, textures, maths).
+    public var inputCount: Int { ops.count }
+
+    // MARK: scratch
+
+    @inline(__always) func withScratch<R>(_ body: (UnsafeMutablePointer<Vec4>, UnsafeMutablePointer<LobeState>,
+                                                    UnsafeMutablePointer<NodeScratch>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: Vec4.self, capacity: max(ops.count, 1)) { regs in
+            withUnsafeTemporaryAllocation(of: LobeState.self, capacity: max(lobes.count, 1)) { ls in
+                withUnsafeTemporaryAllocation(of: NodeScratch.self, capacity: max(nodes.count, 1)) { ns in
+                    // Capacities are at least 1, so the base addresses exist.
+                    body(regs.baseAddress!, ls.baseAddress!, ns.baseAddress!)
+                }
+            }
+        }
+    }
+
+    @inline(__always) func runInputs(_ uvIn: Vec2, _ regs: UnsafeMutablePointer<Vec4>) {
+        // Non-finite texture coordinates are treated as 0 (as the GPU path does).
+        let uv = Vec2(uvIn.x.isFinite ? uvIn.x : 0, uvIn.y.isFinite ? uvIn.y : 0)
+        baseRegisters.withUnsafeBufferPointer { b in
+            if let p = b.baseAddress { regs.initialize(from: p, count: b.count) }
+        }
+        if varyingOps.isEmpty { return }
+        textures.withUnsafeBufferPointer { tex in
+            ops.withUnsafeBufferPointer { o in
+                for i in varyingOps { regs[Int(i)] = InputEval.run(o[Int(i)], uv, regs, tex) }
+            }
+        }
+    }
+
+    @inline(__always) static func coatTransmittance(_ tint: Vec3, _ thickness: Float, _ ior: Float,
+                                                    _ ci: Float, _ co: Float) -> Vec3 {
+        let inv = 1 / (ior * ior)
+        let mi = max(1 - (1 - ci * ci) * inv, 1e-6).squareRoot()
+        let mo = max(1 - (1 - co * co) * inv, 1e-6).squareRoot()
+        let d = thickness * 0.5 * (1 / mi + 1 / mo)
+        let t = Vec3(min(max(tint.x, 1e-6), 1), min(max(tint.y, 1e-6), 1), min(max(tint.z, 1e-6), 1))
+        return expVec(logVec(t) * d)
+    }
+
+    @inline(__always) func layerT(_ regs: UnsafeMutablePointer<Vec4>, _ tint: Int32, _ thick: Int32, _ ior: Float,
+                                  _ ci: Float, _ co: Float) -> Vec3 {
+        if tint < 0 { return Vec3(1, 1, 1) }
+        let th = thick >= 0 ? max(regs[Int(thick)].x, 0) : 1
+        return Material.coatTransmittance(xyz(regs[Int(tint)]), th, ior, ci, co)
+    }
+
+    /// Inputs, lobe parameters and frames, albedos at wi, selection weights.
+    /// Returns the total selection weight.
+    @inline(__always) func prepare(_ wi: Vec3, _ uv: Vec2, _ regs: UnsafeMutablePointer<Vec4>,
+                                   _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>) -> Float {
+        runInputs(uv, regs)
+        lobes.withUnsafeBufferPointer { lb in
+            for l in 0..<lb.count {
+                let ins = lb[l]
+                var s = LobeState()
+                s.p.kind = ins.kind
+                if ins.weight >= 0 { s.p.weight = regs[Int(ins.weight)].x }
+                if ins.color >= 0 { s.p.color = xyz(regs[Int(ins.color)]) }
+                if ins.color2 >= 0 { s.p.color2 = xyz(regs[Int(ins.color2)]) }
+                if ins.alpha >= 0 { let a = regs[Int(ins.alpha)]; s.p.alpha = Vec2(a.x, a.y) }
+                if ins.rough >= 0 { s.p.rough = regs[Int(ins.rough)].x }
+                if ins.ior >= 0 { s.p.ior = regs[Int(ins.ior)].x }
+                if ins.exponent >= 0 { s.p.exponent = regs[Int(ins.exponent)].x }
+                s.p.energyCompensation = ins.energyCompensation
+                Lobe.sanitize(&s.p)
+                if ins.normal >= 0 || ins.rotation >= 0 {
+                    let angle = ins.rotation >= 0 ? regs[Int(ins.rotation)].x * (Float.pi / 180) : 0
+                    s.cosRot = cosf(angle)
+                    s.sinRot = sinf(angle)
+                    let n = ins.normal >= 0 ? xyz(regs[Int(ins.normal)]) : Vec3(0, 0, 1)
+                    s.frame = ShadingFrame.make(normal: n, cosRot: s.cosRot, sinRot: s.sinRot)
+                }
+                s.wi = s.frame.toLocal(wi)
+                s.ei = Lobe.albedo(s.p, s.wi.z, tables)
+                (ls + l).initialize(to: s)
+            }
+        }
+        return nodes.withUnsafeBufferPointer { nd -> Float in
+            for i in 0..<nd.count {
+                var s = NodeScratch()
+                switch nd[i] {
+                case .lobe(let l): s.ai = ls[Int(l)].ei
+                case .layer(let top, let base, let tint, let thick, let ior):
+                    let at = clamp01(ns[Int(top)].ai)
+                    let k = (Vec3(1, 1, 1) - at)
+                    s.ai = at + k * k * layerT(regs, tint, thick, ior, wi.z, wi.z) * ns[Int(base)].ai
+                case .mix(let fg, let bg, let w):
+                    let t = clamp01(regs[Int(w)].x)
+                    s.ai = ns[Int(fg)].ai * t + ns[Int(bg)].ai * (1 - t)
+                case .add(let a, let b): s.ai = ns[Int(a)].ai + ns[Int(b)].ai
+                case .multiply(let a, let c): s.ai = ns[Int(a)].ai * simd_maxv(xyz(regs[Int(c)]), 0)
+                }
+                (ns + i).initialize(to: s)
+            }
+            ns[nd.count - 1].m = Vec3(1, 1, 1)
+            var total: Float = 0
+            for i in stride(from: nd.count - 1, through: 0, by: -1) {
+                let m = ns[i].m
+                switch nd[i] {
+                case .lobe(let l):
+                    let sel = max(mean3(m * ls[Int(l)].ei), 0)
+                    ls[Int(l)].selection = sel
+                    total += sel
+                case .layer(let top, let base, let tint, let thick, let ior):
+                    let at = clamp01(ns[Int(top)].ai)
+                    let k = (Vec3(1, 1, 1) - at)
+                    ns[Int(top)].m = m
+                    ns[Int(base)].m = m * k * k * layerT(regs, tint, thick, ior, wi.z, wi.z)
+                case .mix(let fg, let bg, let w):
+                    let t = clamp01(regs[Int(w)].x)
+                    ns[Int(fg)].m = m * t
+                    ns[Int(bg)].m = m * (1 - t)
+                case .add(let a, let b):
+                    ns[Int(a)].m = m
+                    ns[Int(b)].m = m
+                case .multiply(let a, let c):
+                    ns[Int(a)].m = m * simd_maxv(xyz(regs[Int(c)]), 0)
+                }
+            }
+            return total
+        }
+    }
+
+    /// f·cos θo and the mixture pdf at wo, after `prepare`.
+    @inline(__always) func evaluatePrepared(_ wi: Vec3, _ wo: Vec3, _ total: Float, _ regs: UnsafeMutablePointer<Vec4>,
+                                            _ ls: UnsafeMutablePointer<LobeState>,
+                                            _ ns: UnsafeMutablePointer<NodeScratch>) -> (Vec3, Float) {
+        if wi.z <= 0 || wo.z <= 0 { return (Vec3(), 0) }
+        var pdfSum: Float = 0
+        let tables = self.tables
+        return nodes.withUnsafeBufferPointer { nd -> (Vec3, Float) in
+            needsAlbedoAtWo.withUnsafeBufferPointer { needs in
+                for i in 0..<nd.count {
+                    switch nd[i] {
+                    case .lobe(let l):
+                        let s = ls[Int(l)]
+                        let woL = s.frame.toLocal(wo)
+                        ns[i].f = Lobe.eval(s.p, s.wi, woL, tables)
+                        if s.selection > 0 { pdfSum += s.selection * Lobe.pdf(s.p, s.wi, woL) }
+                        if needs[i] { ns[i].ao = Lobe.albedo(s.p, woL.z, tables) }
+                    case .layer(let top, let base, let tint, let thick, let ior):
+                        let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)
+                        let ki = Vec3(1, 1, 1) - ai, ko = Vec3(1, 1, 1) - ao
+                        ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(regs, tint, thick, ior, wi.z, wo.z)
+                        if needs[i] {
+                            ns[i].ao = ao + ko * ko * layerT(regs, tint, thick, ior, wo.z, wo.z) * ns[Int(base)].ao
+                        }
+                    case .mix(let fg, let bg, let w):
+                        let t = clamp01(regs[Int(w)].x)
+                        ns[i].f = ns[Int(fg)].f * t + ns[Int(bg)].f * (1 - t)
+                        if needs[i] { ns[i].ao = ns[Int(fg)].ao * t + ns[Int(bg)].ao * (1 - t) }
+                    case .add(let a, let b):
+                        ns[i].f = ns[Int(a)].f + ns[Int(b)].f
+                        if needs[i] { ns[i].ao = ns[Int(a)].ao + ns[Int(b)].ao }
+                    case .multiply(let a, let c):
+                        let col = simd_maxv(xyz(regs[Int(c)]), 0)
+                        ns[i].f = ns[Int(a)].f * col
+                        if needs[i] { ns[i].ao = ns[Int(a)].ao * col }
+                    }
+                }
+                return (ns[nd.count - 1].f, total > 0 ? pdfSum / total : 0)
+            }
+        }
+    }
+
+    // MARK: public API
+
+    /// f(wi, wo)·|cos θo| (RGB). With a footprint (uv radius, > 0) the value is
+    /// the average over 8 fixed Gaussian-distributed uv offsets of that σ
+    /// (the texel-footprint filtered BRDF the baker's coarse levels target).
+    public func eval(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, footprint: Float? = nil) -> SIMD3<Float> {
+        if let fp = footprint, fp > 0, fp.isFinite {
+            var sum = Vec3()
+            for o in Material.footprintOffsets { sum += evalAndPdf(wi: wi, wo: wo, uv: uv + o * fp).value }
+            return sum / Float(Material.footprintOffsets.count)
+        }
+        return evalAndPdf(wi: wi, wo: wo, uv: uv).value
+    }
+
+    public func pdf(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>) -> Float {
+        evalAndPdf(wi: wi, wo: wo, uv: uv).pdf
+    }
+
+    /// eval and pdf in one pass (cheaper than calling both).
+    public func evalAndPdf(wi wiIn: SIMD3<Float>, wo woIn: SIMD3<Float>, uv: SIMD2<Float>) -> (value: SIMD3<Float>, pdf: Float) {
+        if !(wiIn.z > 0) || !(woIn.z > 0) { return (Vec3(), 0) }
+        let wi = normalize3(wiIn), wo = normalize3(woIn)
+        return withScratch { regs, ls, ns in
+            let total = prepare(wi, uv, regs, ls, ns)
+            let r = evaluatePrepared(wi, wo, total, regs, ls, ns)
+            return (r.0, r.1)
+        }
+    }
+
+    /// Draws wo with u ∈ [0,1)³ (u.z picks the lobe, u.xy the direction).
+    public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>) -> BsdfSample {
+        if !(wiIn.z > 0) { return .failed }
+        let wi = normalize3(wiIn)
+        return withScratch { regs, ls, ns in
+            let total = prepare(wi, uv, regs, ls, ns)
+            if !(total > 0) { return .failed }
+            var x = u.z * total
+            var pick = -1
+            for l in 0..<lobes.count where ls[l].selection > 0 {
+                pick = l
+                x -= ls[l].selection
+                if x < 0 { break }
+            }
+            if pick < 0 { return .failed }
+            let s = ls[pick]
+            let woL = Lobe.sample(s.p, s.wi, Vec2(u.x, u.y))
+            if !(woL.z > 0) { return .failed }
+            let wo = s.frame.toWorld(woL)
+            if !(wo.z > 0) { return .failed }
+            let (f, pdf) = evaluatePrepared(wi, wo, total, regs, ls, ns)
+            if !(pdf > 0) || !pdf.isFinite { return .failed }
+            return BsdfSample(wo: wo, pdf: pdf, weight: f / pdf)
+        }
+    }
+
+    /// The directional-albedo estimate A_root(wi) used by the layering (the
+    /// same quantity `layeredAlbedo_<suffix>` returns on the GPU).
+    public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>) -> SIMD3<Float> {
+        if !(wiIn.z > 0) { return Vec3() }
+        let wi = normalize3(wiIn)
+        return withScratch { regs, ls, ns in
+            _ = prepare(wi, uv, regs, ls, ns)
+            return ns[nodes.count - 1].ai
+        }
+    }
+
+    static let footprintOffsets: [Vec2] = (0..<8).map { k in
+        // Box–Muller on a rank-1 lattice: deterministic, no hand-typed numbers.
+        let u1 = (Float(k) + 0.5) / 8
+        let u2 = (Float(k) * 0.618_034).truncatingRemainder(dividingBy: 1)
+        let r = (-2 * logf(1 - u1)).squareRoot()
+        return Vec2(r * cosf(2 * Float.pi * u2), r * sinf(2 * Float.pi * u2))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

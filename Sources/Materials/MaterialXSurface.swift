@@ -1,0 +1,144 @@
+import Foundation
+
+/// Mapping of `open_pbr_surface` and `standard_surface` onto Lacquer's lobes:
+///
+///     diffuse   = oren_nayar(base_weight, base_color, diffuse roughness, normal)
+///     dielBase  = layer(dielectric(specular weight, tint = specular colour, ior,
+///                                   roughness/anisotropy, rotation, normal), diffuse)
+///     metal     = conductor(Gulbrandsen(reflectivity = base colour, edge = specular
+///                           colour), same roughness; weight = base weight)
+///     substrate = mix(fg = metal, bg = dielBase, mix = metalness)
+///     coated    = layer(dielectric(coat weight, coat ior, coat roughness, coat normal),
+///                       substrate, tint = coat colour, thickness = coat weight)
+///     result    = layer(sheen(fuzz/sheen weight, colour, roughness), coated)
+///
+/// Lobes whose weight is the constant 0 (and the unused side of a constant
+/// metalness 0 or 1) are left out. Transmission, subsurface, thin film,
+/// emission, opacity ≠ 1, thin-walled and custom tangents fail with an error
+/// when they are connected or differ from their defaults.
+extension MaterialXParser {
+    enum Role: String { case baseWeight, baseColor, baseRough, metal, specWeight, specColor, specRough, specIOR, specAniso, specRot,
+                            coatWeight, coatColor, coatRough, coatAniso, coatRot, coatIOR, coatNormal, fuzzWeight, fuzzColor,
+                            fuzzRough, normal }
+
+    struct SurfaceSpec {
+        var roles: [String: (Role, InputType, SIMD4<Float>)]
+        var unsupported: [String: String]   // input → default value text ("" = must be unconnected)
+        var ignoredPrefixes: [String]
+        var ignored: [String]
+        var rotationScale: Float
+    }
+
+    static func f(_ x: Float) -> SIMD4<Float> { SIMD4(repeating: x) }
+    static func c(_ x: Float, _ y: Float, _ z: Float) -> SIMD4<Float> { SIMD4(x, y, z, 0) }
+
+    static let openPBR = SurfaceSpec(roles: [
+        "base_weight": (.baseWeight, .float, f(1)), "base_color": (.baseColor, .color3, c(0.8, 0.8, 0.8)),
+        "base_diffuse_roughness": (.baseRough, .float, f(0)), "base_metalness": (.metal, .float, f(0)),
+        "specular_weight": (.specWeight, .float, f(1)), "specular_color": (.specColor, .color3, c(1, 1, 1)),
+        "specular_roughness": (.specRough, .float, f(0.3)), "specular_ior": (.specIOR, .float, f(1.5)),
+        "specular_roughness_anisotropy": (.specAniso, .float, f(0)),
+        "coat_weight": (.coatWeight, .float, f(0)), "coat_color": (.coatColor, .color3, c(1, 1, 1)),
+        "coat_roughness": (.coatRough, .float, f(0)), "coat_roughness_anisotropy": (.coatAniso, .float, f(0)),
+        "coat_ior": (.coatIOR, .float, f(1.6)), "geometry_coat_normal": (.coatNormal, .vector3, c(0, 0, 1)),
+        "fuzz_weight": (.fuzzWeight, .float, f(0)), "fuzz_color": (.fuzzColor, .color3, c(1, 1, 1)),
+        "fuzz_roughness": (.fuzzRough, .float, f(0.5)), "geometry_normal": (.normal, .vector3, c(0, 0, 1)),
+    ], unsupported: ["transmission_weight": "0", "subsurface_weight": "0", "thin_film_weight": "0", "emission_luminance": "0",
+                     "geometry_opacity": "1", "geometry_thin_walled": "false", "geometry_tangent": "", "geometry_coat_tangent": ""],
+       ignoredPrefixes: ["transmission_", "subsurface_", "thin_film_", "emission_"],
+       ignored: ["coat_darkening", "specular_weight_anisotropy"], rotationScale: 360)
+
+    static let standard = SurfaceSpec(roles: [
+        "base": (.baseWeight, .float, f(1)), "base_color": (.baseColor, .color3, c(0.8, 0.8, 0.8)),
+        "diffuse_roughness": (.baseRough, .float, f(0)), "metalness": (.metal, .float, f(0)),
+        "specular": (.specWeight, .float, f(1)), "specular_color": (.specColor, .color3, c(1, 1, 1)),
+        "specular_roughness": (.specRough, .float, f(0.2)), "specular_IOR": (.specIOR, .float, f(1.5)),
+        "specular_anisotropy": (.specAniso, .float, f(0)), "specular_rotation": (.specRot, .float, f(0)),
+        "coat": (.coatWeight, .float, f(0)), "coat_color": (.coatColor, .color3, c(1, 1, 1)),
+        "coat_roughness": (.coatRough, .float, f(0.1)), "coat_anisotropy": (.coatAniso, .float, f(0)),
+        "coat_rotation": (.coatRot, .float, f(0)), "coat_IOR": (.coatIOR, .float, f(1.5)),
+        "coat_normal": (.coatNormal, .vector3, c(0, 0, 1)),
+        "sheen": (.fuzzWeight, .float, f(0)), "sheen_color": (.fuzzColor, .color3, c(1, 1, 1)),
+        "sheen_roughness": (.fuzzRough, .float, f(0.3)), "normal": (.normal, .vector3, c(0, 0, 1)),
+    ], unsupported: ["transmission": "0", "subsurface": "0", "thin_film_thickness": "0", "emission": "0",
+                     "opacity": "1,1,1", "thin_walled": "false", "tangent": ""],
+       ignoredPrefixes: ["transmission_", "subsurface_", "emission_", "thin_film_"],
+       ignored: ["coat_affect_color", "coat_affect_roughness", "diffuse_roughness_anisotropy"], rotationScale: 360)
+
+    mutating func surface(_ node: XMLElementNode, scope: XMLElementNode?) throws -> BsdfRef {
+        let spec = node.tag == "open_pbr_surface" ? Self.openPBR : Self.standard
+        var regs: [Role: InputRef] = [:]
+        var constants: [Role: SIMD4<Float>] = [:]
+        for el in node.children where el.tag == "input" {
+            let n = el["name"] ?? ""
+            if let def = spec.unsupported[n] {
+                let connected = el["nodename"] != nil || el["nodegraph"] != nil || el["interfacename"] != nil
+                let v = (el["value"] ?? def).replacingOccurrences(of: " ", with: "")
+                let differs = def.isEmpty ? connected : connected || (Float(v).map { $0 != Float(def) } ?? (v != def))
+                if differs {
+                    throw err(.unsupported, node, n, "is not supported by Lacquer (reflection-only layered lobes); remove it or set it to its default")
+                }
+                continue
+            }
+            if spec.ignored.contains(n) || spec.ignoredPrefixes.contains(where: { n.hasPrefix($0) }) { continue }
+            guard let (role, type, _) = spec.roles[n] else {
+                throw err(.unknownKey, node, n, "unknown input of <\(node.tag)>")
+            }
+            guard let r = try value(node, n, type, scope: scope) else { continue }
+            regs[role] = r
+            if el["nodename"] == nil && el["nodegraph"] == nil && el["interfacename"] == nil, let v = el["value"] {
+                constants[role] = try parseValue(v, type, node, n)
+            }
+        }
+        for (_, (role, _, def)) in spec.roles where regs[role] == nil {
+            if role == .normal || role == .coatNormal { continue }
+            regs[role] = builder.constant(def)
+            constants[role] = def
+        }
+        func r(_ role: Role) -> InputRef { regs[role] ?? builder.constant(Float(0)) }
+        func isConst(_ role: Role, _ v: Float) -> Bool { constants[role].map { $0.x == v } ?? false }
+        let name = node["name"] ?? node.tag
+        var rotation: InputRef?
+        if regs[.specRot] != nil && !isConst(.specRot, 0) {
+            rotation = builder.math(.multiply, r(.specRot), builder.constant(spec.rotationScale))
+        }
+        let specAlpha = builder.roughnessAnisotropy(r(.specRough), r(.specAniso))
+        var substrate: BsdfRef?
+        if !isConst(.metal, 1) {
+            let diffuse = builder.lobe(.orenNayar, name: name + ".base", weight: r(.baseWeight), color: r(.baseColor),
+                                       rough: r(.baseRough), normal: regs[.normal])
+            if isConst(.specWeight, 0) {
+                substrate = diffuse
+            } else {
+                let spec = builder.lobe(.dielectric, name: name + ".specular", weight: r(.specWeight), color: r(.specColor),
+                                        alpha: specAlpha, ior: r(.specIOR), rotation: rotation, normal: regs[.normal])
+                substrate = builder.layer(top: spec, base: diffuse)
+            }
+        }
+        if !isConst(.metal, 0) {
+            let eta = builder.artisticIOR(reflectivity: r(.baseColor), edge: r(.specColor), extinction: false)
+            let k = builder.artisticIOR(reflectivity: r(.baseColor), edge: r(.specColor), extinction: true)
+            let metal = builder.lobe(.conductor, name: name + ".metal", weight: r(.baseWeight), color: eta, color2: k,
+                                     alpha: specAlpha, rotation: rotation, normal: regs[.normal])
+            substrate = substrate.map { builder.mix(fg: metal, bg: $0, weight: r(.metal)) } ?? metal
+        }
+        guard var result = substrate else { throw err(.malformed, node, nil, "no lobe left") }
+        if !isConst(.coatWeight, 0) {
+            var coatRot: InputRef?
+            if regs[.coatRot] != nil && !isConst(.coatRot, 0) {
+                coatRot = builder.math(.multiply, r(.coatRot), builder.constant(spec.rotationScale))
+            }
+            let coat = builder.lobe(.dielectric, name: name + ".coat", weight: r(.coatWeight), color: builder.constant(Vec3(1, 1, 1)),
+                                    alpha: builder.roughnessAnisotropy(r(.coatRough), r(.coatAniso)), ior: r(.coatIOR),
+                                    rotation: coatRot, normal: regs[.coatNormal])
+            let coatIOR = constants[.coatIOR]?.x ?? 1.5
+            result = builder.layer(top: coat, base: result, tint: r(.coatColor), thickness: r(.coatWeight), ior: coatIOR)
+        }
+        if !isConst(.fuzzWeight, 0) {
+            let fuzz = builder.lobe(.sheen, name: name + ".fuzz", weight: r(.fuzzWeight), color: r(.fuzzColor),
+                                    rough: r(.fuzzRough), normal: regs[.normal])
+            result = builder.layer(top: fuzz, base: result)
+        }
+        return result
+    }
+}

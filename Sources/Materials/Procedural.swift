@@ -1,0 +1,143 @@
+/// Texture-coordinate placement: uv' = R(rotation)·(uv ⊙ scale) + offset
+/// (rotation in degrees, counter-clockwise). Used by images and procedurals.
+public struct UVTransform: Sendable, Equatable {
+    public var scale = SIMD2<Float>(1, 1)
+    public var offset = SIMD2<Float>(0, 0)
+    public var rotationDegrees: Float = 0
+    public init(scale: SIMD2<Float> = SIMD2(1, 1), offset: SIMD2<Float> = SIMD2(0, 0), rotationDegrees: Float = 0) {
+        self.scale = scale
+        self.offset = offset
+        self.rotationDegrees = rotationDegrees
+    }
+    var cosR: Float { cosf(rotationDegrees * Float.pi / 180) }
+    var sinR: Float { sinf(rotationDegrees * Float.pi / 180) }
+    @inline(__always) func apply(_ uv: Vec2, _ c: Float, _ s: Float) -> Vec2 {
+        let q = uv * scale
+        return Vec2(c * q.x - s * q.y, s * q.x + c * q.y) + offset
+    }
+}
+
+public enum ProceduralKind: Int32, Sendable {
+    case fbm = 0, voronoiValue, voronoiDistance, flakeNormal, brushed, wood, checker
+}
+
+/// A procedural texture evaluated inline (CPU here, generated GLSL on the GPU,
+/// with the same integer hash so both agree up to float rounding; cell and
+/// checker boundaries are the documented exceptions). Output: a scalar in all
+/// four channels, or (flakeNormal) a unit tangent-space normal in xyz.
+/// - fbm: value noise (quintic fade) summed over `octaves`, frequency × lacunarity,
+///   amplitude × gain per octave, normalised to [0, 1].
+/// - voronoiValue / voronoiDistance / flakeNormal: jittered grid cells (jitter in
+///   [0,1]); the nearest feature point's random value, its distance, or a
+///   normal tilted by tilt·√ξ₁ degrees at azimuth 2πξ₂.
+/// - brushed: fbm of (x / stretch, y): streaks along u.
+/// - wood: rings 0.5 − 0.5 cos(2π·frequency·|p + distortion·(fbm(2p) − ½)|).
+/// - checker: (⌊x⌋ + ⌊y⌋) mod 2.
+public struct Procedural: Sendable, Equatable {
+    public var kind: ProceduralKind
+    public var uv = UVTransform()
+    public var octaves: Int32 = 4
+    public var lacunarity: Float = 2
+    public var gain: Float = 0.5
+    public var jitter: Float = 1
+    public var stretch: Float = 50
+    public var frequency: Float = 8
+    public var distortion: Float = 0.2
+    public var tilt: Float = 20
+    public var seed: UInt32 = 0
+    public init(kind: ProceduralKind) { self.kind = kind }
+
+    @inline(__always) func evaluate(_ uvIn: Vec2) -> Vec4 {
+        let p = uv.apply(uvIn, uv.cosR, uv.sinR)
+        return ProceduralMath.evaluate(self, p)
+    }
+}
+
+enum ProceduralMath {
+    @inline(__always) static func hash(_ v: UInt32) -> UInt32 {
+        let state = v &* 747796405 &+ 2891336453
+        let word = ((state >> ((state >> 28) &+ 4)) ^ state) &* 277803737
+        return (word >> 22) ^ word
+    }
+    @inline(__always) static func hash2(_ x: Int32, _ y: Int32, _ seed: UInt32) -> UInt32 {
+        hash(UInt32(bitPattern: x) ^ hash(UInt32(bitPattern: y) ^ hash(seed)))
+    }
+    @inline(__always) static func unit(_ h: UInt32) -> Float { Float(h >> 8) * (1.0 / 16_777_216.0) }
+    /// Clamps a procedural coordinate to ±1e6 (NaN → 0) so integer cells never trap.
+    @inline(__always) static func safe(_ x: Float) -> Float { x.isNaN ? 0 : min(max(x, -1e6), 1e6) }
+    @inline(__always) static func cell(_ x: Float) -> Int32 { Int32(safe(x).rounded(.down)) }
+
+    @inline(__always) static func valueNoise(_ p: Vec2, _ seed: UInt32) -> Float {
+        let q = Vec2(safe(p.x), safe(p.y))
+        let fl = Vec2(q.x.rounded(.down), q.y.rounded(.down))
+        let ix = Int32(fl.x), iy = Int32(fl.y)
+        let f = q - fl
+        let u = f * f * f * (f * (f * 6 - 15) + 10)
+        let a = unit(hash2(ix, iy, seed)), b = unit(hash2(ix &+ 1, iy, seed))
+        let c = unit(hash2(ix, iy &+ 1, seed)), d = unit(hash2(ix &+ 1, iy &+ 1, seed))
+        return mix(mix(a, b, u.x), mix(c, d, u.x), u.y)
+    }
+
+    @inline(__always) static func fbm(_ p: Vec2, _ octaves: Int32, _ lac: Float, _ gain: Float, _ seed: UInt32) -> Float {
+        var sum: Float = 0, amp: Float = 1, norm: Float = 0, freq: Float = 1
+        for o in 0..<max(octaves, 1) {
+            sum += amp * valueNoise(p * freq, seed &+ UInt32(o))
+            norm += amp
+            amp *= gain
+            freq *= lac
+        }
+        return sum / norm
+    }
+
+    /// (value, distance, cell x, cell y) of the nearest jittered feature point.
+    @inline(__always) static func voronoi(_ p: Vec2, _ jitter: Float, _ seed: UInt32) -> (Float, Float, Int32, Int32) {
+        let q = Vec2(safe(p.x), safe(p.y))
+        let cx = Int32(q.x.rounded(.down)), cy = Int32(q.y.rounded(.down))
+        var best: Float = 1e30
+        var bx = cx, by = cy
+        for dy in Int32(-1)...1 {
+            for dx in Int32(-1)...1 {
+                let x = cx &+ dx, y = cy &+ dy
+                let hx = unit(hash2(x, y, seed)), hy = unit(hash2(x, y, seed ^ 0x9E37_79B9))
+                let fp = Vec2(Float(x) + 0.5 + jitter * (hx - 0.5), Float(y) + 0.5 + jitter * (hy - 0.5))
+                let d = fp - q
+                let d2 = d.x * d.x + d.y * d.y
+                if d2 < best { best = d2; bx = x; by = y }
+            }
+        }
+        return (unit(hash2(bx, by, seed ^ 0x85EB_CA6B)), best.squareRoot(), bx, by)
+    }
+
+    @inline(__always) static func evaluate(_ s: Procedural, _ p: Vec2) -> Vec4 {
+        switch s.kind {
+        case .fbm:
+            return splat4(fbm(p, s.octaves, s.lacunarity, s.gain, s.seed))
+        case .voronoiValue:
+            return splat4(voronoi(p, s.jitter, s.seed).0)
+        case .voronoiDistance:
+            return splat4(voronoi(p, s.jitter, s.seed).1)
+        case .flakeNormal:
+            let v = voronoi(p, s.jitter, s.seed)
+            let h1 = unit(hash2(v.2, v.3, s.seed ^ 0x68E3_1DA4))
+            let h2 = unit(hash2(v.2, v.3, s.seed ^ 0xB529_7A4D))
+            let theta = s.tilt * (Float.pi / 180) * h1.squareRoot()
+            let phi = 2 * Float.pi * h2
+            let st = sinf(theta)
+            return Vec4(st * cosf(phi), st * sinf(phi), cosf(theta), 0)
+        case .brushed:
+            return splat4(fbm(Vec2(p.x / max(s.stretch, 1e-3), p.y), s.octaves, s.lacunarity, s.gain, s.seed))
+        case .wood:
+            let n = fbm(p * 2, 3, 2, 0.5, s.seed)
+            let q = p + Vec2(repeating: s.distortion * (n - 0.5))
+            let r = (q.x * q.x + q.y * q.y).squareRoot()
+            return splat4(0.5 - 0.5 * cosf(2 * Float.pi * s.frequency * r))
+        case .checker:
+            let c = (cell(p.x) &+ cell(p.y)) & 1
+            return splat4(Float(c))
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,61 @@
+import Foundation
+import Imaging
+
+/// Loads PNG / EXR files into `MaterialTexture`s (rows flipped so the file's
+/// top row is at v = 1). PNG colour is decoded from sRGB by Imaging; with
+/// `raw` (data such as normal maps and masks) the sRGB decoding is undone so
+/// the stored values are the file's code values / 255.
+enum TextureLoading {
+    static func load(path: String, wrap: TextureWrap, raw: Bool, file: String, node: String) throws -> (MaterialTexture, Data) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw MaterialError(.fileNotFound, file: file, node: node, input: "file",
+                                "texture '\(path)' does not exist; check the path (relative to the material file)")
+        }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw MaterialError(.io, file: file, node: node, input: "file", "cannot read texture '\(path)'; check permissions")
+        }
+        let lower = path.lowercased()
+        let image: Image
+        do {
+            if lower.hasSuffix(".png") {
+                image = try readPNG(path)
+            } else if lower.hasSuffix(".exr") {
+                image = try readEXR(path, clampNegative: false)
+            } else {
+                throw MaterialError(.unsupported, file: file, node: node, input: "file",
+                                    "texture '\(path)' is neither .png nor .exr; convert it to one of those")
+            }
+        } catch let e as MaterialError {
+            throw e
+        } catch {
+            throw MaterialError(.texture, file: file, node: node, input: "file", "cannot decode texture: \(error)")
+        }
+        guard image.width > 0, image.height > 0 else {
+            throw MaterialError(.texture, file: file, node: node, input: "file", "texture '\(path)' is empty")
+        }
+        let isPNG = lower.hasSuffix(".png")
+        var pixels = [SIMD4<Float>](repeating: SIMD4<Float>(), count: image.width * image.height)
+        for y in 0..<image.height {
+            let src = (image.height - 1 - y) * image.width
+            for x in 0..<image.width {
+                var p = image.pixels[src + x]
+                if raw && isPNG { p = SIMD4(srgbEncode(p.x), srgbEncode(p.y), srgbEncode(p.z), p.w) }
+                if !(p.x.isFinite && p.y.isFinite && p.z.isFinite && p.w.isFinite) {
+                    throw MaterialError(.texture, file: file, node: node, input: "file",
+                                        "texture '\(path)' contains non-finite values at pixel (\(x), \(image.height - 1 - y)); fix the image")
+                }
+                pixels[y * image.width + x] = p
+            }
+        }
+        return (MaterialTexture(width: image.width, height: image.height, pixels: pixels, wrap: wrap), bytes)
+    }
+
+    static func srgbEncode(_ c: Float) -> Float {
+        let x = min(max(c, 0), 1)
+        return x <= 0.0031308 ? 12.92 * x : 1.055 * powf(x, 1 / 2.4) - 0.055
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

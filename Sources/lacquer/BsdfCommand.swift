@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Materials
+
+/// `lacquer bsdf eval|sample`: a batch protocol over raw little-endian float32
+/// files for external test harnesses (no header; output written atomically).
+struct BsdfCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bsdf",
+        abstract: "Evaluate or sample a layered material on batches of directions (raw float32 files).",
+        subcommands: [Eval.self, Sample.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: "Material file (.json or .mtlx).")
+        var material: String
+        @Option(help: "Texture coordinate U,V for every row (default 0.5,0.5).")
+        var uv: String?
+        @Option(name: .customLong("in"), help: "Input file of float32 rows.")
+        var input: String
+        @Option(help: "Output file of float32 rows (written atomically).")
+        var out: String
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rows [wi(3), wo(3)] -> rows [f*|cos(theta_o)| (RGB), pdf].")
+        @OptionGroup var options: Options
+        func run() throws {
+            do { try BsdfCommand.process(options, inFloats: 6, outFloats: 4, sample: false) } catch let e as BsdfCommandError {
+                CommandSupport.fail(e.message)
+            } catch {
+                CommandSupport.fail("\(error)")
+            }
+        }
+    }
+
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rows [wi(3), u0, u1, u2] -> rows [wo(3), pdf, weight(RGB)]; pdf = weight = 0 for a failed sample.")
+        @OptionGroup var options: Options
+        func run() throws {
+            do { try BsdfCommand.process(options, inFloats: 6, outFloats: 7, sample: true) } catch let e as BsdfCommandError {
+                CommandSupport.fail(e.message)
+            } catch {
+                CommandSupport.fail("\(error)")
+            }
+        }
+    }
+
+    struct BsdfCommandError: Error { let message: String }
+
+    static func parseUV(_ text: String?) throws -> SIMD2<Float> {
+        guard let text else { return SIMD2(0.5, 0.5) }
+        let parts = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let u = parts[0], let v = parts[1], u.isFinite, v.isFinite else {
+            throw BsdfCommandError(message: "--uv '\(text)' is not two finite numbers U,V; write e.g. --uv 0.25,0.5")
+        }
+        return SIMD2(u, v)
+    }
+
+    static func process(_ o: Options, inFloats: Int, outFloats: Int, sample: Bool) throws {
+        let uv = try parseUV(o.uv)
+        let material = try MaterialLoader.loadMaterial(path: o.material)
+        guard let data = FileManager.default.contents(atPath: o.input) else {
+            throw BsdfCommandError(message: "\(o.input): cannot read the input file; check the path")
+        }
+        let rowBytes = inFloats * 4
+        guard data.count % rowBytes == 0 else {
+            throw BsdfCommandError(message: "\(o.input): size \(data.count) bytes is not a multiple of the \(rowBytes)-byte row "
+                                   + "(\(inFloats) float32 values); check the file")
+        }
+        let rows = data.count / rowBytes
+        var input = [Float](repeating: 0, count: rows * inFloats)
+        data.withUnsafeBytes { raw in
+            for i in 0..<input.count {
+                input[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+            }
+        }
+        var output = [Float](repeating: 0, count: rows * outFloats)
+        input.withUnsafeBufferPointer { i in
+            output.withUnsafeMutableBufferPointer { out in
+                if sample {
+                    material.sampleBatch(i, stride: inFloats, output: out, defaultUV: uv, uvFromRows: false)
+                } else {
+                    material.evalBatch(i, stride: inFloats, output: out, defaultUV: uv, uvFromRows: false)
+                }
+            }
+        }
+        var bytes = Data(count: output.count * 4)
+        bytes.withUnsafeMutableBytes { raw in
+            for (i, v) in output.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self) }
+        }
+        let tmp = o.out + ".tmp.\(getpid())"
+        guard FileManager.default.createFile(atPath: tmp, contents: bytes) else {
+            throw BsdfCommandError(message: "\(o.out): cannot write the output (temporary file \(tmp)); check the directory")
+        }
+        if rename(tmp, o.out) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw BsdfCommandError(message: "\(o.out): cannot move the finished output into place (\(reason))")
+        }
+    }
+}

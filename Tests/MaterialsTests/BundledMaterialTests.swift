@@ -1,0 +1,114 @@
+import XCTest
+@testable import Materials
+
+/// Every bundled material: χ² at θi ∈ {0°, 30°, 60°, 85°} and several uv
+/// points, white furnace up to 89°, weight = eval/pdf.
+final class BundledMaterialTests: XCTestCase {
+    static let angles: [Float] = [0, 30, 60, 85]
+    static let uvs: [V2] = [V2(0.13, 0.71), V2(0.58, 0.27), V2(0.91, 0.49), V2(0.37, 0.05),
+                            V2(0.66, 0.93), V2(0.02, 0.44), V2(0.81, 0.12), V2(0.45, 0.58)]
+
+    static func load() throws -> [(String, Material)] {
+        try TestPaths.bundled.map { ($0, try MaterialLoader.loadMaterial(path: TestPaths.material($0))) }
+    }
+
+    func testSuiteIsComplete() throws {
+        let names = Set(TestPaths.bundled.map { ($0 as NSString).deletingPathExtension })
+        for n in ["car_paint", "lacquered_wood", "brushed_aluminium", "ceramic_glaze", "velvet", "worn_leather",
+                  "lambert", "oren_nayar", "conductor", "dielectric", "generalized_schlick", "sheen"] {
+            XCTAssertTrue(names.contains(n), "missing bundled material \(n)")
+        }
+        XCTAssertGreaterThanOrEqual(TestPaths.bundled.filter { $0.hasSuffix(".mtlx") }.count, 2)
+        for (name, m) in try Self.load() where !["lambert", "oren_nayar", "conductor", "dielectric", "generalized_schlick", "sheen"]
+            .contains((name as NSString).deletingPathExtension) {
+            XCTAssertTrue((2...5).contains(m.lobeCount), "\(name) has \(m.lobeCount) lobes")
+        }
+    }
+
+    func testChi2EveryMaterial() throws {
+        let materials = try Self.load()
+        // Default: each θi at its own uv (4 uv points per material), 5000 samples.
+        // LACQUER_THOROUGH_TESTS=1: two uv points per θi and 20000 samples.
+        let thorough = ProcessInfo.processInfo.environment["LACQUER_THOROUGH_TESTS"] == "1"
+        let uvPerAngle = thorough ? 2 : 1
+        let samples = thorough ? 20_000 : 5_000
+        let perMaterial = Self.angles.count * uvPerAngle
+        let configs = materials.count * perMaterial
+        let alpha = Stats.sidak(0.01, tests: configs)
+        let failures = Collected()
+        parallelFor(configs) { k in
+            let (name, m) = materials[k / perMaterial]
+            let j = k % perMaterial
+            let theta = Self.angles[j / uvPerAngle]
+            let uv = Self.uvs[(j + k / perMaterial) % Self.uvs.count]
+            let wi = direction(thetaDegrees: theta, phiDegrees: 23)
+            let r = Chi2.test(m, wi: wi, uv: uv, samples: samples, seed: UInt64(1000 + k), significance: alpha)
+            if !r.passed { failures.add("\(name) θi=\(theta) uv=\(uv): \(r.message)") }
+        }
+        XCTAssertEqual(failures.items, [], "χ² failures")
+    }
+
+    func testWhiteFurnace() throws {
+        let materials = try Self.load()
+        let thetas: [Float] = [0, 45, 75, 89]
+        let failures = Collected()
+        parallelFor(materials.count * thetas.count) { k in
+            let (name, m) = materials[k / thetas.count]
+            let theta = thetas[k % thetas.count]
+            let uv = Self.uvs[(k * 3) % Self.uvs.count]
+            let r = furnace(m, wi: direction(thetaDegrees: theta, phiDegrees: 70), uv: uv, samples: 4_096, seed: UInt64(k))
+            for c in 0..<3 {
+                if r.sampled[c] > 1 + 3 * r.sampledSigma[c] + 0.01 || r.uniform[c] > 1 + 3 * r.uniformSigma[c] + 0.01 {
+                    failures.add("\(name) θ=\(theta): albedo \(r.sampled) / \(r.uniform) > 1")
+                }
+                let tol = 3 * (r.sampledSigma[c] * r.sampledSigma[c] + r.uniformSigma[c] * r.uniformSigma[c]).squareRoot() + 0.01
+                if abs(r.sampled[c] - r.uniform[c]) > tol {
+                    failures.add("\(name) θ=\(theta) uv=\(uv): sampled \(r.sampled) ± \(r.sampledSigma) vs uniform \(r.uniform) ± \(r.uniformSigma)")
+                }
+            }
+        }
+        XCTAssertEqual(failures.items, [])
+    }
+
+    /// Non-unit, grazing, NaN and huge inputs never produce NaN or negative values.
+    func testHostileInputsStayFinite() throws {
+        var rng = PCG32(seed: 77)
+        let uvs: [V2] = [V2(.nan, 0.5), V2(1e9, -1e9), V2(-3.7, 12.2), V2(0, 0), V2(1, 1)]
+        for (name, m) in try Self.load() {
+            for k in 0..<300 {
+                let scale: Float = k % 3 == 0 ? 1.05 : k % 3 == 1 ? 0.9 : 1
+                let wi = direction(thetaDegrees: Float(k % 90), phiDegrees: Float(k * 13)) * scale
+                let wo = direction(thetaDegrees: Float((k * 7) % 91), phiDegrees: Float(k * 29)) * scale
+                let uv = k < uvs.count ? uvs[k] : V2(rng.nextFloat() * 4 - 2, rng.nextFloat() * 4 - 2)
+                let (f, p) = m.evalAndPdf(wi: wi, wo: wo, uv: uv)
+                let s = m.sample(wi: wi, uv: uv, u: V3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
+                let a = m.albedo(wi: wi, uv: uv)
+                for v in [f.x, f.y, f.z, p, s.pdf, s.weight.x, s.weight.y, s.weight.z, a.x, a.y, a.z] {
+                    XCTAssertTrue(v.isFinite && v >= 0, "\(name): wi \(wi) wo \(wo) uv \(uv): \(f) \(p) \(s) \(a)")
+                }
+            }
+            XCTAssertEqual(m.eval(wi: V3(0, 0, -1), wo: V3(0, 0, 1), uv: V2()), V3())
+            XCTAssertEqual(m.sample(wi: V3(.nan, 0, 1), uv: V2(), u: V3(0.5, 0.5, 0.5)).weight.x.isFinite, true)
+        }
+    }
+
+    func testWeightEqualsEvalOverPdf() throws {
+        var rng = PCG32(seed: 5)
+        for (name, m) in try Self.load() {
+            for k in 0..<200 {
+                let wi = direction(thetaDegrees: Float(k % 89), phiDegrees: Float(k * 7))
+                let uv = V2(rng.nextFloat(), rng.nextFloat())
+                let s = m.sample(wi: wi, uv: uv, u: V3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
+                guard s.pdf > 0 else { XCTAssertEqual(s.weight, V3(), name); continue }
+                let (f, p) = m.evalAndPdf(wi: wi, wo: s.wo, uv: uv)
+                XCTAssertEqual(p, s.pdf, accuracy: 1e-3 * p, name)
+                XCTAssertLessThan((s.weight - f / p).abs().max(), 1e-3 * max(1, s.weight.max()), name)
+                XCTAssertTrue(s.weight.min() >= 0 && s.weight.max().isFinite, "\(name): weight \(s.weight)")
+            }
+        }
+    }
+}
+
+extension SIMD3 where Scalar == Float {
+    func abs() -> SIMD3<Float> { SIMD3(Swift.abs(x), Swift.abs(y), Swift.abs(z)) }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class MaterialsTestsPlaceholder: XCTestCase { func testNothing() {} }
