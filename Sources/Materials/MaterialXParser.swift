@@ -161,7 +161,7 @@ public struct MaterialXParser {
             throw err(.wrongType, node, name, "expects \(type.rawValue) but the input has type \(t)")
         }
         if let iface = el["interfacename"] {
-            guard let g = scope, let gi = inputElement(g, iface) else {
+            guard let g = scope, inputElement(g, iface) != nil else {
                 throw err(.unknownNode, node, name, "interfacename '\(iface)' is not an input of the enclosing nodegraph")
             }
             return try value(g, iface, type, scope: nil)

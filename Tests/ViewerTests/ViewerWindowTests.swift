@@ -88,8 +88,15 @@ final class ViewerWindowTests: XCTestCase {
         for y in stride(from: 0, to: image.height, by: 17) {
             XCTAssertEqual(image[80, y].x, 1, accuracy: 1e-3, "divider column at x = 80")
             XCTAssertLessThan(image[40, y].x, 0.99)
-            XCTAssertEqual(image[40, y].x, image[120, y].x, accuracy: 0.05, "both halves show the same scene")
         }
+        // Both halves show the same (mirror-symmetric) scene: compare region
+        // means, not single pixels, which carry 3-spp noise.
+        func regionMean(_ xs: Range<Int>) -> Double {
+            var sum = 0.0
+            for y in 0..<image.height { for x in xs { sum += Double(image[x, y].x) } }
+            return sum / Double(xs.count * image.height)
+        }
+        XCTAssertEqual(regionMean(10..<70), regionMean(90..<150), accuracy: 0.02, "both halves show the same scene")
     }
 
     /// Input, mode switches, saving and a window resize (swapchain
