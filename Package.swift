@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "MaterialsTests", dependencies: ["Materials", "Imaging"]),
         .testTarget(name: "NeuralMaterialTests", dependencies: ["NeuralMaterial", "Materials"]),
         .testTarget(name: "BakingTests", dependencies: ["Baking", "NeuralMaterial", "Materials"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "NeuralMaterial", "Materials"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "NeuralMaterial", "Materials", "Baking"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Rendering", "Scenes", "Imaging"]),
         .testTarget(name: "LacquerCLITests", dependencies: ["Imaging"]),
     ]
