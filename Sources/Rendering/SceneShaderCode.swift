@@ -65,9 +65,12 @@ public struct SceneShaderCode: Sendable, Equatable {
             float latent[8];
             float raw[12];
             NeuralMixture mixture;
-        };
 
         """
+        // One per-hit context per layered material (texture fetches and
+        // procedurals evaluated once per hit, not once per eval/pdf/sample).
+        for l in layered { out += "    LayeredContext_\(l.suffix) ctx_\(l.suffix);\n" }
+        out += "};\n\n"
         for a in neural {
             let s = NeuralShaderCode.suffix(a)
             out += """
@@ -87,6 +90,11 @@ public struct SceneShaderCode: Sendable, Equatable {
         // Begin: per-hit work.
         out += "void sceneBeginShade(inout ShadeContext c, LQMaterial m, vec2 uv, vec3 wi, float uvFootprintLog2, float levelU) {\n"
         out += "    c.m = m;\n    c.uv = uv;\n"
+        if !layered.isEmpty {
+            out += "    if (m.kind == LQ_MATERIAL_LAYERED) {\n        switch (m.codeIndex) {\n"
+            for (i, l) in layered.enumerated() { out += "        case \(i)u: c.ctx_\(l.suffix) = layeredSetup_\(l.suffix)(wi, uv); break;\n" }
+            out += "        }\n    }\n"
+        }
         if !neural.isEmpty {
             out += "    if (m.kind == LQ_MATERIAL_NEURAL) {\n"
             if latentImageCount > 0 {
@@ -128,20 +136,16 @@ public struct SceneShaderCode: Sendable, Equatable {
             s += "    return \(analytic);\n}\n"
             return s
         }
-        out += dispatch("vec3 sceneEval(ShadeContext c, vec3 wi, vec3 wo)",
-                        layeredCall: { "layeredEval_\($0)(wi, wo, c.uv)" },
-                        neuralCall: { "neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, wo)" },
-                        fallback: "vec3(0.0)", analytic: "bsdfEval(c.m, wi, wo)")
-        out += dispatch("float scenePdf(ShadeContext c, vec3 wi, vec3 wo)",
-                        layeredCall: { "layeredPdf_\($0)(wi, wo, c.uv)" },
-                        neuralCall: { _ in "nmPdf(c.mixture, wi, wo)" },
-                        fallback: "0.0", analytic: "bsdfPdf(c.m, wi, wo)")
+        out += dispatch("vec4 sceneEvalPdf(ShadeContext c, vec3 wi, vec3 wo)",
+                        layeredCall: { "layeredEvalPdfContext_\($0)(c.ctx_\($0), wo)" },
+                        neuralCall: { "vec4(neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, wo), nmPdf(c.mixture, wi, wo))" },
+                        fallback: "vec4(0.0)", analytic: "vec4(bsdfEval(c.m, wi, wo), bsdfPdf(c.m, wi, wo))")
         out += dispatch("BsdfSample sceneSample(ShadeContext c, vec3 wi, vec3 u)",
-                        layeredCall: { "layeredSample_\($0)(wi, c.uv, u)" },
+                        layeredCall: { "layeredSampleContext_\($0)(c.ctx_\($0), u)" },
                         neuralCall: { "neuralSampleWith_\($0)(c, wi, u)" },
                         fallback: "BsdfSample(vec3(0.0, 0.0, 1.0), 0.0, vec3(0.0))", analytic: "bsdfSample(c.m, wi, u)")
         out += dispatch("vec3 sceneAlbedo(ShadeContext c, vec3 wi)",
-                        layeredCall: { "layeredAlbedo_\($0)(wi, c.uv)" },
+                        layeredCall: { "layeredAlbedoContext_\($0)(c.ctx_\($0))" },
                         neuralCall: { "PI * neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, vec3(0.0, 0.0, 1.0))" },
                         fallback: "vec3(0.0)", analytic: "bsdfAlbedo(c.m, wi)")
         return out

@@ -12,14 +12,14 @@ import XCTest
 final class LayeredMaterialKernelTests: XCTestCase {
     static let body = """
     void kernelMain(uint row, LQMaterial m) {
-        ShadeContext c;
-        c.m = m;
-        c.uv = vec2(kernelInput(row, 6), kernelInput(row, 7));
         vec3 wi = vec3(kernelInput(row, 0), kernelInput(row, 1), kernelInput(row, 2));
+        ShadeContext c;
+        sceneBeginShade(c, m, vec2(kernelInput(row, 6), kernelInput(row, 7)), wi, 0.0, 0.5);
         vec3 wo = vec3(kernelInput(row, 3), kernelInput(row, 4), kernelInput(row, 5));
         vec3 u = vec3(kernelInput(row, 8), kernelInput(row, 9), kernelInput(row, 10));
-        vec3 f = sceneEval(c, wi, wo);
-        float p = scenePdf(c, wi, wo);
+        vec4 fp = sceneEvalPdf(c, wi, wo);
+        vec3 f = fp.xyz;
+        float p = fp.w;
         BsdfSample s = sceneSample(c, wi, u);
         float o[11] = float[11](f.x, f.y, f.z, p, s.wo.x, s.wo.y, s.wo.z, s.pdf, s.weight.x, s.weight.y, s.weight.z);
         for (uint k = 0u; k < 11u; ++k) kernelOutput(row, k, o[k]);

@@ -26,8 +26,9 @@ final class NeuralDecoderKernelTests: XCTestCase {
             NeuralWeightsRef W = NeuralWeightsRef(m.neuralWeights);
             neuralFrameRaw_\(s)(W, c.latent, c.raw);
             c.mixture = neuralSampler_\(s)(W, c.latent, c.raw, wi);
-            vec3 f = sceneEval(c, wi, wo);
-            float p = scenePdf(c, wi, wo);
+            vec4 fp = sceneEvalPdf(c, wi, wo);
+            vec3 f = fp.xyz;
+            float p = fp.w;
             float sp;
             vec3 swo = nmSample(c.mixture, wi, u, sp);
             NeuralMixture x = c.mixture;
