@@ -39,9 +39,13 @@ public final class PathTracer {
 
     /// `sceneCode`: the generated material code of the scenes this tracer
     /// will render (empty for analytic materials only).
-    public init(renderDevice: RenderDevice, sceneCode: SceneShaderCode = SceneShaderCode()) throws {
+    /// Whether the raygen shader shades material-coherently (see pathtrace.rgen).
+    public let coherentShading: Bool
+
+    public init(renderDevice: RenderDevice, sceneCode: SceneShaderCode = SceneShaderCode(), coherentShading: Bool = false) throws {
         self.renderDevice = renderDevice
         self.sceneCode = sceneCode
+        self.coherentShading = coherentShading
         let start = Date()
         let lib = renderDevice.shaders
         let compile = { (name: String) in try renderDevice.compiler.compile(lib.url(name)) }
@@ -50,7 +54,8 @@ public final class PathTracer {
         let sceneInclude = try sceneCode.writeIncludeDirectory(under: generatedBase)
         pipeline = try RayTracingPipeline(
             device: renderDevice.device,
-            raygen: try renderDevice.compiler.compile(lib.url("pathtrace.rgen"), extraIncludeDirectories: [sceneInclude]),
+            raygen: try renderDevice.compiler.compile(lib.url("pathtrace.rgen"), defines: coherentShading ? ["LQ_COHERENT_SHADING": "1"] : [:],
+                                                      extraIncludeDirectories: [sceneInclude]),
             misses: [try compile("primary.rmiss"), try compile("shadow.rmiss")],
             hitGroups: [
                 .init(closestHit: try compile("triangle.rchit")),                                   // LQ_GEOMETRY_TRIANGLES

@@ -107,6 +107,38 @@ public struct SceneMaterials {
         self.kinds = kinds
     }
 
+    /// Every layered material replaced by a neural material of `architecture`
+    /// with seeded random weights and latents (`latentResolution`², full mip
+    /// chain): for speed benchmarks only, where the cost depends on the
+    /// architecture and not on the trained values.
+    public static func synthetic(scene: Scene, architecture: NeuralArchitecture, latentResolution: Int = 512,
+                                 logger: Logger) throws -> SceneMaterials {
+        var prepared = try SceneMaterials(scene: scene, mode: .reference, logger: logger)
+        prepared.code = SceneShaderCode(neural: [architecture])
+        prepared.neural = []
+        for (index, kind) in prepared.kinds.enumerated() where kind == "reference" {
+            var parameters = DecoderParameters.initialised(architecture: architecture, seed: UInt64(index + 1))
+            var rng = PCG32(seed: UInt64(index + 101))
+            for i in parameters.values.indices { parameters.values[i] += 0.1 * (rng.nextFloat() * 2 - 1) }
+            let latents = LatentPyramid<Float>.random(width: latentResolution, height: latentResolution, channels: 8,
+                                                      levelCount: nil, seed: UInt64(index + 201), std: 0.5)
+            let file = NeuralMaterialFile(parameters: parameters, latents: latents,
+                                          metadata: NeuralMaterialMetadata(sourceMaterialName: "synthetic", sourceContentHash: "none", seed: 0))
+            var record = LQMaterial()
+            record.kind = UInt32(LQ_MATERIAL_NEURAL)
+            record.codeIndex = 0
+            record.latentImage = UInt32(2 * prepared.neural.count)
+            record.latentLevels = UInt32(latents.levelCount)
+            record.latentWidth = UInt32(latents.width)
+            record.latentHeight = UInt32(latents.height)
+            prepared.records[index] = record
+            prepared.kinds[index] = "neural"
+            prepared.neural.append(NeuralBinding(materialIndex: index, file: file, weights: file.parameters.roundedToHalf().values))
+        }
+        prepared.code.latentImageCount = 2 * prepared.neural.count
+        return prepared
+    }
+
     /// The neural twin to use, or nil to use the reference. A missing, stale
     /// (source changed since the bake) or unreadable `.nmat` is an error
     /// when `required`, otherwise a warning and the reference is used.

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NeuralMaterial
+import Rendering
+import Scenes
+
+/// `lacquer bench`: frame-time benchmarks of the path tracer (docs/BENCHMARKS.md).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks: full-frame time of neural vs reference materials, and scaling with material count.",
+        subcommands: [Shading.self, Scaling.self])
+
+    struct Common: ParsableArguments {
+        @Option(help: "Frame width.") var width = 512
+        @Option(help: "Frame height.") var height = 512
+        @Option(help: "Timed frames per variant (1 spp each); the median is reported.") var frames = 7
+        @Option(help: "Untimed warm-up frames per variant (the first pays for the driver's JIT).") var warmup = 2
+        @Option(help: "Vulkan device: index or name substring.") var device: String?
+        @Option(help: "Coherent shading variants to run: off, on or both.") var coherent = "both"
+        @Flag(help: "Print the results as JSON.") var json = false
+
+        var coherentModes: [Bool] {
+            switch coherent {
+            case "on": return [true]
+            case "off": return [false]
+            default: return [false, true]
+            }
+        }
+    }
+
+    struct Row: Codable {
+        var variant: String
+        var coherent: Bool
+        var medianMilliseconds: Double
+        var minMilliseconds: Double
+    }
+
+    /// Median and minimum frame time of `frames` 1-spp frames after `warmup`.
+    static func measure(_ tracer: PathTracer, scene: Scene, materials: SceneMaterials, common: Common) throws -> (Double, Double) {
+        var settings = RenderSettings(film: scene.film)
+        settings.width = common.width
+        settings.height = common.height
+        settings.samplesPerPixel = 1
+        let session = try RenderSession(tracer: tracer, scene: scene, settings: settings, materials: materials)
+        for _ in 0..<common.warmup { try session.accumulate(samples: 1) }
+        var times: [Double] = []
+        for _ in 0..<max(1, common.frames) {
+            let start = Date()
+            try session.accumulate(samples: 1)
+            times.append(Date().timeIntervalSince(start) * 1000)
+        }
+        times.sort()
+        return (times[times.count / 2], times[0])
+    }
+
+    static func report(_ rows: [Row], title: String, device: String, json: Bool, baseline: String?) {
+        if json {
+            let data = (try? JSONEncoder().encode(rows)) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("\(title) on \(device)")
+        for row in rows {
+            var line = "  " + row.variant.padding(toLength: 26, withPad: " ", startingAt: 0) + (row.coherent ? " coherent " : " divergent")
+            line += String(format: "  median %8.1f ms  min %8.1f ms", row.medianMilliseconds, row.minMilliseconds)
+            if let baseline, let base = rows.first(where: { $0.variant == baseline && $0.coherent == row.coherent }) {
+                line += String(format: "  (%.2f× the reference)", base.medianMilliseconds / row.medianMilliseconds)
+            }
+            print(line)
+        }
+    }
+
+    /// Neural (2×16, 2×32, 3×64) vs reference on one scene, same camera.
+    struct Shading: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Full-frame time at 1 spp: reference layered materials vs neural decoders of each size.",
+            discussion: "Neural variants use seeded random weights and 512² latent pyramids for every layered material: frame time depends on the architecture, not on the trained values.")
+        @Argument(help: "Scene with layered materials.") var scene = "Assets/Scenes/gallery.json"
+        @Option(help: "Decoder sizes to run.") var decoders = "2x16,2x32,3x64"
+        @OptionGroup var common: Common
+
+        func run() throws {
+            let logger = CommandSupport.makeLogger()
+            do {
+                let loaded = try SceneLoader.load(path: scene)
+                let renderDevice = try RenderDevice(selector: common.device, logger: logger)
+                var rows: [Row] = []
+                var variants: [(String, SceneMaterials)] = [("reference", try SceneMaterials(scene: loaded, mode: .reference, logger: logger))]
+                for name in decoders.split(separator: ",") {
+                    let architecture = try NeuralArchitecture(decoder: String(name))
+                    variants.append(("neural \(name)", try SceneMaterials.synthetic(scene: loaded, architecture: architecture, logger: logger)))
+                }
+                for coherent in common.coherentModes {
+                    for (name, materials) in variants {
+                        let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent)
+                        let (median, minimum) = try BenchCommand.measure(tracer, scene: loaded, materials: materials, common: common)
+                        rows.append(Row(variant: name, coherent: coherent, medianMilliseconds: median, minMilliseconds: minimum))
+                        if !common.json { FileHandle.standardError.write(Data("bench: \(name)\(coherent ? " (coherent)" : ""): \(String(format: "%.1f", median)) ms\n".utf8)) }
+                    }
+                }
+                BenchCommand.report(rows, title: "bench shading: \(scene), \(common.width)×\(common.height), 1 spp, NEE+MIS, ≤\(loaded.film.maxDepth) bounces",
+                                    device: renderDevice.deviceName, json: common.json, baseline: "reference")
+            } catch let error as ValidationError { throw error } catch { CommandSupport.fail("\(error)") }
+        }
+    }
+
+    /// Frame time with 1, 5 and 25 distinct neural materials in one scene.
+    struct Scaling: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Frame time with N distinct neural (2×32) materials on a grid of spheres.")
+        @Option(help: "Material counts.") var counts = "1,5,25"
+        @OptionGroup var common: Common
+
+        func run() throws {
+            let logger = CommandSupport.makeLogger()
+            do {
+                let renderDevice = try RenderDevice(selector: common.device, logger: logger)
+                let materialPath = FileManager.default.currentDirectoryPath + "/Assets/Materials/conductor.json"
+                guard FileManager.default.fileExists(atPath: materialPath) else {
+                    CommandSupport.fail("run `lacquer bench scaling` from the repository root (needs Assets/Materials/conductor.json)")
+                }
+                var rows: [Row] = []
+                for coherent in common.coherentModes {
+                    for countText in counts.split(separator: ",") {
+                        guard let count = Int(countText), count > 0 else { throw ValidationError("--counts: \(countText) is not a positive integer") }
+                        let scene = BenchCommand.sphereGrid(count: 25, distinctMaterials: count, materialPath: materialPath)
+                        let materials = try SceneMaterials.synthetic(scene: scene, architecture: .brdf2x32, latentResolution: 256, logger: logger)
+                        let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent)
+                        let (median, minimum) = try BenchCommand.measure(tracer, scene: scene, materials: materials, common: common)
+                        rows.append(Row(variant: "\(count) neural material(s)", coherent: coherent, medianMilliseconds: median, minMilliseconds: minimum))
+                        if !common.json { FileHandle.standardError.write(Data("bench: \(count) materials\(coherent ? " (coherent)" : ""): \(String(format: "%.1f", median)) ms\n".utf8)) }
+                    }
+                }
+                BenchCommand.report(rows, title: "bench scaling: 25 spheres, N distinct 2×32 neural materials, \(common.width)×\(common.height), 1 spp",
+                                    device: renderDevice.deviceName, json: common.json, baseline: nil)
+            } catch let error as ValidationError { throw error } catch { CommandSupport.fail("\(error)") }
+        }
+    }
+
+    /// 5×5 spheres under a constant sky; sphere i uses material i mod `distinctMaterials`.
+    static func sphereGrid(count: Int, distinctMaterials: Int, materialPath: String) -> Scene {
+        let materials = (0..<distinctMaterials).map { NamedMaterial(name: "m\($0)", layered: LayeredBinding(source: materialPath)) }
+        let objects = (0..<count).map { i -> SceneObject in
+            let x = Float(i % 5) - 2, y = Float(i / 5) - 2
+            return SceneObject(name: "s\(i)", shape: .sphere(center: Float3(x * 1.1, y * 1.1, 0), radius: 0.5), materialIndex: i % distinctMaterials)
+        }
+        return Scene(camera: Camera(position: Float3(0, 0, 9), target: .zero, up: Float3(0, 1, 0), fovY: 40, focusDistance: 0),
+                     film: Film(width: 512, height: 512, samplesPerPixel: 1, maxDepth: 6, seed: 0),
+                     environment: .constant(Float3(0.8, 0.85, 1.0)), materials: materials, objects: objects)
+    }
+}
