@@ -24,6 +24,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Layered materials: auto (neural where a current .nmat exists), neural, or reference.") var materials: String = "auto"
     @Option(help: "Light transport: mis (default), bsdf or nee (for unbiasedness checks).") var strategy: String = "mis"
     @Option(help: "Exposure for the PNG in stops.") var exposure: Float = 0
+    @Flag(help: "Material-coherent shading (a subgroup waterfall per material) instead of per-lane divergent shading.") var coherent = false
     @Flag(name: .customLong("float"), help: "Write 32-bit float EXR channels instead of half.") var floatEXR = false
     @Flag(help: "Debug logging (shader compiles, cache hits).") var verbose = false
 
@@ -70,7 +71,7 @@ struct RenderCommand: ParsableCommand {
         do {
             prepared = try SceneMaterials(scene: loaded, mode: MaterialMode(rawValue: materials) ?? .auto, logger: logger)
             renderDevice = try RenderDevice(selector: device, validation: validation, logger: logger)
-            tracer = try PathTracer(renderDevice: renderDevice, sceneCode: prepared.code)
+            tracer = try PathTracer(renderDevice: renderDevice, sceneCode: prepared.code, coherentShading: coherent)
         } catch { CommandSupport.fail("\(error)") }
         print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
         let counts = Dictionary(grouping: prepared.kinds, by: { $0 }).mapValues(\.count)
