@@ -25,17 +25,10 @@ public final class ComputePipeline {
         guard let layout = layoutOut else { throw VulkanError("no pipeline layout") }
         self.layout = layout
 
-        var moduleInfo = VkShaderModuleCreateInfo()
-        moduleInfo.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
-        moduleInfo.codeSize = spirv.count * 4
-        var moduleOut: VkShaderModule?
-        let moduleResult = spirv.withUnsafeBufferPointer { words -> VkResult in
-            moduleInfo.pCode = words.baseAddress
-            return vkCreateShaderModule(dev, &moduleInfo, nil, &moduleOut)
-        }
-        guard moduleResult == VK_SUCCESS, let module = moduleOut else {
+        let module: VkShaderModule
+        do { module = try makeShaderModule(dev, spirv) } catch {
             vkDestroyPipelineLayout(dev, layout, nil)
-            throw VulkanError.call("vkCreateShaderModule", moduleResult)
+            throw error
         }
         defer { vkDestroyShaderModule(dev, module, nil) }
 

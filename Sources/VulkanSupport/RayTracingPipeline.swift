@@ -120,17 +120,9 @@ public final class RayTracingPipeline {
         var modules: [VkShaderModule] = []
         defer { modules.forEach { vkDestroyShaderModule(dev, $0, nil) } }
         func module(_ words: [UInt32]) throws -> VkShaderModule {
-            var info = VkShaderModuleCreateInfo()
-            info.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
-            info.codeSize = words.count * 4
-            var out: VkShaderModule?
-            try words.withUnsafeBufferPointer { buffer in
-                info.pCode = buffer.baseAddress
-                try check(vkCreateShaderModule(dev, &info, nil, &out), "vkCreateShaderModule")
-            }
-            guard let out else { throw VulkanError("no shader module") }
-            modules.append(out)
-            return out
+            let created = try makeShaderModule(dev, words)
+            modules.append(created)
+            return created
         }
         var stageInfos: [VkPipelineShaderStageCreateInfo] = []
         var groups: [VkRayTracingShaderGroupCreateInfoKHR] = []

@@ -406,22 +406,15 @@ public final class SwapchainPresenter {
         return region
     }
 
+    /// A layout transition of a single-level colour image (GPUImage.transition).
     private static func imageBarrier(_ cmd: VkCommandBuffer, _ image: VkImage,
                                      from oldLayout: VkImageLayout, to newLayout: VkImageLayout,
                                      srcStage: VkPipelineStageFlags, srcAccess: VkAccessFlags,
                                      dstStage: VkPipelineStageFlags, dstAccess: VkAccessFlags) {
-        var barrier = VkImageMemoryBarrier()
-        barrier.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER
-        barrier.srcAccessMask = srcAccess
-        barrier.dstAccessMask = dstAccess
-        barrier.oldLayout = oldLayout
-        barrier.newLayout = newLayout
-        barrier.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED
-        barrier.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED
-        barrier.image = image
-        barrier.subresourceRange = VkImageSubresourceRange(aspectMask: VK_IMAGE_ASPECT_COLOR_BIT.rawValue,
-                                                           baseMipLevel: 0, levelCount: 1, baseArrayLayer: 0, layerCount: 1)
-        vkCmdPipelineBarrier(cmd, srcStage, dstStage, 0, 0, nil, 0, nil, 1, &barrier)
+        let range = VkImageSubresourceRange(aspectMask: VK_IMAGE_ASPECT_COLOR_BIT.rawValue,
+                                            baseMipLevel: 0, levelCount: 1, baseArrayLayer: 0, layerCount: 1)
+        GPUImage.transition(cmd, image: image, range: range, from: oldLayout, to: newLayout,
+                            srcStage: srcStage, srcAccess: srcAccess, dstStage: dstStage, dstAccess: dstAccess)
     }
 
     static func formatName(_ format: VkFormat) -> String {
