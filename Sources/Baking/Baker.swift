@@ -22,7 +22,7 @@ public struct BakeProgress: Sendable {
 /// Held-out metrics of the final model as the renderer sees it (fp16 weights
 /// and latents), stored in the `.nmat` metadata (`metrics`).
 public struct BakeMetrics: Codable, Equatable, Sendable {
-    /// mean |log(1+f̂) − log(1+f)| over rows × RGB (the training loss).
+    /// mean |log(f̂ + ε) − log(f + ε)| over rows × RGB, ε = LogL1Loss.offset (the training loss).
     public var logL1: Double
     /// Σ|f̂ − f| / Σ f over rows × RGB.
     public var relativeL1: Double
@@ -471,7 +471,7 @@ public final class Baker {
         for r in 0..<n {
             for ch in 0..<3 {
                 let t = Double(batch.target[3 * r + ch]), y = Double(pred[r][ch])
-                logSum += abs(log1p(max(y, 0)) - log1p(max(t, 0)))
+                logSum += abs(log(max(y, 0) + LogL1Loss.offset) - log(max(t, 0) + LogL1Loss.offset))
                 absSum += abs(y - t); tSum += abs(t)
                 relSq += (y - t) * (y - t) / (t * t + 0.01)
                 channels[ch].append(Float(t))
@@ -481,7 +481,7 @@ public final class Baker {
         for ch in 0..<3 {
             let sorted = channels[ch].sorted()
             let med = Double(sorted[sorted.count / 2])
-            for t in channels[ch] { baseline += abs(log1p(med) - log1p(Double(t))) }
+            for t in channels[ch] { baseline += abs(log(med + LogL1Loss.offset) - log(Double(t) + LogL1Loss.offset)) }
         }
         // Sampler KL against the reference's own sampling distribution.
         var rng = PCG32(seed: vseed, stream: 77)

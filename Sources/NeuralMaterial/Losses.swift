@@ -1,12 +1,19 @@
 /// BRDF loss: L1 in log space (PAPER.md "BRDF loss").
 ///
-/// **Decision:** ℓ = mean over rows and RGB of |log(1 + y) − log(1 + t)|,
-/// offset 1. Cosine-weighted BRDF values span ~1e-4 (grazing, rough) to
-/// ~1e3 (sharp highlights); log compresses that range so highlights do not
-/// own the gradient, and the +1 keeps the loss linear (≈ |y − t|) for the
-/// small values, where a pure log would amplify noise in near-black texels.
-/// Gradient: sign(log(1+y) − log(1+t)) / ((1 + y)·N), with sign(0) = 0.
+/// **Decision:** ℓ = mean over rows and RGB of |log(y + ε) − log(t + ε)|
+/// with ε = `offset` = 0.01. Cosine-weighted BRDF values span ~1e-4
+/// (grazing, rough) to ~1e3 (sharp highlights); log compresses that range
+/// so highlights do not own the gradient. The offset must be small compared
+/// with the diffuse-like values (~0.01–0.3) a layered material spends most
+/// directions on: with offset 1 (log1p) those are weighted like plain L1 and
+/// a bake can drop a whole base layer to fit the coat's highlight (measured:
+/// a car paint's base came out 1e-17 instead of 0.08). ε only keeps
+/// near-black values from amplifying noise.
+/// Gradient: sign(log(y+ε) − log(t+ε)) / ((y + ε)·N), with sign(0) = 0.
 public enum LogL1Loss {
+    /// ε of the log; the bakers' validation metric uses the same value.
+    public static let offset = 0.01
+
     /// Returns the mean loss and writes dL/dy (same count as `prediction`).
     @discardableResult
     public static func forwardBackward<T: NMReal>(prediction y: UnsafePointer<T>, target t: UnsafePointer<T>, count: Int,
@@ -16,11 +23,12 @@ public enum LogL1Loss {
         var sum: T = 0
         for i in 0..<count {
             let yi = max(y[i], 0), ti = max(t[i], 0)
-            let d = T.nmLog(1 + yi) - T.nmLog(1 + ti)
+            let eps = T(Self.offset)
+            let d = T.nmLog(yi + eps) - T.nmLog(ti + eps)
             sum += abs(d)
             if let gradient {
                 let s: T = d > 0 ? 1 : (d < 0 ? -1 : 0)
-                gradient[i] = y[i] >= 0 ? s * inv / (1 + yi) : 0
+                gradient[i] = y[i] >= 0 ? s * inv / (yi + eps) : 0
             }
         }
         return sum * inv
