@@ -25,7 +25,6 @@ public final class RenderSession {
     private var frame = LQFrame()
     /// Samples per pixel accumulated since the last reset.
     public private(set) var samplesAccumulated = 0
-    public private(set) var raysTraced: UInt64 = 0
     public private(set) var camera: Camera
 
     /// `materials` must have been prepared for `tracer` (same generated code);
