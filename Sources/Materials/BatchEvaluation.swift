@@ -10,22 +10,9 @@ extension Material {
     /// [f·|cos θo| (RGB), pdf]. `output.count` must be ≥ rows·4.
     public func evalBatch(_ input: UnsafeBufferPointer<Float>, stride: Int = 8, output: UnsafeMutableBufferPointer<Float>,
                           defaultUV: SIMD2<Float> = SIMD2(0.5, 0.5), uvFromRows: Bool = true) {
-        let rows = input.count / stride
-        precondition(output.count >= rows * 4, "output buffer too small")
-        guard let inBase = input.baseAddress, let outBase = output.baseAddress, rows > 0 else { return }
-        nonisolated(unsafe) let src = inBase
-        nonisolated(unsafe) let dst = outBase
-        let chunks = (rows + Material.batchChunkSize - 1) / Material.batchChunkSize
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let start = c * Material.batchChunkSize, end = min(rows, start + Material.batchChunkSize)
-            for r in start..<end {
-                let p = src + r * stride
-                let wi = SIMD3<Float>(p[0], p[1], p[2]), wo = SIMD3<Float>(p[3], p[4], p[5])
-                let uv = uvFromRows && stride >= 8 ? SIMD2<Float>(p[6], p[7]) : defaultUV
-                let (f, pdf) = evalAndPdf(wi: wi, wo: wo, uv: uv)
-                let o = dst + r * 4
-                o[0] = f.x; o[1] = f.y; o[2] = f.z; o[3] = pdf
-            }
+        forEachRow(input, stride: stride, output: output, outputStride: 4, defaultUV: defaultUV, uvFromRows: uvFromRows) { p, uv, o in
+            let (f, pdf) = evalAndPdf(wi: SIMD3<Float>(p[0], p[1], p[2]), wo: SIMD3<Float>(p[3], p[4], p[5]), uv: uv)
+            o[0] = f.x; o[1] = f.y; o[2] = f.z; o[3] = pdf
         }
     }
 
@@ -33,8 +20,20 @@ extension Material {
     /// floats [wo(3), pdf, weight(RGB)] (pdf = weight = 0 for a failed sample).
     public func sampleBatch(_ input: UnsafeBufferPointer<Float>, stride: Int = 8, output: UnsafeMutableBufferPointer<Float>,
                             defaultUV: SIMD2<Float> = SIMD2(0.5, 0.5), uvFromRows: Bool = true) {
+        forEachRow(input, stride: stride, output: output, outputStride: 7, defaultUV: defaultUV, uvFromRows: uvFromRows) { p, uv, o in
+            let s = sample(wi: SIMD3<Float>(p[0], p[1], p[2]), uv: uv, u: SIMD3<Float>(p[3], p[4], p[5]))
+            o[0] = s.wo.x; o[1] = s.wo.y; o[2] = s.wo.z; o[3] = s.pdf
+            o[4] = s.weight.x; o[5] = s.weight.y; o[6] = s.weight.z
+        }
+    }
+
+    /// The batch driver: rows in chunks of `batchChunkSize` over all cores;
+    /// `body(row input, uv, row output)` runs once per row without allocating.
+    private func forEachRow(_ input: UnsafeBufferPointer<Float>, stride: Int, output: UnsafeMutableBufferPointer<Float>,
+                            outputStride: Int, defaultUV: SIMD2<Float>, uvFromRows: Bool,
+                            _ body: @Sendable (UnsafePointer<Float>, SIMD2<Float>, UnsafeMutablePointer<Float>) -> Void) {
         let rows = input.count / stride
-        precondition(output.count >= rows * 7, "output buffer too small")
+        precondition(output.count >= rows * outputStride, "output buffer too small")
         guard let inBase = input.baseAddress, let outBase = output.baseAddress, rows > 0 else { return }
         nonisolated(unsafe) let src = inBase
         nonisolated(unsafe) let dst = outBase
@@ -43,13 +42,8 @@ extension Material {
             let start = c * Material.batchChunkSize, end = min(rows, start + Material.batchChunkSize)
             for r in start..<end {
                 let p = src + r * stride
-                let wi = SIMD3<Float>(p[0], p[1], p[2])
-                let u = SIMD3<Float>(p[3], p[4], p[5])
                 let uv = uvFromRows && stride >= 8 ? SIMD2<Float>(p[6], p[7]) : defaultUV
-                let s = sample(wi: wi, uv: uv, u: u)
-                let o = dst + r * 7
-                o[0] = s.wo.x; o[1] = s.wo.y; o[2] = s.wo.z; o[3] = s.pdf
-                o[4] = s.weight.x; o[5] = s.weight.y; o[6] = s.weight.z
+                body(p, uv, dst + r * outputStride)
             }
         }
     }
