@@ -20,8 +20,9 @@ uint envTexelIndex(LQFrame f, vec3 worldDir, out float sinTheta) {
 
 /// Radiance seen along a direction: bilinear between texel centres (wrapping
 /// in u), so a visible background is smooth. Sampling stays piecewise
-/// constant per texel; both strategies see this same radiance, so MIS stays
-/// unbiased.
+/// constant per texel, with weights from each texel's brightest neighbour
+/// (EnvironmentLighting.samplingWeights) so radiance/pdf stays bounded; both
+/// strategies see this same radiance, so MIS stays unbiased.
 vec3 envRadiance(LQFrame f, vec3 worldDir) {
     if (f.envKind == LQ_ENV_CONSTANT) return f.envConstant;
     vec3 d = envRotate(f, worldDir, -1.0);

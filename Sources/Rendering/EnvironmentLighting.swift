@@ -48,14 +48,32 @@ public struct EnvironmentLighting {
         }
     }
 
+    /// Texel weights for the alias table: luminance · sin θ, where the
+    /// luminance is the brightest of the texel's 3×3 neighbourhood (wrapping
+    /// in u). Why the neighbourhood: `envRadiance` filters bilinearly, so a
+    /// dark texel beside a bright window shows up to half the window's
+    /// radiance; with a pdf from the dark texel alone those directions would
+    /// be sampled rarely and return huge weights (fireflies that survive
+    /// hundreds of spp). The dilated weights keep radiance/pdf bounded.
     func samplingWeights() -> [Double] {
+        var luminance = [Double](repeating: 0, count: width * height)
+        for i in 0..<(width * height) {
+            let p = pixels[i]
+            let lum = 0.2126 * Double(p.x) + 0.7152 * Double(p.y) + 0.0722 * Double(p.z)
+            luminance[i] = lum.isFinite ? max(lum, 0) : 0
+        }
         var weights = [Double](repeating: 0, count: width * height)
         for y in 0..<height {
             let sinTheta = sin(Double.pi * (Double(y) + 0.5) / Double(height))
             for x in 0..<width {
-                let p = pixels[y * width + x]
-                let lum = 0.2126 * Double(p.x) + 0.7152 * Double(p.y) + 0.0722 * Double(p.z)
-                weights[y * width + x] = lum.isFinite ? max(lum, 0) * sinTheta : 0
+                var brightest = 0.0
+                for ny in max(y - 1, 0)...min(y + 1, height - 1) {
+                    for dx in -1...1 {
+                        let nx = (x + dx + width) % width
+                        brightest = max(brightest, luminance[ny * width + nx])
+                    }
+                }
+                weights[y * width + x] = brightest * sinTheta
             }
         }
         return weights
