@@ -116,6 +116,7 @@ public struct NamedMaterial: Equatable, Sendable {
         if case .analytic(let m) = source { return m }
         return nil
     }
+    public var isLayered: Bool { material == nil }
 }
 
 /// An indexed triangle mesh in object space. All attribute arrays have

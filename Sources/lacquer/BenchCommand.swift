@@ -55,7 +55,10 @@ struct BenchCommand: ParsableCommand {
         return (times[times.count / 2], times[0])
     }
 
-    static func report(_ rows: [Row], title: String, device: String, json: Bool, baseline: String?) {
+    /// Prints one line per row; with a `baseline` row, its speed ratio
+    /// against every row, and with a `traceOnly` row also the shading-only
+    /// ratio (frame time minus the trace-only frame), as the paper reports both.
+    static func report(_ rows: [Row], title: String, device: String, json: Bool, baseline: String?, traceOnly: String? = nil) {
         if json {
             let data = (try? JSONEncoder().encode(rows)) ?? Data()
             print(String(decoding: data, as: UTF8.self))
@@ -65,8 +68,14 @@ struct BenchCommand: ParsableCommand {
         for row in rows {
             var line = "  " + row.variant.padding(toLength: 26, withPad: " ", startingAt: 0) + (row.coherent ? " coherent " : " divergent")
             line += String(format: "  median %8.1f ms  min %8.1f ms", row.medianMilliseconds, row.minMilliseconds)
-            if let baseline, let base = rows.first(where: { $0.variant == baseline && $0.coherent == row.coherent }) {
-                line += String(format: "  (%.2f× the reference)", base.medianMilliseconds / row.medianMilliseconds)
+            func matching(_ name: String?) -> Row? { rows.first { $0.variant == name && $0.coherent == row.coherent } }
+            if let base = matching(baseline), row.variant != traceOnly {
+                line += String(format: "  frame %.2f× the reference's speed", base.medianMilliseconds / row.medianMilliseconds)
+                if let trace = matching(traceOnly) {
+                    let shading = row.medianMilliseconds - trace.medianMilliseconds
+                    let baseShading = base.medianMilliseconds - trace.medianMilliseconds
+                    line += String(format: "; shading %.1f ms, %.2f×", shading, baseShading / max(shading, 1e-3))
+                }
             }
             print(line)
         }
@@ -76,18 +85,39 @@ struct BenchCommand: ParsableCommand {
     struct Shading: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Full-frame time at 1 spp: reference layered materials vs neural decoders of each size.",
-            discussion: "Neural variants use seeded random weights and 512² latent pyramids for every layered material: frame time depends on the architecture, not on the trained values.")
+            discussion: """
+                Neural variants use seeded random weights and 512² latent pyramids for every layered material: frame time \
+                depends on the architecture, not on the trained values. The "trace only" variant replaces every layered \
+                material by a plain diffuse one: the frame's cost without layered shading, subtracted to report the \
+                shading-only ratio.
+                """)
         @Argument(help: "Scene with layered materials.") var scene = "Assets/Scenes/gallery.json"
         @Option(help: "Decoder sizes to run.") var decoders = "2x16,2x32,3x64"
+        @Option(help: "Bind every layered material of the scene to this material file instead (e.g. the deepest one).")
+        var material: String?
         @OptionGroup var common: Common
 
         func run() throws {
             let logger = CommandSupport.makeLogger()
             do {
-                let loaded = try SceneLoader.load(path: scene)
+                var loaded = try SceneLoader.load(path: scene)
+                if let material {
+                    guard FileManager.default.fileExists(atPath: material) else { throw ValidationError("--material: \(material) does not exist") }
+                    let path = URL(fileURLWithPath: material).standardizedFileURL.path
+                    for i in loaded.materials.indices where loaded.materials[i].isLayered {
+                        loaded.materials[i].source = .layered(LayeredBinding(source: path))
+                    }
+                }
                 let renderDevice = try RenderDevice(selector: common.device, logger: logger)
                 var rows: [Row] = []
-                var variants: [(String, SceneMaterials)] = [("reference", try SceneMaterials(scene: loaded, mode: .reference, logger: logger))]
+                var traceOnlyScene = loaded
+                for i in traceOnlyScene.materials.indices where traceOnlyScene.materials[i].isLayered {
+                    traceOnlyScene.materials[i].source = .analytic(.diffuse(albedo: Float3(0.5, 0.5, 0.5)))
+                }
+                var variants: [(String, SceneMaterials)] = [
+                    ("trace only", try SceneMaterials(scene: traceOnlyScene, mode: .reference, logger: logger)),
+                    ("reference", try SceneMaterials(scene: loaded, mode: .reference, logger: logger)),
+                ]
                 for name in decoders.split(separator: ",") {
                     let architecture = try NeuralArchitecture(decoder: String(name))
                     variants.append(("neural \(name)", try SceneMaterials.synthetic(scene: loaded, architecture: architecture, logger: logger)))
@@ -100,8 +130,9 @@ struct BenchCommand: ParsableCommand {
                         if !common.json { FileHandle.standardError.write(Data("bench: \(name)\(coherent ? " (coherent)" : ""): \(String(format: "%.1f", median)) ms\n".utf8)) }
                     }
                 }
-                BenchCommand.report(rows, title: "bench shading: \(scene), \(common.width)×\(common.height), 1 spp, NEE+MIS, ≤\(loaded.film.maxDepth) bounces",
-                                    device: renderDevice.deviceName, json: common.json, baseline: "reference")
+                let title = "bench shading: \(scene)\(material.map { " (every layered material = \($0))" } ?? ""), \(common.width)×\(common.height), 1 spp, NEE+MIS, ≤\(loaded.film.maxDepth) bounces"
+                BenchCommand.report(rows, title: title, device: renderDevice.deviceName, json: common.json,
+                                    baseline: "reference", traceOnly: "trace only")
             } catch let error as ValidationError { throw error } catch { CommandSupport.fail("\(error)") }
         }
     }
