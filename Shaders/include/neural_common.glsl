@@ -3,7 +3,8 @@
 // SamplerWarps.swift, MixtureDistribution.swift, NeuralSampler.swift).
 #extension GL_EXT_control_flow_attributes : enable
 
-layout(buffer_reference, scalar) readonly buffer NeuralWeightsRef { float w[]; };
+/// fp16 decoder weights, two per word (Rendering/PackedDecoderWeights.swift).
+layout(buffer_reference, scalar) readonly buffer NeuralWeightsRef { uint h[]; };
 
 vec3 nmNormalize(vec3 a) { return a * inversesqrt(max(dot(a, a), 1e-12)); }
 

@@ -4,10 +4,9 @@ import NeuralMaterial
 /// a compile-time constant so the driver's compiler can unroll the loops into
 /// straight FMAs (the "divergent", per-lane execution path of PAPER.md).
 /// No [[unroll]] hints: spirv-opt's unroller exhausts memory on the 3×64
-/// decoder, while the drivers unroll constant-bound loops themselves. Weights are
-/// read from a float32 buffer holding the fp16-rounded values of the .nmat
-/// (fp16 storage precision, fp32 arithmetic: on lavapipe fp16 arithmetic was
-/// not faster, see PLATFORM.md), laid out exactly like DecoderParameters.
+/// decoder, while the drivers unroll constant-bound loops themselves. Weights
+/// are fp16, two per word (`PackedDecoderWeights`), unpacked and multiplied
+/// in fp32 (on lavapipe fp16 arithmetic was not faster, see PLATFORM.md).
 ///
 /// Defines, for suffix S:
 ///   void  neuralFrameRaw_S(NeuralWeightsRef W, float lat[8], out float raw[12])
@@ -18,26 +17,33 @@ enum NeuralShaderCode {
         "b" + a.brdfHidden.map(String.init).joined(separator: "_") + "s" + a.samplerHidden.map(String.init).joined(separator: "_")
     }
 
+    /// One dense layer `output = W·input (+ b) (+ ReLU)`; `declare` adds the
+    /// output array's declaration.
+    static func dense(_ input: String, _ output: String, _ layer: PackedDecoderWeights.Layer, relu: Bool, declare: Bool = true) -> String {
+        let inputs = layer.shape.inputs, pairs = inputs / 2
+        let row = "\(layer.weightWord) + o * \(layer.rowWords)"
+        var code = declare ? "    float \(output)[\(layer.shape.outputs)];\n" : ""
+        code += "    for (int o = 0; o < \(layer.shape.outputs); ++o) {\n"
+        code += "        float acc = \(layer.biasWord.map { "unpackHalf2x16(W.h[\($0) + o]).x" } ?? "0.0");\n"
+        code += "        for (int i = 0; i < \(pairs); ++i) {\n"
+        code += "            vec2 w = unpackHalf2x16(W.h[\(row) + i]);\n"
+        code += "            acc += w.x * \(input)[2 * i] + w.y * \(input)[2 * i + 1];\n        }\n"
+        if inputs % 2 == 1 {
+            code += "        acc += unpackHalf2x16(W.h[\(row) + \(pairs)]).x * \(input)[\(inputs - 1)];\n"
+        }
+        code += "        \(output)[o] = \(relu ? "max(acc, 0.0)" : "acc");\n    }\n"
+        return code
+    }
+
     static func functions(for a: NeuralArchitecture) -> String {
-        let p = DecoderParameters(architecture: a)
+        let p = PackedDecoderWeights(architecture: a)
         let s = suffix(a)
         let c = a.latentChannels
         var out = "// Neural decoders, architecture \(a.description)\n"
 
-        // One dense layer y = W x (+ b) (+ ReLU) into a fresh array.
-        func dense(_ input: String, _ output: String, _ shape: DenseLayerShape, weight: Int, bias: Int?, relu: Bool) -> String {
-            var code = "    float \(output)[\(shape.outputs)];\n"
-            code += "    for (int o = 0; o < \(shape.outputs); ++o) {\n"
-            code += "        float acc = \(bias.map { "W.w[\($0) + o]" } ?? "0.0");\n"
-            code += "        for (int i = 0; i < \(shape.inputs); ++i) acc += W.w[\(weight) + o * \(shape.inputs) + i] * \(input)[i];\n"
-            code += "        \(output)[o] = \(relu ? "max(acc, 0.0)" : "acc");\n    }\n"
-            return code
-        }
-
         out += "void neuralFrameRaw_\(s)(NeuralWeightsRef W, float lat[\(c)], out float raw[12]) {\n"
-        out += "    for (int o = 0; o < 12; ++o) {\n        float acc = 0.0;\n"
-        out += "        for (int i = 0; i < \(c); ++i) acc += W.w[\(p.frameWeightOffset) + o * \(c) + i] * lat[i];\n"
-        out += "        raw[o] = acc;\n    }\n}\n\n"
+        out += dense("lat", "raw", p.frame, relu: false, declare: false)
+        out += "}\n\n"
 
         out += "vec3 neuralBrdf_\(s)(NeuralWeightsRef W, float lat[\(c)], float raw[12], vec3 wi, vec3 wo) {\n"
         out += "    float x0[\(12 + c)];\n"
@@ -47,10 +53,10 @@ enum NeuralShaderCode {
         out += "        x0[6 * k] = a.x; x0[6 * k + 1] = a.y; x0[6 * k + 2] = a.z;\n"
         out += "        x0[6 * k + 3] = d.x; x0[6 * k + 4] = d.y; x0[6 * k + 5] = d.z;\n    }\n"
         out += "    for (int i = 0; i < \(c); ++i) x0[12 + i] = lat[i];\n"
-        for (i, l) in a.brdfLayers.enumerated() {
-            out += dense("x\(i)", "x\(i + 1)", l, weight: p.brdfWeightOffsets[i], bias: p.brdfBiasOffsets[i], relu: i < a.brdfLayers.count - 1)
+        for (i, l) in p.brdf.enumerated() {
+            out += dense("x\(i)", "x\(i + 1)", l, relu: i < p.brdf.count - 1)
         }
-        let last = "x\(a.brdfLayers.count)"
+        let last = "x\(p.brdf.count)"
         out += "    return exp(vec3(\(last)[0], \(last)[1], \(last)[2]) - \(a.outputOffset));\n}\n\n"
 
         out += "NeuralMixture neuralSampler_\(s)(NeuralWeightsRef W, float lat[\(c)], float raw[12], vec3 wi) {\n"
@@ -59,10 +65,10 @@ enum NeuralShaderCode {
         out += "    float y0[\(c + 3)];\n"
         out += "    for (int i = 0; i < \(c); ++i) y0[i] = lat[i];\n"
         out += "    y0[\(c)] = wl.x; y0[\(c + 1)] = wl.y; y0[\(c + 2)] = wl.z;\n"
-        for (i, l) in a.samplerLayers.enumerated() {
-            out += dense("y\(i)", "y\(i + 1)", l, weight: p.samplerWeightOffsets[i], bias: p.samplerBiasOffsets[i], relu: i < a.samplerLayers.count - 1)
+        for (i, l) in p.sampler.enumerated() {
+            out += dense("y\(i)", "y\(i + 1)", l, relu: i < p.sampler.count - 1)
         }
-        out += "    return nmWarp(y\(a.samplerLayers.count), t, b, n);\n}\n"
+        out += "    return nmWarp(y\(p.sampler.count), t, b, n);\n}\n"
         return out
     }
 }

@@ -24,8 +24,8 @@ public struct SceneMaterials {
         /// Index into the scene's materials.
         public var materialIndex: Int
         public var file: NeuralMaterialFile
-        /// fp16-rounded weights in DecoderParameters layout (what the shader reads).
-        public var weights: [Float]
+        /// fp16 weights, two per word, in the layout the shaders read (`PackedDecoderWeights`).
+        public var weights: [UInt32]
     }
 
     public var code: SceneShaderCode
@@ -74,7 +74,7 @@ public struct SceneMaterials {
                     record.latentLevels = UInt32(file.latents.levelCount)
                     record.latentWidth = UInt32(file.latents.width)
                     record.latentHeight = UInt32(file.latents.height)
-                    neural.append(NeuralBinding(materialIndex: index, file: file, weights: file.parameters.roundedToHalf().values))
+                    neural.append(NeuralBinding(materialIndex: index, file: file, weights: PackedDecoderWeights(architecture: file.architecture).pack(file.parameters)))
                     records.append(record)
                     kinds.append("neural")
                     continue
@@ -133,7 +133,7 @@ public struct SceneMaterials {
             record.latentHeight = UInt32(latents.height)
             prepared.records[index] = record
             prepared.kinds[index] = "neural"
-            prepared.neural.append(NeuralBinding(materialIndex: index, file: file, weights: file.parameters.roundedToHalf().values))
+            prepared.neural.append(NeuralBinding(materialIndex: index, file: file, weights: PackedDecoderWeights(architecture: file.architecture).pack(file.parameters)))
         }
         prepared.code.latentImageCount = 2 * prepared.neural.count
         return prepared

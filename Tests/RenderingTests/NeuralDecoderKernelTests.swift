@@ -48,10 +48,10 @@ final class NeuralDecoderKernelTests: XCTestCase {
             var parameters = DecoderParameters.initialised(architecture: architecture, seed: 11)
             // Perturb every weight so the outputs are far from the initial, near-trivial ones.
             for i in parameters.values.indices { parameters.values[i] += 0.25 * (rng.nextFloat() * 2 - 1) }
-            let decoders = NeuralDecoders(parameters: parameters) // fp16-rounded weights, as the GPU sees them
+            let decoders = NeuralDecoders(parameters: parameters) // fp16-rounded weights, as the GPU sees them (packed)
             let code = SceneShaderCode(neural: [architecture])
             let kernel = try GPUKernel(renderDevice: device, sceneCode: code, body: Self.body(architecture))
-            let weights = try GPUBuffer(device: device.device, contents: decoders.parameters.values)
+            let weights = try GPUBuffer(device: device.device, contents: PackedDecoderWeights(architecture: architecture).pack(parameters))
             var material = LQMaterial()
             material.kind = UInt32(LQ_MATERIAL_NEURAL)
             material.codeIndex = 0
