@@ -46,6 +46,9 @@ public final class PathTracer {
         self.renderDevice = renderDevice
         self.sceneCode = sceneCode
         self.coherentShading = coherentShading
+        if coherentShading && !renderDevice.device.subgroupBallotInRayGeneration {
+            throw RenderError("coherent shading needs subgroup ballot operations in ray-generation shaders, which \(renderDevice.deviceName) does not offer; render without --coherent")
+        }
         let start = Date()
         let lib = renderDevice.shaders
         let compile = { (name: String) in try renderDevice.compiler.compile(lib.url(name)) }

@@ -55,7 +55,7 @@ public struct SceneShaderCode: Sendable, Equatable {
         for a in neural { out += "\n" + NeuralShaderCode.functions(for: a) }
         if latentImageCount > 0 {
             out += "\n#extension GL_EXT_nonuniform_qualifier : require\n"
-            out += "layout(set = 0, binding = 1) uniform sampler2D lqLatents[\(latentImageCount)];\n"
+            out += "layout(set = 0, binding = LQ_BINDING_LATENTS) uniform sampler2D lqLatents[\(latentImageCount)];\n"
         }
         out += """
 

@@ -23,6 +23,10 @@ public final class VulkanDevice {
     public let timestampPeriod: Float
     /// Whether shaders may index sampled-image arrays non-uniformly (per lane).
     public let nonUniformImageIndexing: Bool
+    /// Whether ray-generation shaders may use subgroup ballot operations
+    /// (VkPhysicalDeviceSubgroupProperties): lavapipe offers them only in
+    /// fragment, compute, task and mesh shaders.
+    public let subgroupBallotInRayGeneration: Bool
 
     public var name: String { physical.name }
 
@@ -45,9 +49,13 @@ public final class VulkanDevice {
 
         // Ray-tracing limits.
         let rtProps = UnsafeMutablePointer<VkPhysicalDeviceRayTracingPipelinePropertiesKHR>.allocate(capacity: 1)
-        defer { rtProps.deallocate() }
+        let subgroupProps = UnsafeMutablePointer<VkPhysicalDeviceSubgroupProperties>.allocate(capacity: 1)
+        defer { rtProps.deallocate(); subgroupProps.deallocate() }
+        subgroupProps.initialize(to: VkPhysicalDeviceSubgroupProperties())
+        subgroupProps.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES
         rtProps.initialize(to: VkPhysicalDeviceRayTracingPipelinePropertiesKHR())
         rtProps.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_TRACING_PIPELINE_PROPERTIES_KHR
+        rtProps.pointee.pNext = UnsafeMutableRawPointer(subgroupProps)
         var props2 = VkPhysicalDeviceProperties2()
         props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2
         props2.pNext = UnsafeMutableRawPointer(rtProps)
@@ -56,6 +64,8 @@ public final class VulkanDevice {
         shaderGroupHandleAlignment = rtProps.pointee.shaderGroupHandleAlignment
         shaderGroupBaseAlignment = rtProps.pointee.shaderGroupBaseAlignment
         maxRayRecursionDepth = rtProps.pointee.maxRayRecursionDepth
+        subgroupBallotInRayGeneration = subgroupProps.pointee.supportedStages & VK_SHADER_STAGE_RAYGEN_BIT_KHR.rawValue != 0
+            && subgroupProps.pointee.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT.rawValue != 0
         timestampPeriod = props2.properties.limits.timestampPeriod
 
         var memProps = VkPhysicalDeviceMemoryProperties()

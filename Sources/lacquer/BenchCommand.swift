@@ -18,14 +18,20 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Timed frames per variant (1 spp each); the median is reported.") var frames = 7
         @Option(help: "Untimed warm-up frames per variant (the first pays for the driver's JIT).") var warmup = 2
         @Option(help: "Vulkan device: index or name substring.") var device: String?
-        @Option(help: "Coherent shading variants to run: off, on or both.") var coherent = "both"
+        @Option(help: "Coherent shading variants to run: off, on or both (both: on only where the device supports it).") var coherent = "both"
         @Flag(help: "Print the results as JSON.") var json = false
 
-        var coherentModes: [Bool] {
+        /// The shading modes to run. "both" drops coherent shading, with a
+        /// note, on devices without subgroup ballots in ray generation
+        /// (lavapipe); "on" there fails with PathTracer's error.
+        func coherentModes(on device: RenderDevice) -> [Bool] {
             switch coherent {
             case "on": return [true]
             case "off": return [false]
-            default: return [false, true]
+            default:
+                if device.device.subgroupBallotInRayGeneration { return [false, true] }
+                FileHandle.standardError.write(Data("bench: skipping coherent shading: \(device.deviceName) has no subgroup ballots in ray-generation shaders\n".utf8))
+                return [false]
             }
         }
     }
@@ -122,7 +128,7 @@ struct BenchCommand: ParsableCommand {
                     let architecture = try NeuralArchitecture(decoder: String(name))
                     variants.append(("neural \(name)", try SceneMaterials.synthetic(scene: loaded, architecture: architecture, logger: logger)))
                 }
-                for coherent in common.coherentModes {
+                for coherent in common.coherentModes(on: renderDevice) {
                     for (name, materials) in variants {
                         let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent)
                         let (median, minimum) = try BenchCommand.measure(tracer, scene: loaded, materials: materials, common: common)
@@ -153,7 +159,7 @@ struct BenchCommand: ParsableCommand {
                     CommandSupport.fail("run `lacquer bench scaling` from the repository root (needs Assets/Materials/conductor.json)")
                 }
                 var rows: [Row] = []
-                for coherent in common.coherentModes {
+                for coherent in common.coherentModes(on: renderDevice) {
                     for countText in counts.split(separator: ",") {
                         guard let count = Int(countText), count > 0 else { throw ValidationError("--counts: \(countText) is not a positive integer") }
                         let scene = BenchCommand.sphereGrid(count: 25, distinctMaterials: count, materialPath: materialPath)

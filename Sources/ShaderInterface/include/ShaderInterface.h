@@ -39,6 +39,7 @@ typedef struct { float x, y, z, w; } LQFloat4;
 /* Descriptor set 0 bindings: only the TLAS; everything else is reached
  * through buffer device addresses in LQFrame. */
 #define LQ_BINDING_TLAS 0
+#define LQ_BINDING_LATENTS 1          /* sampled images: two per neural material */
 
 /* Material kinds (LQMaterial.kind). */
 #define LQ_MATERIAL_DIFFUSE 0
