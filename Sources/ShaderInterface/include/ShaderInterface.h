@@ -36,8 +36,9 @@ typedef struct { float x, y, z, w; } LQFloat4;
 #define LQ_CONST static const uint32_t
 #endif
 
-/* Descriptor set 0 bindings: only the TLAS; everything else is reached
- * through buffer device addresses in LQFrame. */
+/* Descriptor set 0 bindings: the TLAS and the neural latents' sampled
+ * images; everything else is reached through buffer device addresses in
+ * LQFrame. */
 #define LQ_BINDING_TLAS 0
 #define LQ_BINDING_LATENTS 1          /* sampled images: two per neural material */
 
