@@ -214,19 +214,7 @@ public final class AlbedoTables: Sendable {
     }
 
     static func computeSheenCells(_ nx: Int, _ ny: Int, _ nz: Int) -> [Vec4] {
-        fill(nx, ny, nz, seed: 0x7368_6565) { ix, iy, rng, out in
-            let mu = cosNode(ix, nx)
-            let r = Float(iy) / Float(ny - 1)
-            let wi = Vec3((1 - mu * mu).squareRoot(), 0, mu)
-            let n = strata * strata
-            var e: Double = 0
-            for k in 0..<n {
-                let wo = Sampling.cosineHemisphere(stratified(k, &rng))
-                if wo.z <= 0 { continue }
-                e += Double(SheenLobe.evalWhite(r, wi, wo) * Float.pi / wo.z)
-            }
-            out[0] = Vec4(Float(e / Double(n)), 0, 0, 0)
-        }
+        whiteAlbedoCells(nx, ny, nz, seed: 0x7368_6565) { r, wi, wo in SheenLobe.evalWhite(r, wi, wo) }
     }
 
     static func computeFON(_ nx: Int, _ ny: Int, _ nz: Int) -> [Vec4] {
@@ -252,15 +240,23 @@ public final class AlbedoTables: Sendable {
     }
 
     static func computeFONCells(_ nx: Int, _ ny: Int, _ nz: Int) -> [Vec4] {
-        fill(nx, ny, nz, seed: 0x666f_6e31) { ix, iy, rng, out in
+        whiteAlbedoCells(nx, ny, nz, seed: 0x666f_6e31) { sigma, wi, wo in OrenNayarLobe.singleWhite(sigma, wi, wo) }
+    }
+
+    /// Directional albedo E(μ, y) of a white lobe with f·cos θo = `eval(y, wi, wo)`,
+    /// by stratified cosine-weighted sampling: x = the μ node, y = the row
+    /// parameter in [0, 1] (sheen roughness, Oren–Nayar σ).
+    static func whiteAlbedoCells(_ nx: Int, _ ny: Int, _ nz: Int, seed: UInt64,
+                                 eval: @escaping @Sendable (Float, Vec3, Vec3) -> Float) -> [Vec4] {
+        fill(nx, ny, nz, seed: seed) { ix, iy, rng, out in
             let mu = cosNode(ix, nx)
-            let sigma = Float(iy) / Float(ny - 1)
+            let y = Float(iy) / Float(ny - 1)
             let wi = Vec3((1 - mu * mu).squareRoot(), 0, mu)
             let n = strata * strata
             var e: Double = 0
             for k in 0..<n {
                 let wo = Sampling.cosineHemisphere(stratified(k, &rng))
-                if wo.z > 0 { e += Double(OrenNayarLobe.singleWhite(sigma, wi, wo) * Float.pi / wo.z) }
+                if wo.z > 0 { e += Double(eval(y, wi, wo) * Float.pi / wo.z) }
             }
             out[0] = Vec4(Float(e / Double(n)), 0, 0, 0)
         }

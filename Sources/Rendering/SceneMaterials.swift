@@ -26,6 +26,12 @@ public struct SceneMaterials {
         public var file: NeuralMaterialFile
         /// fp16 weights, two per word, in the layout the shaders read (`PackedDecoderWeights`).
         public var weights: [UInt32]
+
+        init(materialIndex: Int, file: NeuralMaterialFile) {
+            self.materialIndex = materialIndex
+            self.file = file
+            weights = PackedDecoderWeights(architecture: file.architecture).pack(file.parameters)
+        }
     }
 
     public var code: SceneShaderCode
@@ -74,7 +80,7 @@ public struct SceneMaterials {
                     record.latentLevels = UInt32(file.latents.levelCount)
                     record.latentWidth = UInt32(file.latents.width)
                     record.latentHeight = UInt32(file.latents.height)
-                    neural.append(NeuralBinding(materialIndex: index, file: file, weights: PackedDecoderWeights(architecture: file.architecture).pack(file.parameters)))
+                    neural.append(NeuralBinding(materialIndex: index, file: file))
                     records.append(record)
                     kinds.append("neural")
                     continue
@@ -133,7 +139,7 @@ public struct SceneMaterials {
             record.latentHeight = UInt32(latents.height)
             prepared.records[index] = record
             prepared.kinds[index] = "neural"
-            prepared.neural.append(NeuralBinding(materialIndex: index, file: file, weights: PackedDecoderWeights(architecture: file.architecture).pack(file.parameters)))
+            prepared.neural.append(NeuralBinding(materialIndex: index, file: file))
         }
         prepared.code.latentImageCount = 2 * prepared.neural.count
         return prepared

@@ -26,11 +26,7 @@ struct BsdfCommand: ParsableCommand {
             abstract: "Rows [wi(3), wo(3)] -> rows [f*|cos(theta_o)| (RGB), pdf].")
         @OptionGroup var options: Options
         func run() throws {
-            do { try BsdfCommand.process(options, inFloats: 6, outFloats: 4, sample: false) } catch let e as BsdfCommandError {
-                CommandSupport.fail(e.message)
-            } catch {
-                CommandSupport.fail("\(error)")
-            }
+            BsdfCommand.run(options, inFloats: 6, outFloats: 4, sample: false)
         }
     }
 
@@ -39,15 +35,20 @@ struct BsdfCommand: ParsableCommand {
             abstract: "Rows [wi(3), u0, u1, u2] -> rows [wo(3), pdf, weight(RGB)]; pdf = weight = 0 for a failed sample.")
         @OptionGroup var options: Options
         func run() throws {
-            do { try BsdfCommand.process(options, inFloats: 6, outFloats: 7, sample: true) } catch let e as BsdfCommandError {
-                CommandSupport.fail(e.message)
-            } catch {
-                CommandSupport.fail("\(error)")
-            }
+            BsdfCommand.run(options, inFloats: 6, outFloats: 7, sample: true)
         }
     }
 
     struct BsdfCommandError: Error { let message: String }
+
+    /// `process`, with every error turned into the one-line failure.
+    static func run(_ o: Options, inFloats: Int, outFloats: Int, sample: Bool) {
+        do { try process(o, inFloats: inFloats, outFloats: outFloats, sample: sample) } catch let e as BsdfCommandError {
+            CommandSupport.fail(e.message)
+        } catch {
+            CommandSupport.fail("\(error)")
+        }
+    }
 
     static func parseUV(_ text: String?) throws -> SIMD2<Float> {
         guard let text else { return SIMD2(0.5, 0.5) }
