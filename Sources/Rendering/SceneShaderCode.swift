@@ -78,10 +78,10 @@ public struct SceneShaderCode: Sendable, Equatable {
                 BsdfSample r;
                 float pdf;
                 r.wo = nmSample(c.mixture, wi, u, pdf);
-                // Directions below the surface are valid samples of the mixture
-                // with zero BRDF: end the path there (never bias, a wasted sample).
-                r.pdf = r.wo.z > 0.0 ? pdf : 0.0;
-                r.weight = r.pdf > 0.0 ? neuralBrdf_\(s)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, r.wo) / r.pdf : vec3(0.0);
+                // The horizon rule (sceneSample) ends paths whose wo is below
+                // the surface; only guard the division here.
+                r.pdf = pdf;
+                r.weight = pdf > 0.0 ? neuralBrdf_\(s)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, r.wo) / pdf : vec3(0.0);
                 return r;
             }
 
@@ -136,11 +136,11 @@ public struct SceneShaderCode: Sendable, Equatable {
             s += "    return \(analytic);\n}\n"
             return s
         }
-        out += dispatch("vec4 sceneEvalPdf(ShadeContext c, vec3 wi, vec3 wo)",
+        out += dispatch("vec4 sceneEvalPdfOfKind(ShadeContext c, vec3 wi, vec3 wo)",
                         layeredCall: { "layeredEvalPdfContext_\($0)(c.ctx_\($0), wo)" },
                         neuralCall: { "vec4(neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, wo), nmPdf(c.mixture, wi, wo))" },
                         fallback: "vec4(0.0)", analytic: "vec4(bsdfEval(c.m, wi, wo), bsdfPdf(c.m, wi, wo))")
-        out += dispatch("BsdfSample sceneSample(ShadeContext c, vec3 wi, vec3 u)",
+        out += dispatch("BsdfSample sceneSampleOfKind(ShadeContext c, vec3 wi, vec3 u)",
                         layeredCall: { "layeredSampleContext_\($0)(c.ctx_\($0), u)" },
                         neuralCall: { "neuralSampleWith_\($0)(c, wi, u)" },
                         fallback: "BsdfSample(vec3(0.0, 0.0, 1.0), 0.0, vec3(0.0))", analytic: "bsdfSample(c.m, wi, u)")
@@ -148,8 +148,33 @@ public struct SceneShaderCode: Sendable, Equatable {
                         layeredCall: { "layeredAlbedoContext_\($0)(c.ctx_\($0))" },
                         neuralCall: { "PI * neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, vec3(0.0, 0.0, 1.0))" },
                         fallback: "vec3(0.0)", analytic: "bsdfAlbedo(c.m, wi)")
+        out += Self.horizonRule
         return out
     }
+
+    /// The one horizon rule for every material kind (analytic, layered,
+    /// neural): every material here reflects only, so a pair of directions
+    /// with either one on or below the shading surface carries no light and
+    /// has no density. Applying it here, around the per-kind code, keeps the
+    /// two MIS strategies consistent: without it a neural twin's eval/pdf
+    /// (a network and a mixture that never see the horizon) gave light to
+    /// next-event directions that BSDF sampling rejects, a bias between the
+    /// strategies. `!(x > 0)` also rejects NaN.
+    static let horizonRule = """
+
+        vec4 sceneEvalPdf(ShadeContext c, vec3 wi, vec3 wo) {
+            if (!(wi.z > 0.0) || !(wo.z > 0.0)) return vec4(0.0);
+            return sceneEvalPdfOfKind(c, wi, wo);
+        }
+
+        BsdfSample sceneSample(ShadeContext c, vec3 wi, vec3 u) {
+            if (!(wi.z > 0.0)) return BsdfSample(vec3(0.0, 0.0, 1.0), 0.0, vec3(0.0));
+            BsdfSample r = sceneSampleOfKind(c, wi, u);
+            if (!(r.wo.z > 0.0) || !(r.pdf > 0.0)) { r.pdf = 0.0; r.weight = vec3(0.0); }
+            return r;
+        }
+
+        """
 
     /// Writes scene_materials.glsl into a directory named by its content
     /// hash (so identical scenes share it and the compiler cache hits).

@@ -32,14 +32,20 @@ final class NeuralDecoderKernelTests: XCTestCase {
             float sp;
             vec3 swo = nmSample(c.mixture, wi, u, sp);
             NeuralMixture x = c.mixture;
-            float o[17] = float[17](f.x, f.y, f.z, p, swo.x, swo.y, swo.z, sp,
+            BsdfSample bs = sceneSample(c, wi, u);
+            float o[18] = float[18](f.x, f.y, f.z, p, swo.x, swo.y, swo.z, sp,
                                     x.alphaX, x.alphaY, x.rho, x.specularMean.x, x.specularMean.y,
-                                    x.diffuseMean.x, x.diffuseMean.y, x.specularWeight, x.diffuseWeight);
-            for (uint k = 0u; k < 17u; ++k) kernelOutput(row, k, o[k]);
+                                    x.diffuseMean.x, x.diffuseMean.y, x.specularWeight, x.diffuseWeight,
+                                    bs.pdf);
+            for (uint k = 0u; k < 18u; ++k) kernelOutput(row, k, o[k]);
         }
         """
     }
 
+    /// Also checks the one horizon rule of the scene dispatch: an eighth of
+    /// the rows put wo below the surface, where eval and pdf must be 0 (the
+    /// network and mixture alone are not), and a sampled wo below the
+    /// surface must come back as a failed sample.
     func testGLSLDecodersMatchTheCPUOracle() throws {
         let device = try RenderDevice(validation: true, logger: RenderTestSupport.logger)
         let sink = ValidationSinkBox(device)
@@ -66,29 +72,42 @@ final class NeuralDecoderKernelTests: XCTestCase {
                 let r = (max(0, 1 - z * z)).squareRoot()
                 return SIMD3(r * cos(phi), r * sin(phi), z)
             }
-            for _ in 0..<n {
+            for r in 0..<n {
                 let latent = (0..<8).map { _ in rng.nextFloat() * 4 - 2 }
-                let wi = direction(upper: true), wo = direction(upper: true)
+                let wi = direction(upper: true), wo = direction(upper: r % 4 != 0) // every 4th row: wo anywhere, half of them below
                 let u = SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat())
                 cases.append((latent, wi, wo, u))
                 rows += latent + [wi.x, wi.y, wi.z, wo.x, wo.y, wo.z, u.x, u.y, u.z]
             }
-            let out = try kernel.run(rows: rows, inputStride: 17, outputStride: 17, materials: [material])
-            var checkedSamples = 0
+            let out = try kernel.run(rows: rows, inputStride: 17, outputStride: 18, materials: [material])
+            var checkedSamples = 0, belowHorizon = 0, sampledBelow = 0
             for (r, c) in cases.enumerated() {
-                let o = Array(out[(r * 17)..<(r * 17 + 17)])
-                let f = decoders.evalBRDFScalar(latent: c.latent, wi: c.wi, wo: c.wo)
-                for k in 0..<3 {
-                    XCTAssertEqual(o[k], f[k], accuracy: 1e-3 * f[k] + 1e-6, "\(architecture) BRDF row \(r)")
+                let o = Array(out[(r * 18)..<(r * 18 + 18)])
+                if c.wo.z <= 0 {
+                    belowHorizon += 1
+                    XCTAssertEqual(Array(o[0..<4]), [0, 0, 0, 0], "\(architecture) row \(r): wo below the surface must give no light and no density")
+                } else {
+                    let f = decoders.evalBRDFScalar(latent: c.latent, wi: c.wi, wo: c.wo)
+                    for k in 0..<3 {
+                        XCTAssertEqual(o[k], f[k], accuracy: 1e-3 * f[k] + 1e-6, "\(architecture) BRDF row \(r)")
+                    }
                 }
                 let sampler = decoders.samplerScalar(latent: c.latent, wi: c.wi)
                 let params = sampler.distribution.parameters.array
                 for k in 0..<9 {
                     XCTAssertEqual(o[8 + k], params[k], accuracy: 1e-3 * abs(params[k]) + 1e-5, "\(architecture) mixture parameter \(k) row \(r)")
                 }
-                let pdf = sampler.pdf(wi: c.wi, wo: c.wo)
-                XCTAssertEqual(o[3], pdf, accuracy: 2e-3 * pdf + 1e-5, "\(architecture) pdf row \(r)")
+                if c.wo.z > 0 {
+                    let pdf = sampler.pdf(wi: c.wi, wo: c.wo)
+                    XCTAssertEqual(o[3], pdf, accuracy: 2e-3 * pdf + 1e-5, "\(architecture) pdf row \(r)")
+                }
                 let s = sampler.sample(wi: c.wi, u: c.u)
+                if s.wo.z < -1e-3 {
+                    sampledBelow += 1
+                    XCTAssertEqual(o[17], 0, "\(architecture) row \(r): a sample below the surface must fail")
+                } else if s.wo.z > 1e-3 {
+                    XCTAssertEqual(o[17], o[7], accuracy: 1e-6 * o[7] + 1e-7, "\(architecture) sceneSample pdf row \(r)")
+                }
                 let h = c.wi + s.wo
                 let conditioned = (h * h).sum() > 1e-2 // wo ≈ −wi: pdf ill-conditioned, skip
                 if conditioned {
@@ -98,6 +117,8 @@ final class NeuralDecoderKernelTests: XCTestCase {
                 }
             }
             XCTAssertGreaterThan(checkedSamples, n * 9 / 10)
+            XCTAssertGreaterThan(belowHorizon, n / 10)
+            XCTAssertGreaterThan(sampledBelow, 0, "the perturbed mixtures should put some samples below the surface")
         }
         XCTAssertEqual(sink.messages(), [])
     }
