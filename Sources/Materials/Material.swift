@@ -108,6 +108,11 @@ public final class Material: Sendable {
     public var lobeNames: [String] { lobes.map(\.name) }
     /// Number of operator and lobe nodes.
     public var nodeCount: Int { nodes.count }
+    /// Number of `layer` operators (how deep the coats stack).
+    public var layerCount: Int { nodes.filter { if case .layer = $0 { true } else { false } }.count }
+    /// Number of input operations (texture reads, procedurals, maths,
+    /// constants) that feed the lobes: with `nodeCount`, the graph's size.
+    public var inputOperationCount: Int { ops.count }
     /// Number of input-program instructions (constants, textures, maths).
     public var inputCount: Int { ops.count }
 
