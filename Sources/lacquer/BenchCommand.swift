@@ -61,12 +61,43 @@ struct BenchCommand: ParsableCommand {
         return (times[times.count / 2], times[0])
     }
 
+    /// The `--json` document: one object on stdout, stable keys for scripts
+    /// (Tools/bench-speed) — variant names as slugs ("trace-only",
+    /// "reference", "neural-2x32"), frame and shading times in milliseconds.
+    struct JSONReport: Encodable {
+        struct Result: Encodable {
+            var variant: String
+            var coherent: Bool
+            var frame_ms: Double
+            var min_ms: Double
+            /// Frame − the trace-only frame of the same shading mode; nil without one.
+            var shading_ms: Double?
+        }
+        var device: String
+        var integrator: String
+        var results: [Result]
+    }
+
+    /// "trace only" → "trace-only", "neural 2x32" → "neural-2x32".
+    static func slug(_ variant: String) -> String {
+        variant.lowercased().replacingOccurrences(of: " ", with: "-")
+    }
+
     /// Prints one line per row; with a `baseline` row, its speed ratio
     /// against every row, and with a `traceOnly` row also the shading-only
     /// ratio (frame time minus the trace-only frame), as the paper reports both.
     static func report(_ rows: [Row], title: String, device: String, json: Bool, baseline: String?, traceOnly: String? = nil) {
         if json {
-            let data = (try? JSONEncoder().encode(rows)) ?? Data()
+            let results = rows.map { row -> JSONReport.Result in
+                let trace = rows.first { $0.variant == traceOnly && $0.coherent == row.coherent }
+                return JSONReport.Result(variant: slug(row.variant), coherent: row.coherent,
+                                         frame_ms: row.medianMilliseconds, min_ms: row.minMilliseconds,
+                                         shading_ms: trace.map { row.medianMilliseconds - $0.medianMilliseconds })
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let report = JSONReport(device: device, integrator: "megakernel", results: results)
+            let data = (try? encoder.encode(report)) ?? Data()
             print(String(decoding: data, as: UTF8.self))
             return
         }
