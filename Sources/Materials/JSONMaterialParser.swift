@@ -15,6 +15,10 @@ public struct JSONMaterialParser {
     var named: [String: Any] = [:]
     var namedCache: [String: (InputRef, InputType)] = [:]
     var resolving: Set<String> = []
+    /// Nesting of the node being parsed (inline objects and named references);
+    /// bounded so a long chain of nodes is an error, not a stack overflow.
+    var depth = 0
+    static let maxDepth = 100
 
     public static func parse(path: String) throws -> Material {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -79,6 +83,8 @@ public struct JSONMaterialParser {
     static let microfacetKeys = ["roughness", "anisotropy", "rotation", "normal", "weight", "scatter_mode"]
 
     mutating func bsdf(_ value: Any, at path: String) throws -> BsdfRef {
+        try enterNode(path)
+        defer { depth -= 1 }
         guard let obj = value as? [String: Any] else {
             throw MaterialError(.wrongType, file: file, node: path, "expected a BSDF node object {\"node\": ...}")
         }
@@ -299,6 +305,15 @@ public struct JSONMaterialParser {
         return UInt32(s)
     }
 
+    /// Counts one more level of node nesting; the caller undoes it with `defer { depth -= 1 }`.
+    mutating func enterNode(_ path: String) throws {
+        guard depth < Self.maxDepth else {
+            throw MaterialError(.malformed, file: file, node: path,
+                                "nodes nest deeper than \(Self.maxDepth) levels; flatten the graph")
+        }
+        depth += 1
+    }
+
     mutating func proceduralSpec(_ obj: [String: Any], _ kind: String, _ path: String) throws -> Procedural? {
         var p: Procedural
         switch kind {
@@ -344,6 +359,8 @@ public struct JSONMaterialParser {
     }
 
     mutating func inputNode(_ value: Any, at path: String, expecting: InputType) throws -> (InputRef, InputType) {
+        try enterNode(path)
+        defer { depth -= 1 }
         guard let obj = value as? [String: Any], let kind = obj["node"] as? String else {
             throw MaterialError(.malformed, file: file, node: path, input: "node", "an input node needs a \"node\" type")
         }

@@ -26,6 +26,12 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     var failureLine = 0
 
     static func parse(_ data: Data, file: String) throws -> XMLElementNode {
+        // Foundation's XMLParser traps on an element name that is not UTF-8
+        // (found by fuzzing), so any other bytes are refused before it runs.
+        if let offset = firstInvalidUTF8(data) {
+            let line = data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw MaterialError(.malformed, file: file, "line \(line): byte \(offset) is not valid UTF-8; save the document as UTF-8")
+        }
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -39,6 +45,20 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
         }
         guard let root = builder.root else { throw MaterialError(.malformed, file: file, "empty XML document") }
         return root
+    }
+
+    /// The offset of the first byte that does not belong to a valid UTF-8 sequence.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        var bytes = data.makeIterator()
+        var decoder = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        while true {
+            switch decoder.parseScalar(from: &bytes) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
     }
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
