@@ -226,7 +226,7 @@ public struct JSONMaterialParser {
 
     func number(_ obj: [String: Any], _ key: String, _ path: String) throws -> Float? {
         guard let v = obj[key] else { return nil }
-        guard let n = v as? NSNumber, !JSONMaterialParser.isBool(v), n.doubleValue.isFinite else {
+        guard let n = v as? NSNumber, !JSONMaterialParser.isBool(v), n.floatValue.isFinite else {
             throw MaterialError(.wrongType, file: file, node: path, input: key, "expected a number")
         }
         return n.floatValue
@@ -234,9 +234,9 @@ public struct JSONMaterialParser {
 
     func vec2(_ obj: [String: Any], _ key: String, _ path: String) throws -> Vec2? {
         guard let v = obj[key] else { return nil }
-        if let n = v as? NSNumber, n.doubleValue.isFinite { return Vec2(repeating: n.floatValue) }
+        if let n = v as? NSNumber, n.floatValue.isFinite { return Vec2(repeating: n.floatValue) }
         guard let a = v as? [Any], a.count == 2, let x = a[0] as? NSNumber, let y = a[1] as? NSNumber,
-              x.doubleValue.isFinite, y.doubleValue.isFinite else {
+              x.floatValue.isFinite, y.floatValue.isFinite else {
             throw MaterialError(.wrongType, file: file, node: path, input: key, "expected a number or [x, y]")
         }
         return Vec2(x.floatValue, y.floatValue)
@@ -257,8 +257,9 @@ public struct JSONMaterialParser {
 
     mutating func anyInput(_ value: Any, _ path: String, _ key: String, expecting: InputType) throws -> (InputRef, InputType) {
         if let n = value as? NSNumber, !JSONMaterialParser.isBool(value) {
-            guard n.doubleValue.isFinite else {
-                throw MaterialError(.outOfRange, file: file, node: path, input: key, "number is not finite")
+            // Checked as Float, the type it is stored in: 1e39 is a finite Double but an infinite Float.
+            guard n.floatValue.isFinite else {
+                throw MaterialError(.outOfRange, file: file, node: path, input: key, "number is not finite or beyond ±3.4e38")
             }
             return (builder.constant(n.floatValue), .float)
         }

@@ -35,3 +35,28 @@ final class JSONMaterialDepthTests: XCTestCase {
         }
     }
 }
+
+/// Numbers beyond the Float range are refused where they enter (the check
+/// used Double, so 1e39 became an infinite roughness). Seen while writing the
+/// fuzzing seeds.
+final class JSONMaterialNumberRangeTests: XCTestCase {
+    func testNumbersBeyondFloatRangeAreRefused() {
+        let bsdfs = [
+            #"{"node": "dielectric_bsdf", "roughness": -1e39}"#,
+            #"{"node": "dielectric_bsdf", "ior": 3.5e38}"#,
+            #"{"node": "lambert_bsdf", "color": {"node": "fbm", "scale": [1e39, 4]}}"#,
+            #"{"node": "lambert_bsdf", "color": {"node": "fbm", "scale": 4, "seed": 1e40}}"#,
+        ]
+        for bsdf in bsdfs {
+            let json = #"{"lacquer_material": 1, "bsdf": \#(bsdf)}"#
+            XCTAssertThrowsError(try JSONMaterialParser.parse(data: Data(json.utf8), path: "m.json"), bsdf) { error in
+                XCTAssertTrue("\(error)".hasPrefix("m.json: "), "\(error)")
+            }
+        }
+    }
+
+    func testLargestFloatIsStillAccepted() {
+        let json = #"{"lacquer_material": 1, "bsdf": {"node": "lambert_bsdf", "color": {"node": "fbm", "scale": [3e38, 4]}}}"#
+        XCTAssertNoThrow(try JSONMaterialParser.parse(data: Data(json.utf8), path: "m.json"))
+    }
+}
