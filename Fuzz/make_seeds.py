@@ -115,6 +115,8 @@ put("materialx", "valid-image.mtlx", """<?xml version="1.0"?>
 """)
 # One 0xFF byte in an element name: Foundation's XMLParser trapped (SIGILL) on it.
 put("materialx", "regress-invalid-utf8-name.mtlx", MTLX.encode().replace(b"<mix ", b"<mi\xffx ", 1))
+# A processing instruction without data: Foundation's XMLParser called strlen(NULL) (SIGSEGV).
+put("materialx", "regress-empty-processing-instruction.mtlx", "<?xml version=\"1.0\"?>\n<?lacquer?>\n" + MTLX.split("\n", 1)[1])
 put("materialx", "broken-truncated.mtlx", MTLX[:400])
 put("materialx", "broken-entity.mtlx", '<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<materialx version="1.39"><surfacematerial name="&c;" type="material"/></materialx>\n')
 put("materialx", "broken-external.mtlx", '<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n<materialx version="1.39"><surfacematerial name="&x;" type="material"/></materialx>\n')
