@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lacquer", targets: ["lacquer"]),
+        .executable(name: "lacquer-fuzz", targets: ["lacquer-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Fuzzing entry points (docs/FUZZING.md): Tools/fuzz builds lacquer-fuzz with libFuzzer.
+        .target(name: "FuzzTargets", dependencies: ["Scenes", "Materials", "NeuralMaterial", "Imaging"]),
+        .executableTarget(name: "lacquer-fuzz", dependencies: ["FuzzTargets"]),
+
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes"]),
         .testTarget(name: "MaterialsTests", dependencies: ["Materials", "Imaging"]),
@@ -52,5 +57,6 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "NeuralMaterial", "Materials", "Baking"]),
         .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Rendering", "Scenes", "Imaging"]),
         .testTarget(name: "LacquerCLITests", dependencies: ["Imaging"]),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "Materials"]),
     ]
 )

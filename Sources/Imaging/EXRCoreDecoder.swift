@@ -50,6 +50,11 @@ enum EXRCoreDecoder {
         return (0..<Int(list.pointee.num_channels)).map { String(cString: list.pointee.entries[$0].name.str) }
     }
 
+    /// Most bytes of decoded pixels per byte of stored pixel data. Deflate
+    /// (ZIP, ZIPS, PXR24) peaks near 1032:1, RLE at 64:1, PIZ and B44 lower;
+    /// 4096 leaves room for headers and rounding.
+    static let maxCompressionRatio = 4096
+
     static func decode(_ path: String) throws -> Outcome {
         var context = try open(path)
         defer { _ = exr_finish(&context) }
@@ -86,6 +91,25 @@ enum EXRCoreDecoder {
         guard let list, list.pointee.num_channels > 0 else {
             throw ImagingError(.corrupt, path: path, "the file has no channels; re-export it")
         }
+        // Locate every chunk before allocating: a header claiming a huge data
+        // window in a file that holds a few bytes must fail here, not after
+        // gigabytes of planes were allocated and cleared (found by fuzzing).
+        var linesPerChunk: Int32 = 1
+        try corrupt(exr_get_scanlines_per_chunk(context, 0, &linesPerChunk), "reading the chunk layout")
+        var chunks: [exr_chunk_info_t] = []
+        var packedBytes = 0
+        for y in stride(from: minY, through: Int(window.max.y), by: Int(max(1, linesPerChunk))) {
+            var chunk = exr_chunk_info_t()
+            try corrupt(exr_read_scanline_chunk_info(context, 0, Int32(y), &chunk), "locating scanline \(y)")
+            chunks.append(chunk)
+            packedBytes += Int(clamping: chunk.packed_size)
+        }
+        let bytesPerPixel = (0..<Int(list.pointee.num_channels)).reduce(0) { $0 + (list.pointee.entries[$1].pixel_type == EXR_PIXEL_HALF ? 2 : 4) }
+        guard width * height * bytesPerPixel <= max(packedBytes, 1) * maxCompressionRatio else {
+            throw ImagingError(.corrupt, path: path,
+                "the header claims \(width)x\(height) pixels but the file holds only \(packedBytes) bytes of pixel data; the file is truncated or damaged, re-export it")
+        }
+
         struct Plane { var name: String; var type: exr_pixel_type_t; var bytes: Int; var buffer: UnsafeMutableRawBufferPointer }
         var planes: [String: Plane] = [:]
         var order: [String] = []
@@ -103,15 +127,12 @@ enum EXRCoreDecoder {
             order.append(name)
         }
 
-        var linesPerChunk: Int32 = 1
-        try corrupt(exr_get_scanlines_per_chunk(context, 0, &linesPerChunk), "reading the chunk layout")
         var pipeline = exr_decode_pipeline_t()
         var pipelineStarted = false
         defer { if pipelineStarted { _ = exr_decoding_destroy(context, &pipeline) } }
 
-        for y in stride(from: minY, through: Int(window.max.y), by: Int(max(1, linesPerChunk))) {
-            var chunk = exr_chunk_info_t()
-            try corrupt(exr_read_scanline_chunk_info(context, 0, Int32(y), &chunk), "locating scanline \(y)")
+        for var chunk in chunks {
+            let y = Int(chunk.start_y)
             if pipelineStarted {
                 try corrupt(exr_decoding_update(context, 0, &chunk, &pipeline), "preparing scanline \(y)")
             } else {

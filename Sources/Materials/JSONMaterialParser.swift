@@ -15,6 +15,10 @@ public struct JSONMaterialParser {
     var named: [String: Any] = [:]
     var namedCache: [String: (InputRef, InputType)] = [:]
     var resolving: Set<String> = []
+    /// Nesting of the node being parsed (inline objects and named references);
+    /// bounded so a long chain of nodes is an error, not a stack overflow.
+    var depth = 0
+    static let maxDepth = 100
 
     public static func parse(path: String) throws -> Material {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -79,6 +83,8 @@ public struct JSONMaterialParser {
     static let microfacetKeys = ["roughness", "anisotropy", "rotation", "normal", "weight", "scatter_mode"]
 
     mutating func bsdf(_ value: Any, at path: String) throws -> BsdfRef {
+        try enterNode(path)
+        defer { depth -= 1 }
         guard let obj = value as? [String: Any] else {
             throw MaterialError(.wrongType, file: file, node: path, "expected a BSDF node object {\"node\": ...}")
         }
@@ -220,7 +226,7 @@ public struct JSONMaterialParser {
 
     func number(_ obj: [String: Any], _ key: String, _ path: String) throws -> Float? {
         guard let v = obj[key] else { return nil }
-        guard let n = v as? NSNumber, !JSONMaterialParser.isBool(v), n.doubleValue.isFinite else {
+        guard let n = v as? NSNumber, !JSONMaterialParser.isBool(v), n.floatValue.isFinite else {
             throw MaterialError(.wrongType, file: file, node: path, input: key, "expected a number")
         }
         return n.floatValue
@@ -228,9 +234,9 @@ public struct JSONMaterialParser {
 
     func vec2(_ obj: [String: Any], _ key: String, _ path: String) throws -> Vec2? {
         guard let v = obj[key] else { return nil }
-        if let n = v as? NSNumber, n.doubleValue.isFinite { return Vec2(repeating: n.floatValue) }
+        if let n = v as? NSNumber, n.floatValue.isFinite { return Vec2(repeating: n.floatValue) }
         guard let a = v as? [Any], a.count == 2, let x = a[0] as? NSNumber, let y = a[1] as? NSNumber,
-              x.doubleValue.isFinite, y.doubleValue.isFinite else {
+              x.floatValue.isFinite, y.floatValue.isFinite else {
             throw MaterialError(.wrongType, file: file, node: path, input: key, "expected a number or [x, y]")
         }
         return Vec2(x.floatValue, y.floatValue)
@@ -251,8 +257,9 @@ public struct JSONMaterialParser {
 
     mutating func anyInput(_ value: Any, _ path: String, _ key: String, expecting: InputType) throws -> (InputRef, InputType) {
         if let n = value as? NSNumber, !JSONMaterialParser.isBool(value) {
-            guard n.doubleValue.isFinite else {
-                throw MaterialError(.outOfRange, file: file, node: path, input: key, "number is not finite")
+            // Checked as Float, the type it is stored in: 1e39 is a finite Double but an infinite Float.
+            guard n.floatValue.isFinite else {
+                throw MaterialError(.outOfRange, file: file, node: path, input: key, "number is not finite or beyond ±3.4e38")
             }
             return (builder.constant(n.floatValue), .float)
         }
@@ -297,6 +304,15 @@ public struct JSONMaterialParser {
             throw MaterialError(.outOfRange, file: file, node: path, input: "seed", "seed must be in [0, 2^32)")
         }
         return UInt32(s)
+    }
+
+    /// Counts one more level of node nesting; the caller undoes it with `defer { depth -= 1 }`.
+    mutating func enterNode(_ path: String) throws {
+        guard depth < Self.maxDepth else {
+            throw MaterialError(.malformed, file: file, node: path,
+                                "nodes nest deeper than \(Self.maxDepth) levels; flatten the graph")
+        }
+        depth += 1
     }
 
     mutating func proceduralSpec(_ obj: [String: Any], _ kind: String, _ path: String) throws -> Procedural? {
@@ -344,6 +360,8 @@ public struct JSONMaterialParser {
     }
 
     mutating func inputNode(_ value: Any, at path: String, expecting: InputType) throws -> (InputRef, InputType) {
+        try enterNode(path)
+        defer { depth -= 1 }
         guard let obj = value as? [String: Any], let kind = obj["node"] as? String else {
             throw MaterialError(.malformed, file: file, node: path, input: "node", "an input node needs a \"node\" type")
         }

@@ -26,6 +26,19 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     var failureLine = 0
 
     static func parse(_ data: Data, file: String) throws -> XMLElementNode {
+        // Foundation's XMLParser traps on an element name that is not UTF-8
+        // (found by fuzzing), so any other bytes are refused before it runs.
+        if let offset = firstInvalidUTF8(data) {
+            let line = data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw MaterialError(.malformed, file: file, "line \(line): byte \(offset) is not valid UTF-8; save the document as UTF-8")
+        }
+        // Foundation's XMLParser also dereferences NULL on a processing
+        // instruction without data (`<?name?>`, found by fuzzing); MaterialX
+        // needs none besides the XML declaration, so they are refused.
+        if let line = processingInstructionLine(data) {
+            throw MaterialError(.malformed, file: file, "line \(line): a processing instruction <?…?> other than the XML declaration; "
+                                + "MaterialX documents need none, remove it")
+        }
         let builder = XMLTreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -39,6 +52,36 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
         }
         guard let root = builder.root else { throw MaterialError(.malformed, file: file, "empty XML document") }
         return root
+    }
+
+    /// The 1-based line of the first `<?` that does not open the leading `<?xml ` declaration.
+    static func processingInstructionLine(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let declaration = Array("<?xml".utf8)
+        var line = 1
+        for i in bytes.indices {
+            if bytes[i] == 0x0A { line += 1 }
+            guard bytes[i] == UInt8(ascii: "<"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "?") else { continue }
+            let isDeclaration = i == start && bytes[i...].starts(with: declaration)
+                && i + declaration.count < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i + declaration.count])
+            if !isDeclaration { return line }
+        }
+        return nil
+    }
+
+    /// The offset of the first byte that does not belong to a valid UTF-8 sequence.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        var bytes = data.makeIterator()
+        var decoder = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        while true {
+            switch decoder.parseScalar(from: &bytes) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
     }
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,

@@ -103,15 +103,23 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     public var brdfMACs: Int { frameLayer.weightCount + brdfLayers.reduce(0) { $0 + $1.weightCount } }
     public var samplerMACs: Int { frameLayer.weightCount + samplerLayers.reduce(0) { $0 + $1.weightCount } }
 
+    /// Most hidden layers per decoder that a file may declare.
+    public static let maxHiddenLayers = 16
+
     public func validate() throws {
         guard latentChannels >= 1, latentChannels <= 64 else {
             throw NeuralMaterialError.invalidArchitecture(detail: "latentChannels \(latentChannels) outside 1...64")
         }
-        guard !brdfHidden.isEmpty, brdfHidden.allSatisfy({ (1...1024).contains($0) }) else {
-            throw NeuralMaterialError.invalidArchitecture(detail: "brdfHidden \(brdfHidden) must be 1...1024 wide and non-empty")
+        // The layer count is bounded too: the parameters are allocated from
+        // the architecture before the tensors are checked, so a file listing
+        // thousands of 1024-wide layers would exhaust memory instead of failing.
+        guard (1...Self.maxHiddenLayers).contains(brdfHidden.count), brdfHidden.allSatisfy({ (1...1024).contains($0) }) else {
+            throw NeuralMaterialError.invalidArchitecture(
+                detail: "brdfHidden \(brdfHidden.prefix(8))\(brdfHidden.count > 8 ? "…" : "") must have 1...\(Self.maxHiddenLayers) layers, each 1...1024 wide")
         }
-        guard !samplerHidden.isEmpty, samplerHidden.allSatisfy({ (1...1024).contains($0) }) else {
-            throw NeuralMaterialError.invalidArchitecture(detail: "samplerHidden \(samplerHidden) must be 1...1024 wide and non-empty")
+        guard (1...Self.maxHiddenLayers).contains(samplerHidden.count), samplerHidden.allSatisfy({ (1...1024).contains($0) }) else {
+            throw NeuralMaterialError.invalidArchitecture(
+                detail: "samplerHidden \(samplerHidden.prefix(8))\(samplerHidden.count > 8 ? "…" : "") must have 1...\(Self.maxHiddenLayers) layers, each 1...1024 wide")
         }
         guard outputOffset.isFinite, abs(outputOffset) <= 100 else {
             throw NeuralMaterialError.invalidArchitecture(detail: "outputOffset \(outputOffset) must be finite and |offset| <= 100")

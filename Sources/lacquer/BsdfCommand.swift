@@ -65,18 +65,8 @@ struct BsdfCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: o.input) else {
             throw BsdfCommandError(message: "\(o.input): cannot read the input file; check the path")
         }
-        let rowBytes = inFloats * 4
-        guard data.count % rowBytes == 0 else {
-            throw BsdfCommandError(message: "\(o.input): size \(data.count) bytes is not a multiple of the \(rowBytes)-byte row "
-                                   + "(\(inFloats) float32 values); check the file")
-        }
-        let rows = data.count / rowBytes
-        var input = [Float](repeating: 0, count: rows * inFloats)
-        data.withUnsafeBytes { raw in
-            for i in 0..<input.count {
-                input[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-            }
-        }
+        let input = try BsdfBatchRows.decode(data, floatsPerRow: inFloats, file: o.input)
+        let rows = input.count / inFloats
         var output = [Float](repeating: 0, count: rows * outFloats)
         input.withUnsafeBufferPointer { i in
             output.withUnsafeMutableBufferPointer { out in
@@ -87,10 +77,7 @@ struct BsdfCommand: ParsableCommand {
                 }
             }
         }
-        var bytes = Data(count: output.count * 4)
-        bytes.withUnsafeMutableBytes { raw in
-            for (i, v) in output.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self) }
-        }
+        let bytes = BsdfBatchRows.encode(output)
         let tmp = o.out + ".tmp.\(getpid())"
         guard FileManager.default.createFile(atPath: tmp, contents: bytes) else {
             throw BsdfCommandError(message: "\(o.out): cannot write the output (temporary file \(tmp)); check the directory")
