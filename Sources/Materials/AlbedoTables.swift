@@ -14,7 +14,10 @@ public struct AlbedoTable: Sendable {
     public let data: [SIMD4<Float>]
 
     @inline(__always) func node(_ x: Float, _ n: Int) -> (Int, Float) {
-        let f = clamp01(x) * Float(n - 1)
+        // Written so that NaN lands on node 0 instead of trapping in Int(_:)
+        // (callers validate their inputs; this is the last line of defence).
+        let c: Float = x > 0 ? (x < 1 ? x : 1) : 0
+        let f = c * Float(n - 1)
         let i = min(Int(f), max(n - 2, 0))
         return (i, n > 1 ? f - Float(i) : 0)
     }

@@ -63,7 +63,7 @@ enum Lobe {
         case .orenNayar: return p.weight * OrenNayarLobe.eval(p.color, p.rough, p.energyCompensation, wi, wo, t)
         case .conductor, .dielectric, .generalizedSchlick:
             let h = normalize3(wi + wo)
-            let spec = GGX.D(h, p.alpha) * GGX.G2(wi, wo, p.alpha) / (4 * wi.z)
+            let spec = GGX.D(h, p.alpha) * GGX.G2OverFourCosI(wi, wo, p.alpha)
             return p.weight * spec * MicrofacetLobe.fresnel(p, dot3(wi, h))
         case .sheen: return p.weight * p.color * (SheenLobe.evalWhite(p.rough, wi, wo) / t.sheen.lookup(wi.z, p.rough, 0).z)
         }
