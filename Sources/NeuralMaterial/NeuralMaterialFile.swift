@@ -3,7 +3,7 @@ import Foundation
 /// Provenance and results of a bake, stored as `__metadata__` strings.
 public struct NeuralMaterialMetadata: Equatable, Sendable {
     public var sourceMaterialName: String
-    /// Content hash of the source material file(s), e.g. "sha256:…"; lets a
+    /// Content hash of the source material file(s), e.g. "fnv1a64:0123456789abcdef"; lets a
     /// renderer notice that a `.nmat` is stale.
     public var sourceContentHash: String
     /// Training settings as a JSON object (preset, budget, batch, schedule…).

@@ -30,8 +30,8 @@ struct RenderCommand: ParsableCommand {
 
     func validate() throws {
         if let spp, spp < 1 { throw ValidationError("--spp \(spp): must be at least 1") }
-        if let width, !(1...16384).contains(width) { throw ValidationError("--width must be in 1...16384") }
-        if let height, !(1...16384).contains(height) { throw ValidationError("--height must be in 1...16384") }
+        if let width, !(1...Film.maximumSide).contains(width) { throw ValidationError("--width \(width): must be in 1...\(Film.maximumSide)") }
+        if let height, !(1...Film.maximumSide).contains(height) { throw ValidationError("--height \(height): must be in 1...\(Film.maximumSide)") }
         if let maxDepth, !(1...64).contains(maxDepth) { throw ValidationError("--max-depth must be in 1...64") }
         if RenderSettings.Strategy(rawValue: strategy) == nil { throw ValidationError("--strategy must be mis, bsdf or nee") }
         if MaterialMode(rawValue: materials) == nil { throw ValidationError("--materials must be auto, neural or reference") }
