@@ -329,9 +329,16 @@ vec3 lqMicrofacetAlbedo(LqLobe l, float cosI, LqTables T) {
         vec4 e = lqTable(T.ggx, T.ggxDims, cosI, r, (l.exponent - 1.0) / 9.0);
         return l.color * (e.x - e.y) + l.color2 * e.y;
     }
-    vec4 e = lqTable(T.ggx, T.ggxDims, cosI, r, 4.0 / 9.0);
-    vec3 f0 = fresnelConductor(1.0, l.color, l.color2);
-    return f0 * (e.x - e.y) + vec3(e.y);
+    // Conductor: exact Fresnel through the hat moments of the ggx table's .z
+    // (MicrofacetLobe.albedo, AlbedoTables.fresnelNode).
+    float fx = clamp(cosI, 0.0, 1.0) * float(T.ggxDims.x - 1);
+    float fy = clamp(r, 0.0, 1.0) * float(T.ggxDims.y - 1);
+    vec3 a = vec3(0.0);
+    for (int j = 0; j < T.ggxDims.z; j++) {
+        float c = float(j) / float(T.ggxDims.z - 1);
+        a += lqTableSlice(T.ggx, T.ggxDims, fx, fy, j).z * fresnelConductor(c * c, l.color, l.color2);
+    }
+    return a;
 }
 
 vec3 lqLobeEval(LqLobe l, vec3 wi, vec3 wo, LqTables T) {

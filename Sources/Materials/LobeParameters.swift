@@ -89,8 +89,8 @@ enum Lobe {
     }
 
     /// Directional albedo estimate E(wi) in RGB, weight included: exact up to
-    /// table interpolation for every lobe except the conductor and the
-    /// anisotropic case (see AlbedoTables).
+    /// table interpolation (and never below the truth by more than the tables'
+    /// Monte-Carlo error) except for anisotropic lobes (see AlbedoTables).
     @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables) -> Vec3 {
         if cosI <= 0 { return Vec3() }
         switch p.kind {
