@@ -24,7 +24,7 @@ vec3 bsdfEval(LQMaterial m, vec3 wi, vec3 wo) {
     if (m.kind == LQ_MATERIAL_DIFFUSE) return m.albedo * (INV_PI * wo.z);
     vec2 alpha = materialAlpha(m);
     vec3 h = normalize(wi + wo);
-    float spec = ggxD(h, alpha) * ggxG2(wi, wo, alpha) / (4.0 * wi.z);
+    float spec = ggxD(h, alpha) * ggxG2OverFourCosI(wi, wo, alpha);
     if (m.kind == LQ_MATERIAL_CONDUCTOR) return fresnelConductor(dot(wi, h), m.eta, m.k) * spec;
     // coated diffuse
     float fh = fresnelDielectric(dot(wi, h), m.coatIOR);

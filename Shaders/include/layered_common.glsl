@@ -83,6 +83,21 @@ Frame lqMakeFrame(vec3 normal, float c, float s) {
     return f;
 }
 
+/// enteringDirection (VectorMath.swift): (normalised direction, 1) or
+/// (0, 0, 1, 0) when `a` has a non-finite component or is shorter than 1e-30.
+vec4 lqEnteringDirection(vec3 a) {
+    if (any(isnan(a)) || any(isinf(a))) return vec4(0.0, 0.0, 1.0, 0.0);
+    float m = max(abs(a.x), max(abs(a.y), abs(a.z)));
+    if (!(m > 0.0)) return vec4(0.0, 0.0, 1.0, 0.0);
+    vec3 s = a / m;
+    float l = sqrt(dot(s, s));
+    if (!(m * l >= 1e-30)) return vec4(0.0, 0.0, 1.0, 0.0);
+    return vec4(s / l, 1.0);
+}
+
+/// Material.isUnitInterval: random numbers outside [0, 1] fail the sample.
+bool lqIsUnitInterval(vec3 u) { return all(greaterThanEqual(u, vec3(0.0))) && all(lessThanEqual(u, vec3(1.0))); }
+
 vec3 lqNormalize(vec3 a) { float l2 = dot(a, a); return l2 > 0.0 ? a / sqrt(l2) : vec3(0, 0, 1); }
 
 vec3 lqFresnelSchlick(float cosI, vec3 f0, vec3 f90, float p) {
@@ -274,9 +289,22 @@ float lqSheenL(float x, float r) {
     return a / (1.0 + b * pow(x, c)) + d * x + e;
 }
 
-float lqSheenLambda(float muIn, float r) {
+const float LQ_SHEEN_TAIL_COS = 0.002;
+
+float lqSheenLambdaFit(float muIn, float r) {
     float mu = clamp(muIn, 0.0, 1.0);
     return mu < 0.5 ? exp(lqSheenL(mu, r)) : exp(2.0 * lqSheenL(0.5, r) - lqSheenL(1.0 - mu, r));
+}
+
+/// mu * Lambda(mu), constant below LQ_SHEEN_TAIL_COS (SheenLobe.muLambda).
+float lqSheenMuLambda(float mu, float r) {
+    float m = max(mu, LQ_SHEEN_TAIL_COS);
+    return lqSheenLambdaFit(m, r) * m;
+}
+
+float lqSheenLambda(float mu, float r) {
+    return mu >= LQ_SHEEN_TAIL_COS ? lqSheenLambdaFit(mu, r)
+                                   : (mu > 0.0 ? lqSheenMuLambda(mu, r) / mu : uintBitsToFloat(0x7f800000u));
 }
 
 float lqSheenWhite(float rIn, vec3 wi, vec3 wo) {
@@ -285,8 +313,7 @@ float lqSheenWhite(float rIn, vec3 wi, vec3 wo) {
     float sin2 = max(1.0 - h.z * h.z, 0.0);
     float invR = 1.0 / r;
     float d = (2.0 + invR) * pow(sin2, 0.5 * invR) / (2.0 * PI);
-    float g = 1.0 / (1.0 + lqSheenLambda(wi.z, r) + lqSheenLambda(wo.z, r));
-    return d * g / (4.0 * wi.z);
+    return d / (4.0 * (wi.z + lqSheenMuLambda(wi.z, r) + wi.z * lqSheenLambda(wo.z, r)));
 }
 
 vec3 lqMicrofacetFresnel(LqLobe l, float c) {
@@ -302,9 +329,16 @@ vec3 lqMicrofacetAlbedo(LqLobe l, float cosI, LqTables T) {
         vec4 e = lqTable(T.ggx, T.ggxDims, cosI, r, (l.exponent - 1.0) / 9.0);
         return l.color * (e.x - e.y) + l.color2 * e.y;
     }
-    vec4 e = lqTable(T.ggx, T.ggxDims, cosI, r, 4.0 / 9.0);
-    vec3 f0 = fresnelConductor(1.0, l.color, l.color2);
-    return f0 * (e.x - e.y) + vec3(e.y);
+    // Conductor: exact Fresnel through the hat moments of the ggx table's .z
+    // (MicrofacetLobe.albedo, AlbedoTables.fresnelNode).
+    float fx = clamp(cosI, 0.0, 1.0) * float(T.ggxDims.x - 1);
+    float fy = clamp(r, 0.0, 1.0) * float(T.ggxDims.y - 1);
+    vec3 a = vec3(0.0);
+    for (int j = 0; j < T.ggxDims.z; j++) {
+        float c = float(j) / float(T.ggxDims.z - 1);
+        a += lqTableSlice(T.ggx, T.ggxDims, fx, fy, j).z * fresnelConductor(c * c, l.color, l.color2);
+    }
+    return a;
 }
 
 vec3 lqLobeEval(LqLobe l, vec3 wi, vec3 wo, LqTables T) {
@@ -313,7 +347,7 @@ vec3 lqLobeEval(LqLobe l, vec3 wi, vec3 wo, LqTables T) {
     if (l.kind == LQ_LOBE_OREN_NAYAR) return l.weight * lqOrenNayarEval(l.color, l.rough, l.energyComp, wi, wo, T);
     if (l.kind == LQ_LOBE_SHEEN) return l.weight * l.color * (lqSheenWhite(l.rough, wi, wo) / lqTable(T.sheen, T.sheenDims, wi.z, l.rough, 0.0).z);
     vec3 h = lqNormalize(wi + wo);
-    float spec = ggxD(h, l.alpha) * ggxG2(wi, wo, l.alpha) / (4.0 * wi.z);
+    float spec = ggxD(h, l.alpha) * ggxG2OverFourCosI(wi, wo, l.alpha);
     return l.weight * spec * lqMicrofacetFresnel(l, dot(wi, h));
 }
 

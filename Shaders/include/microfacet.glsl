@@ -8,16 +8,31 @@ float ggxD(vec3 h, vec2 alpha) {
     return 1.0 / (PI * alpha.x * alpha.y * d * d);
 }
 
+/// z * Lambda(w) = a^2 / (2 (sqrt(z^2 + a^2) + z)): finite down to the smallest
+/// positive z (mirrors GGX.zLambda in Microfacet.swift).
+float ggxZLambda(vec3 w, vec2 alpha) {
+    float ax = alpha.x * w.x, ay = alpha.y * w.y;
+    float a2 = ax * ax + ay * ay;
+    float z = abs(w.z);
+    float d = sqrt(z * z + a2) + z;
+    return d > 0.0 ? 0.5 * a2 / d : 0.0;
+}
+
 float ggxLambda(vec3 w, vec2 alpha) {
-    float z2 = w.z * w.z;
-    if (z2 <= 0.0) return 0.0;
-    float a2t = (alpha.x * alpha.x * w.x * w.x + alpha.y * alpha.y * w.y * w.y) / z2;
-    return 0.5 * (-1.0 + sqrt(1.0 + a2t));
+    float z = abs(w.z);
+    float zl = ggxZLambda(w, alpha);
+    return z > 0.0 ? zl / z : (zl > 0.0 ? uintBitsToFloat(0x7f800000u) : 0.0);
 }
 
 float ggxG1(vec3 w, vec2 alpha) { return 1.0 / (1.0 + ggxLambda(w, alpha)); }
 /// Height-correlated masking-shadowing.
 float ggxG2(vec3 wi, vec3 wo, vec2 alpha) { return 1.0 / (1.0 + ggxLambda(wi, alpha) + ggxLambda(wo, alpha)); }
+/// G2 / (4 cos(theta_i)) for wi.z, wo.z > 0, finite as wi grazes.
+float ggxG2OverFourCosI(vec3 wi, vec3 wo, vec2 alpha) {
+    return 1.0 / (4.0 * (wi.z + ggxZLambda(wi, alpha) + wi.z * ggxLambda(wo, alpha)));
+}
+/// G1 / (4 cos(theta_i)) for wi.z > 0.
+float ggxG1OverFourCosI(vec3 wi, vec2 alpha) { return 1.0 / (4.0 * (wi.z + ggxZLambda(wi, alpha))); }
 
 /// Visible-normal sampling (Heitz 2018) for a view direction wi with wi.z > 0.
 vec3 ggxSampleVisibleNormal(vec3 wi, vec2 alpha, vec2 u) {
@@ -39,7 +54,7 @@ vec3 ggxSampleVisibleNormal(vec3 wi, vec2 alpha, vec2 u) {
 float ggxReflectionPdf(vec3 wi, vec3 wo, vec2 alpha) {
     if (wi.z <= 0.0 || wo.z <= 0.0) return 0.0;
     vec3 h = normalize(wi + wo);
-    return ggxG1(wi, alpha) * ggxD(h, alpha) / (4.0 * wi.z);
+    return ggxD(h, alpha) * ggxG1OverFourCosI(wi, alpha);
 }
 
 /// Unpolarised Fresnel reflectance of a conductor with complex IOR eta + i k.

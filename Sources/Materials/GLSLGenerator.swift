@@ -226,22 +226,24 @@ struct GLSLGenerator {
 
         LayeredContext_\(s) layeredSetup_\(s)(vec3 wiIn, vec2 uv) {
             LayeredContext_\(s) c;
-            c.valid = wiIn.z > 0.0;
-            c.wi = lqNormalize(wiIn);
+            vec4 e = lqEnteringDirection(wiIn);
+            c.valid = e.w > 0.0 && e.z > 0.0;
+            c.wi = e.xyz;
             lqM_\(s)_setup(c.wi, uv, \(ctxArgs));
             return c;
         }
 
         /// (f·|cos θo|, pdf) at wo for a prepared context.
         vec4 layeredEvalPdfContext_\(s)(LayeredContext_\(s) c, vec3 woIn) {
-            if (!c.valid || !(woIn.z > 0.0)) return vec4(0.0);
-            return lqM_\(s)_evalPdf(c.wi, lqNormalize(woIn), \(ctxArgs));
+            vec4 e = lqEnteringDirection(woIn);
+            if (!c.valid || !(e.w > 0.0) || !(e.z > 0.0)) return vec4(0.0);
+            return lqM_\(s)_evalPdf(c.wi, e.xyz, \(ctxArgs));
         }
 
         BsdfSample layeredSampleContext_\(s)(LayeredContext_\(s) c, vec3 u) {
             BsdfSample smp;
             smp.wo = vec3(0.0, 0.0, 1.0); smp.pdf = 0.0; smp.weight = vec3(0.0);
-            if (!c.valid || !(c.total > 0.0)) return smp;
+            if (!c.valid || !(c.total > 0.0) || !lqIsUnitInterval(u)) return smp;
             float x = u.z * c.total;
             int pick = -1;
             bool done = false;

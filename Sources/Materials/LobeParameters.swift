@@ -63,7 +63,7 @@ enum Lobe {
         case .orenNayar: return p.weight * OrenNayarLobe.eval(p.color, p.rough, p.energyCompensation, wi, wo, t)
         case .conductor, .dielectric, .generalizedSchlick:
             let h = normalize3(wi + wo)
-            let spec = GGX.D(h, p.alpha) * GGX.G2(wi, wo, p.alpha) / (4 * wi.z)
+            let spec = GGX.D(h, p.alpha) * GGX.G2OverFourCosI(wi, wo, p.alpha)
             return p.weight * spec * MicrofacetLobe.fresnel(p, dot3(wi, h))
         case .sheen: return p.weight * p.color * (SheenLobe.evalWhite(p.rough, wi, wo) / t.sheen.lookup(wi.z, p.rough, 0).z)
         }
@@ -89,8 +89,8 @@ enum Lobe {
     }
 
     /// Directional albedo estimate E(wi) in RGB, weight included: exact up to
-    /// table interpolation for every lobe except the conductor and the
-    /// anisotropic case (see AlbedoTables).
+    /// table interpolation (and never below the truth by more than the tables'
+    /// Monte-Carlo error) except for anisotropic lobes (see AlbedoTables).
     @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables) -> Vec3 {
         if cosI <= 0 { return Vec3() }
         switch p.kind {

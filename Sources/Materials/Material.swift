@@ -14,7 +14,9 @@ public struct BsdfSample: Sendable, Equatable {
 ///
 /// Conventions (DESIGN.md): local shading frame, z = geometric normal,
 /// x = tangent. `wi` points towards the viewer, `wo` towards the light; both
-/// point away from the surface (they are normalised on entry). `eval` returns f(wi, wo)·|cos θo| in linear
+/// point away from the surface (they are normalised on entry; a direction with
+/// a non-finite component or a length below 1e-30 is no direction and
+/// evaluates to 0 / a failed sample). `eval` returns f(wi, wo)·|cos θo| in linear
 /// Rec.709 RGB; `pdf` is per unit solid angle of wo; `sample` returns
 /// (wo, pdf, weight = f·|cos θo|/pdf). Reflection only: anything with
 /// wi.z ≤ 0 or wo.z ≤ 0 evaluates to 0.
@@ -300,8 +302,9 @@ public final class Material: Sendable {
 
     /// eval and pdf in one pass (cheaper than calling both).
     public func evalAndPdf(wi wiIn: SIMD3<Float>, wo woIn: SIMD3<Float>, uv: SIMD2<Float>) -> (value: SIMD3<Float>, pdf: Float) {
-        if !(wiIn.z > 0) || !(woIn.z > 0) { return (Vec3(), 0) }
-        let wi = normalize3(wiIn), wo = normalize3(woIn)
+        guard let wi = enteringDirection(wiIn), let wo = enteringDirection(woIn), wi.z > 0, wo.z > 0 else {
+            return (Vec3(), 0)
+        }
         return withScratch { regs, ls, ns in
             let total = prepare(wi, uv, regs, ls, ns)
             let r = evaluatePrepared(wi, wo, total, regs, ls, ns)
@@ -309,10 +312,16 @@ public final class Material: Sendable {
         }
     }
 
+    /// Random numbers outside [0, 1] (or NaN) are not random numbers: a failed sample.
+    @inline(__always) static func isUnitInterval(_ u: Vec3) -> Bool {
+        u.x >= 0 && u.x <= 1 && u.y >= 0 && u.y <= 1 && u.z >= 0 && u.z <= 1
+    }
+
     /// Draws wo with u ∈ [0,1)³ (u.z picks the lobe, u.xy the direction).
+    /// Invalid input (a non-finite or degenerate wi, wi below the horizon, u
+    /// outside [0, 1]) gives `BsdfSample.failed`.
     public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>) -> BsdfSample {
-        if !(wiIn.z > 0) { return .failed }
-        let wi = normalize3(wiIn)
+        guard let wi = enteringDirection(wiIn), wi.z > 0, Material.isUnitInterval(u) else { return .failed }
         return withScratch { regs, ls, ns in
             let total = prepare(wi, uv, regs, ls, ns)
             if !(total > 0) { return .failed }
@@ -338,8 +347,7 @@ public final class Material: Sendable {
     /// The directional-albedo estimate A_root(wi) used by the layering (the
     /// same quantity `layeredAlbedo_<suffix>` returns on the GPU).
     public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>) -> SIMD3<Float> {
-        if !(wiIn.z > 0) { return Vec3() }
-        let wi = normalize3(wiIn)
+        guard let wi = enteringDirection(wiIn), wi.z > 0 else { return Vec3() }
         return withScratch { regs, ls, ns in
             _ = prepare(wi, uv, regs, ls, ns)
             return ns[nodes.count - 1].ai

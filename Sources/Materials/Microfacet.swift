@@ -9,16 +9,40 @@ enum GGX {
         return 1 / (Float.pi * alpha.x * alpha.y * d * d)
     }
 
+    /// z·Λ(w) = ½(√(z² + a²) − z) with a² = (αx wx)² + (αy wy)², written as
+    /// ½a²/(√(z² + a²) + z): no cancellation and no division by z, so it is
+    /// finite and accurate for every |z| down to the smallest positive float
+    /// (where Λ itself grows like a/2z and z² underflows).
+    @inline(__always) static func zLambda(_ w: Vec3, _ alpha: Vec2) -> Float {
+        let ax = alpha.x * w.x, ay = alpha.y * w.y
+        let a2 = ax * ax + ay * ay
+        let z = abs(w.z)
+        let d = (z * z + a2).squareRoot() + z
+        return d > 0 ? 0.5 * a2 / d : 0
+    }
+
+    /// Smith Λ; +∞ at exact grazing (fully masked) when the slope term is non-zero.
     @inline(__always) static func lambda(_ w: Vec3, _ alpha: Vec2) -> Float {
-        let z2 = w.z * w.z
-        if z2 <= 0 { return 0 }
-        let a2t = (alpha.x * alpha.x * w.x * w.x + alpha.y * alpha.y * w.y * w.y) / z2
-        return 0.5 * (-1 + (1 + a2t).squareRoot())
+        let z = abs(w.z)
+        let zl = zLambda(w, alpha)
+        return z > 0 ? zl / z : (zl > 0 ? Float.infinity : 0)
     }
 
     @inline(__always) static func G1(_ w: Vec3, _ alpha: Vec2) -> Float { 1 / (1 + lambda(w, alpha)) }
     @inline(__always) static func G2(_ wi: Vec3, _ wo: Vec3, _ alpha: Vec2) -> Float {
         1 / (1 + lambda(wi, alpha) + lambda(wo, alpha))
+    }
+
+    /// G2(wi, wo)/(4 cos θi) = 1/(4(zi + zi·Λi + zi·Λo)) for wi.z, wo.z > 0, formed
+    /// without Λi so it stays finite as wi grazes (the 1/cos θi and the masking
+    /// cancel analytically; evaluating them apart gave 0, then 1e29, then ∞).
+    @inline(__always) static func G2OverFourCosI(_ wi: Vec3, _ wo: Vec3, _ alpha: Vec2) -> Float {
+        1 / (4 * (wi.z + zLambda(wi, alpha) + wi.z * lambda(wo, alpha)))
+    }
+
+    /// G1(wi)/(4 cos θi) = 1/(4(zi + zi·Λi)) for wi.z > 0, finite likewise.
+    @inline(__always) static func G1OverFourCosI(_ wi: Vec3, _ alpha: Vec2) -> Float {
+        1 / (4 * (wi.z + zLambda(wi, alpha)))
     }
 
     /// Visible-normal sampling for wi.z > 0.
@@ -41,7 +65,7 @@ enum GGX {
     @inline(__always) static func reflectionPdf(_ wi: Vec3, _ wo: Vec3, _ alpha: Vec2) -> Float {
         if wi.z <= 0 || wo.z <= 0 { return 0 }
         let h = normalize3(wi + wo)
-        return G1(wi, alpha) * D(h, alpha) / (4 * wi.z)
+        return D(h, alpha) * G1OverFourCosI(wi, alpha)
     }
 }
 

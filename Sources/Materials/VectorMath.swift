@@ -10,6 +10,25 @@ typealias Vec4 = SIMD4<Float>
     let l2 = dot3(a, a)
     return l2 > 0 ? a / l2.squareRoot() : Vec3(0, 0, 1)
 }
+
+/// Directions shorter than this are not directions (a zero vector plus rounding).
+let minimumDirectionLength: Float = 1e-30
+
+/// A direction that enters from outside (API callers, `lacquer bsdf` rows),
+/// normalised, or nil when it is not one: a non-finite component or a length
+/// below `minimumDirectionLength`. Callers turn nil into a zero contribution or
+/// a failed sample, never into a substitute direction. Scaled by the largest
+/// component first, so no finite vector underflows or overflows on the way.
+/// Mirrored by `lqEnteringDirection` in layered_common.glsl.
+@inline(__always) func enteringDirection(_ a: Vec3) -> Vec3? {
+    guard a.x.isFinite, a.y.isFinite, a.z.isFinite else { return nil }
+    let m = max(abs(a.x), max(abs(a.y), abs(a.z)))
+    guard m > 0 else { return nil }
+    let s = a / m
+    let l = dot3(s, s).squareRoot()
+    guard m * l >= minimumDirectionLength else { return nil }
+    return s / l
+}
 @inline(__always) func cross3(_ a: Vec3, _ b: Vec3) -> Vec3 {
     Vec3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 }

@@ -44,9 +44,15 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
         parser.shouldResolveExternalEntities = false
         builder.parser = parser
         parser.delegate = builder
+        // MaterialX needs no DTD; refusing one up front also refuses entity
+        // expansion bombs and external entities with a plain message.
+        if let line = doctypeLine(data) {
+            throw MaterialError(.malformed, file: file, "line \(line): a <!DOCTYPE> or <!ENTITY> declaration; MaterialX documents "
+                                + "need none, remove it")
+        }
         let ok = parser.parse()
         if !ok || builder.root == nil || builder.failure != nil || parser.parserError != nil || !builder.stack.isEmpty {
-            let reason = builder.failure ?? parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unclosed elements"
+            let reason = builder.failure ?? parser.parserError.map(plainReason) ?? "unclosed elements"
             let line = builder.failure != nil ? builder.failureLine : parser.lineNumber
             throw MaterialError(.malformed, file: file, "not well-formed XML near line \(line) (\(reason)); fix the document")
         }
@@ -66,6 +72,43 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
             let isDeclaration = i == start && bytes[i...].starts(with: declaration)
                 && i + declaration.count < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i + declaration.count])
             if !isDeclaration { return line }
+        }
+        return nil
+    }
+
+    /// The parser's error in words: Foundation describes libxml2's errors only as
+    /// "NSXMLParserErrorDomain error N", so the common codes are named here.
+    static func plainReason(_ error: Error) -> String {
+        let code = (error as NSError).code
+        switch code {
+        case 4: return "the document is empty"
+        case 5: return "the document ends too early"
+        case 9: return "an invalid character"
+        case 26, 27: return "an undeclared entity"
+        case 31, 32: return "an unsupported text encoding; save it as UTF-8"
+        case 33, 34, 43, 44: return "an unterminated quoted value"
+        case 38, 39, 41: return "a malformed attribute"
+        case 42: return "an attribute given twice"
+        case 64: return "an XML declaration that is not at the start"
+        case 68: return "a missing element or attribute name"
+        case 73: return "a missing '>'"
+        case 76: return "an end tag that does not match its start tag"
+        case 77: return "an unclosed tag"
+        case 86: return "extra content after the root element"
+        case 89: return "an entity that refers to itself"
+        default: return "the XML parser stopped (code \(code))"
+        }
+    }
+
+    /// The 1-based line of the first <!DOCTYPE or <!ENTITY, if any.
+    static func doctypeLine(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        for marker in ["<!DOCTYPE", "<!ENTITY"] {
+            let m = Array(marker.utf8)
+            guard bytes.count >= m.count else { continue }
+            for i in 0...(bytes.count - m.count) where bytes[i] == m[0] && Array(bytes[i..<(i + m.count)]) == m {
+                return bytes[0..<i].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            }
         }
         return nil
     }
@@ -93,7 +136,7 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
         if failure == nil {
-            failure = (parseError as NSError).localizedDescription
+            failure = XMLTreeBuilder.plainReason(parseError)
             failureLine = parser.lineNumber
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 /// Provenance and results of a bake, stored as `__metadata__` strings.
 public struct NeuralMaterialMetadata: Equatable, Sendable {
     public var sourceMaterialName: String
-    /// Content hash of the source material file(s), e.g. "sha256:…"; lets a
+    /// Content hash of the source material file(s), e.g. "fnv1a64:0123456789abcdef"; lets a
     /// renderer notice that a `.nmat` is stale.
     public var sourceContentHash: String
     /// Training settings as a JSON object (preset, budget, batch, schedule…).
@@ -116,10 +116,18 @@ public struct NeuralMaterialFile: Equatable, Sendable {
 
     public static func load(path: String) throws -> NeuralMaterialFile {
         let data: Data
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw NeuralMaterialError.io(file: path, reason: "no such file; check the path")
+        }
+        guard !isDirectory.boolValue else {
+            throw NeuralMaterialError.io(file: path, reason: "is a directory, not a .nmat file; pass the file itself")
+        }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw NeuralMaterialError.io(file: path, reason: "cannot read file: \((error as NSError).localizedDescription)")
+            // Foundation's description names an error domain and a number; say it plainly.
+            throw NeuralMaterialError.io(file: path, reason: "cannot read the file; check its permissions")
         }
         return try decode(data, file: path)
     }

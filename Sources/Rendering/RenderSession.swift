@@ -33,8 +33,8 @@ public final class RenderSession {
         guard settings.width > 0, settings.height > 0, settings.samplesPerPixel > 0 else {
             throw RenderError("width, height and spp must be at least 1 (got \(settings.width)×\(settings.height), \(settings.samplesPerPixel) spp)")
         }
-        guard settings.width <= 16384, settings.height <= 16384 else {
-            throw RenderError("frame \(settings.width)×\(settings.height) is too large; the limit is 16384 per side")
+        guard settings.width <= Film.maximumSide, settings.height <= Film.maximumSide else {
+            throw RenderError("frame \(settings.width)×\(settings.height) is too large; the limit is \(Film.maximumSide) per side")
         }
         self.tracer = tracer
         self.scene = scene

@@ -35,7 +35,8 @@ enum FilePaths {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw SceneError(.io, file: name, "cannot read file (\(error.localizedDescription)); check its permissions")
+            // Foundation's description names an error domain and a number; say it plainly.
+            throw SceneError(.io, file: name, "cannot read the file; check its permissions")
         }
     }
 }

@@ -19,6 +19,13 @@ public enum OBJLoader {
     private static let ignored: Set<String> = ["mtllib", "usemtl", "o", "g", "s", "l", "p", "vp", "maplib", "usemap",
                                                "lod", "bevel", "c_interp", "d_interp", "shadow_obj", "trace_obj"]
 
+    /// The file as text, or nil unless it is valid UTF-8 without NUL bytes
+    /// (UTF-16 is valid UTF-8 byte for byte when ASCII-only, but full of NULs).
+    static func utf8Text(_ data: Data) -> String? {
+        if data.contains(0) { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
     public static func parse(data: Data, file: String) throws -> Mesh {
         var positions: [SIMD3<Float>] = []
         var texcoords: [Float2] = []
@@ -27,7 +34,11 @@ public enum OBJLoader {
         var corners: [Corner] = []
         var indices: [UInt32] = []
 
-        let text = String(decoding: data, as: UTF8.self)
+        guard let text = utf8Text(data) else {
+            let hint = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) || data.contains(0)
+                ? " (it looks like UTF-16)" : ""
+            throw SceneError(.syntax, file: file, "not UTF-8 text\(hint); save the OBJ as UTF-8 or ASCII")
+        }
         var lineNumber = 0
         var pending = ""  // a line continued with a trailing backslash
         var pendingStart = 0

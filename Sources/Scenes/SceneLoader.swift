@@ -89,8 +89,8 @@ struct SceneParser {
         let o = try node.object()
         try o.checkKeys(["width", "height", "spp", "max_depth", "seed"])
         var film = Film()
-        if let n = o.optional("width") { film.width = try n.int(in: 1...32768) }
-        if let n = o.optional("height") { film.height = try n.int(in: 1...32768) }
+        if let n = o.optional("width") { film.width = try n.int(in: 1...Film.maximumSide) }
+        if let n = o.optional("height") { film.height = try n.int(in: 1...Film.maximumSide) }
         if let n = o.optional("spp") { film.samplesPerPixel = try n.int(in: 1...1_048_576) }
         if let n = o.optional("max_depth") { film.maxDepth = try n.int(in: 1...64) }
         if let n = o.optional("seed") { film.seed = UInt32(try n.int(in: 0...Int(UInt32.max))) }

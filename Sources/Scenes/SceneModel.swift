@@ -59,6 +59,9 @@ public struct Camera: Equatable, Sendable {
 }
 
 public struct Film: Equatable, Sendable {
+    /// The largest width or height the renderer accepts (scene files, CLI options
+    /// and the render session all check against this one number).
+    public static let maximumSide = 16384
     public var width: Int
     public var height: Int
     public var samplesPerPixel: Int

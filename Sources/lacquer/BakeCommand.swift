@@ -24,20 +24,22 @@ struct BakeCommand: ParsableCommand {
     @Argument(help: "Material file (.json or .mtlx). Optional with --resume (the checkpoint records it).") var material: String?
     @Option(name: .shortAndLong, help: "Output .nmat path (written only when the bake completes).") var output: String
     @Option(help: "quick, standard (default) or high.") var preset: String?
-    @Option(help: "Latent resolution (width = height) of the finest level.") var resolution: Int?
-    @Option(help: "Number of latent mip levels (default: the full chain).") var levels: Int?
+    @Option(parsing: .unconditional, help: "Latent resolution (width = height) of the finest level.") var resolution: Int?
+    @Option(parsing: .unconditional, help: "Number of latent mip levels (default: the full chain).") var levels: Int?
     @Option(help: "BRDF decoder: 2x16, 2x32 (default) or 3x64.") var decoder: String?
-    @Option(help: "Wall-clock training budget in seconds (derives --samples from the measured speed; not bit-reproducible).") var seconds: Double?
-    @Option(help: "Total training samples (rows); deterministic budget.") var samples: Int?
-    @Option(help: "Random seed (default 1).") var seed: UInt64?
-    @Option(help: "Rows per optimisation step (default 4096).") var batch: Int?
-    @Option(help: "Worker threads (default: all cores). Part of the reproducibility key.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Wall-clock training budget in seconds (derives --samples from the measured speed; not bit-reproducible).") var seconds: Double?
+    @Option(parsing: .unconditional, help: "Total training samples (rows); deterministic budget.") var samples: Int?
+    @Option(parsing: .unconditional, help: "Random seed (default 1).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Rows per optimisation step (default 4096).") var batch: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Part of the reproducibility key.") var threads: Int?
     @Option(help: "Checkpoint path (default OUT.nmat.ckpt).") var checkpoint: String?
-    @Option(name: .customLong("checkpoint-every"), help: "Seconds between checkpoints (default 60).") var checkpointEvery: Double = 60
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Seconds between checkpoints (default 60).") var checkpointEvery: Double = 60
     @Option(help: "Continue the bake stored in this checkpoint (settings come from the checkpoint).") var resume: String?
     @Option(name: .customLong("settings"), help: ArgumentHelp("Advanced: a BakeSettings JSON file (as stored in a .nmat's 'training' metadata) used instead of the preset; the other options still override it.", visibility: .hidden)) var settingsFile: String?
     @Flag(help: "Print a JSON summary on stdout at the end.") var json = false
     @Flag(help: "No progress output.") var quiet = false
+
+    static let decoderChoices = ["2x16", "2x32", "3x64"]
 
     func fail(_ message: String) -> Never { CommandSupport.fail(message) }
 
@@ -62,7 +64,14 @@ struct BakeCommand: ParsableCommand {
             if resolution >= 1 { s.levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution) }
         }
         if let levels { s.levels = levels }
-        if let decoder { s.decoder = decoder.lowercased() }
+        if let decoder {
+            // The help promises exactly these three shapes (the renderer's shader variants).
+            guard BakeCommand.decoderChoices.contains(decoder.lowercased()) else {
+                fail("--decoder \(decoder): use one of \(BakeCommand.decoderChoices.joined(separator: ", "))")
+            }
+            s.decoder = decoder.lowercased()
+        }
+        if let seconds, !(seconds.isFinite && seconds > 0) { fail("--seconds \(seconds): must be a positive finite number") }
         if let batch { s.batch = batch }
         if let samples { s.samples = samples }
         if let seconds { s.seconds = seconds }
@@ -78,11 +87,8 @@ struct BakeCommand: ParsableCommand {
 
     /// Fails with one line unless a file can be created in the directory of `path`.
     func checkWritable(_ path: String, what: String) {
+        if let problem = CommandSupport.outputPathProblem(path, option: what) { fail(problem) }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            fail("\(path): directory \(dir) does not exist; create it or choose another \(what)")
-        }
         let probe = URL(fileURLWithPath: dir).appendingPathComponent(".lacquer-write-test-\(getpid())").path
         guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
             fail("\(path): directory \(dir) is not writable; choose another \(what)")
@@ -92,10 +98,10 @@ struct BakeCommand: ParsableCommand {
 
     func run() throws {
         guard output.lowercased().hasSuffix(".nmat") else { fail("-o \(output): the output must be a .nmat file") }
-        guard checkpointEvery > 0 else { fail("--checkpoint-every \(checkpointEvery): must be positive") }
+        guard checkpointEvery > 0, checkpointEvery.isFinite else { fail("--checkpoint-every \(checkpointEvery): must be a positive finite number") }
         let ckptPath = checkpoint ?? resume ?? (output + ".ckpt")
-        checkWritable(output, what: "-o path")
-        checkWritable(ckptPath, what: "--checkpoint path")
+        checkWritable(output, what: "-o")
+        checkWritable(ckptPath, what: "--checkpoint")
 
         let baker: Baker
         let materialPath: String

@@ -61,6 +61,8 @@ struct BsdfCommand: ParsableCommand {
 
     static func process(_ o: Options, inFloats: Int, outFloats: Int, sample: Bool) throws {
         let uv = try parseUV(o.uv)
+        if let problem = CommandSupport.outputPathProblem(o.out, option: "--out") { throw BsdfCommandError(message: problem) }
+        if let problem = CommandSupport.inputPathProblem(o.input, what: "--in rows") { throw BsdfCommandError(message: problem) }
         let material = try MaterialLoader.loadMaterial(path: o.material)
         guard let data = FileManager.default.contents(atPath: o.input) else {
             throw BsdfCommandError(message: "\(o.input): cannot read the input file; check the path")

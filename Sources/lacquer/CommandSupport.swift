@@ -19,6 +19,41 @@ enum CommandSupport {
         exit(1)
     }
 
+    /// Why `path` cannot receive an output file, or nil when it can: checked
+    /// before any work starts so that a finished render or bake is never lost
+    /// to a typo. `option` names the flag in the message ("-o", "--png").
+    static func outputPathProblem(_ path: String, option: String) -> String? {
+        if path.isEmpty { return "\(option): the path is empty; name a file" }
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (fm.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            return "\(option) \(path): is a directory; name a file inside it"
+        }
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard fm.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return "\(option) \(path): the folder \(dir) does not exist; create it or choose another path"
+        }
+        guard access(dir, W_OK) == 0 else { return "\(option) \(path): the folder \(dir) is not writable; choose another path" }
+        return nil
+    }
+
+    /// Why `path` cannot be read as an input file, or nil when it can.
+    static func inputPathProblem(_ path: String, what: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return "\(path): no such file; check the \(what) path"
+        }
+        if isDirectory.boolValue { return "\(path): is a directory, not a \(what) file; pass the file itself" }
+        guard access(path, R_OK) == 0 else { return "\(path): not readable (permissions); check the \(what) file" }
+        return nil
+    }
+
+    /// A numeric option must be a finite number ("nan" and "inf" parse as Floats).
+    static func finiteProblem(_ value: Double?, option: String) -> String? {
+        guard let value, !value.isFinite else { return nil }
+        return "\(option) \(value): must be a finite number"
+    }
+
     static func formatSeconds(_ s: Double) -> String {
         if s < 1 { return String(format: "%.0f ms", s * 1000) }
         if s < 120 { return String(format: "%.2f s", s) }

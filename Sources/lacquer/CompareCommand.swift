@@ -14,10 +14,21 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Reference image (.exr or .png).") var b: String
     @Option(help: "Write the error heatmap PNG here.") var heatmap: String?
     @Option(help: "Write the side-by-side sheet (A | B | error) PNG here.") var sheet: String?
-    @Option(help: "Exposure in stops for the A and B columns of the sheet.") var exposure: Float = 0
+    @Option(parsing: .unconditional, help: "Exposure in stops for the A and B columns of the sheet.") var exposure: Float = 0
     @Flag(help: "Print the metrics as JSON.") var json = false
 
+    /// Every option and output path, before the images are read.
+    func validate() throws {
+        if let problem = CommandSupport.finiteProblem(Double(exposure), option: "--exposure") { throw ValidationError(problem) }
+        for (option, path) in [("--heatmap", heatmap), ("--sheet", sheet)] {
+            guard let path else { continue }
+            if !path.lowercased().hasSuffix(".png") { throw ValidationError("\(option) \(path): the path must end in .png") }
+            if let problem = CommandSupport.outputPathProblem(path, option: option) { throw ValidationError(problem) }
+        }
+    }
+
     static func load(_ path: String) throws -> Image {
+        if let problem = CommandSupport.inputPathProblem(path, what: "image") { CommandSupport.fail(problem) }
         let lower = path.lowercased()
         if lower.hasSuffix(".exr") { return try readEXR(path) }
         if lower.hasSuffix(".png") { return try readPNG(path) }

@@ -15,6 +15,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         if let file {
+            if let problem = CommandSupport.inputPathProblem(file, what: ".nmat") { CommandSupport.fail(problem) }
             do {
                 let nmat = try NeuralMaterialFile.load(path: file)
                 print(nmat.summary(file: file))

@@ -13,30 +13,41 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: "Scene file (JSON, see docs/SCENE_FORMAT.md).") var scene: String
     @Option(name: .shortAndLong, help: "Output EXR path.") var output: String
     @Option(help: "Also write a tone-mapped sRGB PNG here.") var png: String?
-    @Option(help: "Samples per pixel (overrides the scene's film.spp).") var spp: Int?
-    @Option(help: "Image width in pixels.") var width: Int?
-    @Option(help: "Image height in pixels.") var height: Int?
-    @Option(help: "Random seed.") var seed: UInt32?
-    @Option(name: .customLong("max-depth"), help: "Maximum surface interactions per path (default 6).") var maxDepth: Int?
+    @Option(parsing: .unconditional, help: "Samples per pixel (overrides the scene's film.spp).") var spp: Int?
+    @Option(parsing: .unconditional, help: "Image width in pixels.") var width: Int?
+    @Option(parsing: .unconditional, help: "Image height in pixels.") var height: Int?
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt32?
+    @Option(name: .customLong("max-depth"), parsing: .unconditional, help: "Maximum surface interactions per path (default 6).") var maxDepth: Int?
     @Option(help: "Vulkan device: index or name substring (see `lacquer info`).") var device: String?
     @Flag(help: "Enable the Vulkan validation layer; any message makes the command fail.") var validation = false
     @Option(help: "Extra EXR channels: comma-separated albedo,normal,depth.") var aov: String?
     @Option(help: "Layered materials: auto (neural where a current .nmat exists), neural, or reference.") var materials: String = "auto"
     @Option(help: "Light transport: mis (default), bsdf or nee (for unbiasedness checks).") var strategy: String = "mis"
-    @Option(help: "Exposure for the PNG in stops.") var exposure: Float = 0
+    @Option(parsing: .unconditional, help: "Exposure for the PNG in stops.") var exposure: Float = 0
     @Flag(help: "Material-coherent shading (a subgroup waterfall per material) instead of per-lane divergent shading.") var coherent = false
     @Flag(name: .customLong("float"), help: "Write 32-bit float EXR channels instead of half.") var floatEXR = false
     @Flag(help: "Debug logging (shader compiles, cache hits).") var verbose = false
 
     func validate() throws {
-        if let spp, spp < 1 { throw ValidationError("--spp must be at least 1") }
-        if let width, !(1...16384).contains(width) { throw ValidationError("--width must be in 1...16384") }
-        if let height, !(1...16384).contains(height) { throw ValidationError("--height must be in 1...16384") }
+        if let spp, spp < 1 { throw ValidationError("--spp \(spp): must be at least 1") }
+        if let width, !(1...Film.maximumSide).contains(width) { throw ValidationError("--width \(width): must be in 1...\(Film.maximumSide)") }
+        if let height, !(1...Film.maximumSide).contains(height) { throw ValidationError("--height \(height): must be in 1...\(Film.maximumSide)") }
         if let maxDepth, !(1...64).contains(maxDepth) { throw ValidationError("--max-depth must be in 1...64") }
         if RenderSettings.Strategy(rawValue: strategy) == nil { throw ValidationError("--strategy must be mis, bsdf or nee") }
         if MaterialMode(rawValue: materials) == nil { throw ValidationError("--materials must be auto, neural or reference") }
         _ = try parseAOVs()
         if !output.lowercased().hasSuffix(".exr") { throw ValidationError("-o \(output): the output must be an .exr file") }
+        if let problem = CommandSupport.finiteProblem(Double(exposure), option: "--exposure") { throw ValidationError(problem) }
+        // Output paths (the EXR carries the AOVs) are checked before the scene
+        // is even read, so a finished render is never lost to a bad path.
+        if let problem = CommandSupport.outputPathProblem(output, option: "-o") { throw ValidationError(problem) }
+        if let png {
+            if !png.lowercased().hasSuffix(".png") { throw ValidationError("--png \(png): the path must end in .png") }
+            if let problem = CommandSupport.outputPathProblem(png, option: "--png") { throw ValidationError(problem) }
+            if URL(fileURLWithPath: png).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+                throw ValidationError("--png \(png): is the same file as -o")
+            }
+        }
     }
 
     func parseAOVs() throws -> RenderSettings.AOVs {

@@ -26,7 +26,7 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "Directory for P (save); default: next to the scene file.") var out: String?
     @Option(help: "Print frames per second after this many seconds and exit (640×360 unless --width/--height).") var benchmark: Double?
     @Option(name: .customLong("spp-per-frame"), help: "Samples per pixel traced each frame.") var sppPerFrame: Int = 1
-    @Option(help: "Initial exposure in stops.") var exposure: Float = 0
+    @Option(parsing: .unconditional, help: "Initial exposure in stops.") var exposure: Float = 0
     @Option(help: "Initial display mode: reference, neural, split or heatmap.") var mode: String = "reference"
     @Option(help: ArgumentHelp("Scripted input for tests: FRAME:key=K;FRAME:drag=left,DX,DY;FRAME:scroll=DY;FRAME:resize=WxH.",
                                visibility: .hidden)) var events: String?
@@ -37,6 +37,9 @@ struct ViewCommand: ParsableCommand {
             throw ValidationError("--mode must be one of \(DisplayMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         do { try options().validate() } catch let error as ViewerError { throw ValidationError(error.message) }
+        if let screenshot, let problem = CommandSupport.outputPathProblem(screenshot, option: "--screenshot") {
+            throw ValidationError(problem)
+        }
     }
 
     func options() throws -> ViewerOptions {
