@@ -125,6 +125,52 @@ vec4 lqRemap(vec4 x, vec4 il, vec4 ih, vec4 ol, vec4 oh) {
     return ol + (oh - ol) * t;
 }
 
+vec4 lqDivide(vec4 a, vec4 b) {
+    vec4 q;
+    for (int i = 0; i < 4; i++) q[i] = b[i] != 0.0 ? a[i] / b[i] : 0.0;
+    return q;
+}
+
+float lqSmoothstep1(float x, float lo, float hi) {
+    if (x >= hi) return 1.0;
+    if (x <= lo) return 0.0;
+    float t = (x - lo) / (hi - lo);
+    return t * t * (3.0 - 2.0 * t);
+}
+vec4 lqSmoothstep(vec4 x, vec4 lo, vec4 hi) {
+    return vec4(lqSmoothstep1(x.x, lo.x, hi.x), lqSmoothstep1(x.y, lo.y, hi.y),
+                lqSmoothstep1(x.z, lo.z, hi.z), lqSmoothstep1(x.w, lo.w, hi.w));
+}
+
+// Hexcone HSV <-> RGB, the same steps as InputEval.hsvToRGB / rgbToHSV.
+vec3 lqHsvToRgb(vec3 hsv) {
+    float h = 6.0 * (hsv.x - floor(hsv.x));
+    int sector = clamp(int(floor(h)), 0, 5);
+    float f = h - float(sector);
+    float v = hsv.z, s = hsv.y;
+    float p = v * (1.0 - s), q = v * (1.0 - s * f), t = v * (1.0 - s * (1.0 - f));
+    if (sector == 0) return vec3(v, t, p);
+    if (sector == 1) return vec3(q, v, p);
+    if (sector == 2) return vec3(p, v, t);
+    if (sector == 3) return vec3(p, q, v);
+    if (sector == 4) return vec3(t, p, v);
+    return vec3(v, p, q);
+}
+vec3 lqRgbToHsv(vec3 c) {
+    float hi = max(c.x, max(c.y, c.z)), lo = min(c.x, min(c.y, c.z));
+    float delta = hi - lo;
+    float s = hi > 0.0 ? delta / hi : 0.0;
+    float h = 0.0;
+    if (delta > 0.0) {
+        if (c.x == hi) h = (c.y - c.z) / delta;
+        else if (c.y == hi) h = 2.0 + (c.z - c.x) / delta;
+        else h = 4.0 + (c.x - c.y) / delta;
+        h /= 6.0;
+        if (h < 0.0) h += 1.0;
+    }
+    return vec3(h, s, hi);
+}
+
 // ---------------------------------------------------------------- procedurals
 
 uint lqHash(uint v) {
