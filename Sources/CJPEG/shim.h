@@ -89,3 +89,20 @@ static inline int lq_jpeg_decode(const unsigned char *data, unsigned long size, 
 }
 
 static inline void lq_jpeg_free(unsigned char *pixels) { free(pixels); }
+
+/// Expands 8-bit RGB (top row first) to float RGBA through a 256-entry table
+/// per code value, alpha 1, optionally flipping rows. In C so that textures
+/// of millions of pixels load quickly in unoptimised (debug) builds too.
+static inline void lq_rgb8_expand(const unsigned char *rgb, long width, long height, const float *table,
+                                  int flip_rows, float *rgba) {
+    for (long y = 0; y < height; ++y) {
+        const unsigned char *src = rgb + (flip_rows ? height - 1 - y : y) * width * 3;
+        float *dst = rgba + y * width * 4;
+        for (long x = 0; x < width; ++x) {
+            dst[4 * x] = table[src[3 * x]];
+            dst[4 * x + 1] = table[src[3 * x + 1]];
+            dst[4 * x + 2] = table[src[3 * x + 2]];
+            dst[4 * x + 3] = 1.0f;
+        }
+    }
+}

@@ -6,6 +6,30 @@ public struct RGB8Image: Sendable {
     public var width: Int
     public var height: Int
     public var bytes: [UInt8]
+
+    /// RGBA floats with each code value mapped through `table` (one entry per code value),
+    /// alpha 1; `flipRows` puts the file's top row last.
+    public func expanded(table: [Float], flipRows: Bool) -> [SIMD4<Float>] {
+        // A short table reads as 0 beyond its end (never out of bounds).
+        let table = table.count >= 256 ? table : table + [Float](repeating: 0, count: 256 - table.count)
+        let count = width * height
+        guard count > 0, bytes.count >= count * 3 else { return [] }
+        // Every element is written by lq_rgb8_expand: no zero fill first.
+        return [SIMD4<Float>](unsafeUninitializedCapacity: count) { dst, initialized in
+            bytes.withUnsafeBufferPointer { src in
+                table.withUnsafeBufferPointer { t in
+                    if let s = src.baseAddress, let tb = t.baseAddress, let d = dst.baseAddress {
+                        UnsafeMutableRawPointer(d).withMemoryRebound(to: Float.self, capacity: count * 4) { f in
+                            lq_rgb8_expand(s, width, height, tb, flipRows ? 1 : 0, f)
+                        }
+                        initialized = count
+                    } else {
+                        initialized = 0
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Reads a baseline or progressive JPEG (libjpeg-turbo) as linear RGB: the
@@ -18,12 +42,8 @@ public func readJPEG(_ path: String) throws -> Image {
         throw ImagingError(.unreadable, path: path, "cannot read the file; check permissions")
     }
     let rgb = try decodeJPEG8(data, path: path)
-    var out = [SIMD4<Float>](repeating: .zero, count: rgb.width * rgb.height)
-    let table = (0..<256).map { SRGB.decode8(UInt8($0)) }
-    for i in out.indices {
-        out[i] = SIMD4(table[Int(rgb.bytes[3 * i])], table[Int(rgb.bytes[3 * i + 1])], table[Int(rgb.bytes[3 * i + 2])], 1)
-    }
-    return try Image(width: rgb.width, height: rgb.height, pixels: out)
+    let pixels = rgb.expanded(table: (0..<256).map { SRGB.decode8(UInt8($0)) }, flipRows: false)
+    return try Image(width: rgb.width, height: rgb.height, pixels: pixels)
 }
 
 /// Decodes JPEG bytes to their 8-bit RGB code values (`path` only names them

@@ -225,10 +225,19 @@ public struct MaterialXParser {
         case "constant":
             try checkInputs(node, ["value"])
             return (try req("value", try typed()), try typed())
-        case "image", "tiledimage":
-            let tiled = node.tag == "tiledimage"
-            try checkInputs(node, tiled ? ["file", "default", "texcoord", "uvtiling", "uvoffset", "filtertype", "realworldimagesize", "realworldtilesize"]
+        case "image", "tiledimage", "hextiledimage":
+            // hextiledimage is approximated by a plain tiled lookup (its tiling
+            // kept; the per-hexagon random rotation, scale and offset that hide
+            // repetition are not reproduced) — with a warning.
+            let hex = node.tag == "hextiledimage"
+            let tiled = node.tag == "tiledimage" || hex
+            try checkInputs(node, hex ? ["file", "default", "texcoord", "tiling", "rotation", "rotationrange", "scale", "scalerange",
+                                         "offset", "offsetrange", "falloff", "falloffcontrast", "lumacoeffs"]
+                                : tiled ? ["file", "default", "texcoord", "uvtiling", "uvoffset", "filtertype", "realworldimagesize", "realworldtilesize"]
                                         : ["file", "default", "texcoord", "uaddressmode", "vaddressmode", "filtertype", "layer", "frameoffset", "frameendaction"])
+            if hex {
+                warnings.append("node '\(node["name"] ?? node.tag)': hextiledimage is approximated by a plain tiled image lookup (no per-hexagon randomisation); repetition stays visible")
+            }
             let t = try typed()
             guard let fileEl = inputElement(node, "file"), let rel = fileEl["value"], !rel.isEmpty else {
                 throw err(.missingInput, node, "file", "an image needs a file")
@@ -265,7 +274,7 @@ public struct MaterialXParser {
                     }
                     return v
                 }
-                if let s = try fixed("uvtiling") { place.scale = SIMD2(s.x, s.y) }
+                if let s = try fixed(hex ? "tiling" : "uvtiling") { place.scale = SIMD2(s.x, s.y) }
                 if let o = try fixed("uvoffset") { place.offset = SIMD2(o.x, o.y) }
             }
             let srgb = try imageIsSRGB(fileEl, node: node, type: t)

@@ -175,7 +175,7 @@ extension MaterialXParser {
         case "position", "normal", "tangent", "bitangent", "geomcolor", "geompropvalue":
             throw err(.unsupported, node, nil,
                       "<\(node.tag)> is not available: Lacquer's material inputs depend only on the texture coordinate (uv)")
-        case "noise2d", "noise3d", "fractal3d", "cellnoise2d", "cellnoise3d", "worleynoise2d", "worleynoise3d", "hextiledimage":
+        case "noise2d", "noise3d", "fractal3d", "cellnoise2d", "cellnoise3d", "worleynoise2d", "worleynoise3d":
             throw err(.unsupported, node, nil,
                       "<\(node.tag)> is not implemented yet; use Lacquer's procedural nodes (lacquer_fbm, lacquer_voronoi) or bake it to an image")
         default:

@@ -57,21 +57,7 @@ enum TextureLoading {
     /// lookup per channel (sRGB-decoded, or code value / 255 when `raw`).
     static func texture(from rgb: RGB8Image, wrap: TextureWrap, raw: Bool) throws -> MaterialTexture {
         let table: [Float] = (0..<256).map { raw ? Float($0) / 255 : SRGB.decode8(UInt8($0)) }
-        let w = rgb.width, h = rgb.height
-        var pixels = [SIMD4<Float>](repeating: SIMD4<Float>(0, 0, 0, 1), count: w * h)
-        table.withUnsafeBufferPointer { t in
-            rgb.bytes.withUnsafeBufferPointer { src in
-                pixels.withUnsafeMutableBufferPointer { dst in
-                    for y in 0..<h {
-                        let s = (h - 1 - y) * w * 3, d = y * w
-                        for x in 0..<w {
-                            dst[d + x] = SIMD4(t[Int(src[s + 3 * x])], t[Int(src[s + 3 * x + 1])], t[Int(src[s + 3 * x + 2])], 1)
-                        }
-                    }
-                }
-            }
-        }
-        return MaterialTexture(width: w, height: h, pixels: pixels, wrap: wrap)
+        return MaterialTexture(width: rgb.width, height: rgb.height, pixels: rgb.expanded(table: table, flipRows: true), wrap: wrap)
     }
 
     static func srgbEncode(_ c: Float) -> Float {

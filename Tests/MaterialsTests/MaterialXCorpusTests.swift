@@ -76,7 +76,7 @@ final class MaterialXCorpusTests: XCTestCase {
         "StandardSurface/standard_surface_glass_tinted.mtlx#GlassTinted": "input 'transmission'",
         "StandardSurface/standard_surface_look_brass_tiled.mtlx#Tiled_Brass": "brass_color.jpg' does not exist",
         "StandardSurface/standard_surface_marble_solid.mtlx#Marble_3D": "<position>",
-        "StandardSurface/standard_surface_onyx_hextiled.mtlx#M_OnyxHextiled": "<hextiledimage>",
+        "StandardSurface/standard_surface_onyx_hextiled.mtlx#M_OnyxHextiled": "onyx_color.jpg' does not exist",
         "StandardSurface/standard_surface_thin_film.mtlx#ThinFilm": "input 'thin_film_thickness'",
         "UsdPreviewSurface/usd_preview_surface_brass_tiled.mtlx#USD_Tiled_Brass": "brass_color.jpg' does not exist",
         "UsdPreviewSurface/usd_preview_surface_glass.mtlx#USD_Glass": "input 'opacity'",
