@@ -197,6 +197,29 @@ float lqValueNoise(vec2 p, uint seed) {
     return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
 }
 
+/// Signed gradient noise, the same steps as ProceduralMath.gradientNoise.
+float lqGradientCorner(int ix, int iy, int dx, int dy, vec2 f, uint seed) {
+    uint h = lqHash2(ix + dx, iy + dy, seed) & 7u;
+    float x = f.x - float(dx), y = f.y - float(dy);
+    if (h == 0u) return x + y;
+    if (h == 1u) return -x + y;
+    if (h == 2u) return x - y;
+    if (h == 3u) return -x - y;
+    if (h == 4u) return x;
+    if (h == 5u) return -x;
+    if (h == 6u) return y;
+    return -y;
+}
+float lqGradientNoise(vec2 p, uint seed) {
+    vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
+    vec2 fl = floor(q);
+    int ix = int(fl.x), iy = int(fl.y);
+    vec2 f = q - fl;
+    vec2 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
+    return mix(mix(lqGradientCorner(ix, iy, 0, 0, f, seed), lqGradientCorner(ix, iy, 1, 0, f, seed), u.x),
+               mix(lqGradientCorner(ix, iy, 0, 1, f, seed), lqGradientCorner(ix, iy, 1, 1, f, seed), u.x), u.y);
+}
+
 float lqFbm(vec2 p, int octaves, float lac, float gain, uint seed) {
     float sum = 0.0, amp = 1.0, norm = 0.0, freq = 1.0;
     for (int o = 0; o < max(octaves, 1); o++) {
@@ -228,7 +251,7 @@ vec4 lqVoronoi(vec2 p, float jitter, uint seed) {
 }
 
 /// Procedural kinds: 0 fbm, 1 voronoi value, 2 voronoi distance, 3 flake
-/// normal, 4 brushed, 5 wood, 6 checker (ProceduralKind).
+/// normal, 4 brushed, 5 wood, 6 checker, 7 gradient noise (ProceduralKind).
 vec4 lqProcedural(int kind, vec2 p, int octaves, float lac, float gain, float jitter, float stretch,
                   float frequency, float distortion, float tilt, uint seed) {
     if (kind == 0) return vec4(lqFbm(p, octaves, lac, gain, seed));
@@ -251,6 +274,7 @@ vec4 lqProcedural(int kind, vec2 p, int octaves, float lac, float gain, float ji
         float r = sqrt(q.x * q.x + q.y * q.y);
         return vec4(0.5 - 0.5 * cos(2.0 * PI * frequency * r));
     }
+    if (kind == 7) return vec4(lqGradientNoise(p, seed));
     vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
     int c = (int(floor(q.x)) + int(floor(q.y))) & 1;
     return vec4(float(c));

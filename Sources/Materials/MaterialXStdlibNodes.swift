@@ -175,11 +175,66 @@ extension MaterialXParser {
         case "position", "normal", "tangent", "bitangent", "geomcolor", "geompropvalue":
             throw err(.unsupported, node, nil,
                       "<\(node.tag)> is not available: Lacquer's material inputs depend only on the texture coordinate (uv)")
-        case "noise2d", "noise3d", "fractal3d", "cellnoise2d", "cellnoise3d", "worleynoise2d", "worleynoise3d":
+        case "noise2d", "cellnoise2d", "worleynoise2d":
+            return try noise2d(node, scope: scope)
+        case "noise3d", "fractal3d", "fractal2d", "cellnoise3d", "worleynoise3d", "unifiednoise2d", "unifiednoise3d":
             throw err(.unsupported, node, nil,
-                      "<\(node.tag)> is not implemented yet; use Lacquer's procedural nodes (lacquer_fbm, lacquer_voronoi) or bake it to an image")
+                      "<\(node.tag)> is not implemented yet; use noise2d / cellnoise2d / worleynoise2d, Lacquer's procedural nodes (lacquer_fbm, lacquer_voronoi) or bake it to an image")
         default:
             return nil
+        }
+    }
+
+    /// The 2D noises of the stdlib over the texture coordinate (a `<texcoord>`
+    /// or a constant `<place2d>` of it), float outputs only:
+    /// - noise2d: amplitude · gradient noise + pivot (signed noise, about [−1, 1]);
+    /// - cellnoise2d: one random value in [0, 1) per integer cell;
+    /// - worleynoise2d: distance to the nearest feature point jittered by `jitter`.
+    /// The noise functions are Lacquer's own (CPU and GLSL agree), of the same
+    /// kind as MaterialX's but not the same pattern or exact range.
+    mutating func noise2d(_ node: XMLElementNode, scope: XMLElementNode?) throws -> (InputRef, InputType) {
+        let typeName = node["type"] ?? ""
+        guard typeName == "float" else {
+            throw err(.unsupported, node, nil, "<\(node.tag)> of type '\(typeName)' is not supported; use the float variant")
+        }
+        var place = UVTransform()
+        if let tc = inputElement(node, "texcoord"), let loc = try connectedNode(tc, scope: scope, node: node["name"] ?? "") {
+            switch loc.node.tag {
+            case "texcoord": try checkTexcoordNode(loc.node)
+            case "place2d": place = try place2d(loc.node, scope: loc.scope)
+            default:
+                throw err(.unsupported, node, "texcoord", "only a <texcoord> node or a <place2d> of it can drive the noise, not <\(loc.node.tag)>")
+            }
+        }
+        switch node.tag {
+        case "noise2d":
+            try checkInputs(node, ["amplitude", "pivot", "texcoord"])
+            var p = Procedural(kind: .gradientNoise)
+            p.uv = place
+            let n = builder.procedural(p)
+            let amplitude = try value(node, "amplitude", .float, scope: scope) ?? builder.constant(Float(1))
+            let pivot = try value(node, "pivot", .float, scope: scope) ?? builder.constant(Float(0))
+            return (builder.math(.add, builder.math(.multiply, n, amplitude), pivot), .float)
+        case "cellnoise2d":
+            try checkInputs(node, ["texcoord"])
+            var p = Procedural(kind: .voronoiValue)
+            p.jitter = 0
+            p.uv = place
+            return (builder.procedural(p), .float)
+        default:
+            try checkInputs(node, ["texcoord", "jitter", "style"])
+            if let style = inputElement(node, "style")?["value"], style != "0" {
+                throw err(.unsupported, node, "style", "only style 0 (distance to the nearest point) is supported")
+            }
+            var p = Procedural(kind: .voronoiDistance)
+            if let j = try value(node, "jitter", .float, scope: scope) {
+                guard let v = builder.constantValue(of: j) else {
+                    throw err(.unsupported, node, "jitter", "must not vary over the surface")
+                }
+                p.jitter = min(max(v.x, 0), 1)
+            }
+            p.uv = place
+            return (builder.procedural(p), .float)
         }
     }
 }

@@ -152,7 +152,7 @@ final class MaterialXStdlibNodeTests: XCTestCase {
 
     func testUnsupportedNodesNameTheReason() throws {
         let dir = try TempDir()
-        for (tag, type, fragment) in [("position", "vector3", "texture coordinate"), ("noise2d", "float", "not implemented"),
+        for (tag, type, fragment) in [("position", "vector3", "texture coordinate"), ("noise3d", "float", "not implemented"),
                                       ("combine4", "color3", "color4"), ("fractal3d", "float", "not implemented")] {
             let path = try dir.write("\(tag).mtlx", """
             <?xml version="1.0"?>
@@ -169,6 +169,53 @@ final class MaterialXStdlibNodeTests: XCTestCase {
 
 /// The largest componentwise |a − b|.
 func maxDifference(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { max((a - b).max(), (b - a).max()) }
+
+final class MaterialXNoiseTests: XCTestCase {
+    func testGradientNoiseIsSignedBoundedAndZeroOnTheLattice() {
+        var lo: Float = 0, hi: Float = 0
+        for i in 0..<4000 {
+            let p = SIMD2<Float>(Float(i % 63) * 0.173 - 5, Float(i / 63) * 0.291 - 7)
+            let n = ProceduralMath.gradientNoise(p, 3)
+            lo = min(lo, n); hi = max(hi, n)
+        }
+        XCTAssertLessThan(lo, -0.4); XCTAssertGreaterThan(hi, 0.4)
+        XCTAssertGreaterThanOrEqual(lo, -1.001); XCTAssertLessThanOrEqual(hi, 1.001)
+        for x in -3...3 { XCTAssertEqual(ProceduralMath.gradientNoise(SIMD2(Float(x), 2), 9), 0) }
+        // Continuous: a small step changes it a little.
+        let a = ProceduralMath.gradientNoise(SIMD2(1.37, 2.61), 1), b = ProceduralMath.gradientNoise(SIMD2(1.3701, 2.61), 1)
+        XCTAssertLessThan(abs(a - b), 1e-3)
+    }
+
+    func testNoiseNodesThroughADocument() throws {
+        let dir = try TempDir()
+        let path = try dir.write("noise.mtlx", """
+        <?xml version="1.0"?>
+        <materialx version="1.39">
+          <texcoord name="tc" type="vector2" />
+          <place2d name="p" type="vector2"><input name="texcoord" type="vector2" nodename="tc" /><input name="scale" type="vector2" value="0.25, 0.25" /></place2d>
+          <noise2d name="n" type="float">
+            <input name="texcoord" type="vector2" nodename="p" /><input name="amplitude" type="float" value="0.25" /><input name="pivot" type="float" value="0.5" />
+          </noise2d>
+          <cellnoise2d name="c" type="float"><input name="texcoord" type="vector2" nodename="p" /></cellnoise2d>
+          <worleynoise2d name="w" type="float"><input name="texcoord" type="vector2" nodename="p" /><input name="jitter" type="float" value="0.8" /></worleynoise2d>
+          <combine3 name="rgb" type="color3">
+            <input name="in1" type="float" nodename="n" /><input name="in2" type="float" nodename="c" /><input name="in3" type="float" nodename="w" />
+          </combine3>
+          <oren_nayar_diffuse_bsdf name="b" type="BSDF"><input name="color" type="color3" nodename="rgb" /><input name="roughness" type="float" value="0" /><input name="energy_compensation" type="boolean" value="false" /></oren_nayar_diffuse_bsdf>
+          <surface name="s" type="surfaceshader"><input name="bsdf" type="BSDF" nodename="b" /></surface>
+          <surfacematerial name="M" type="material"><input name="surfaceshader" type="surfaceshader" nodename="s" /></surfacematerial>
+        </materialx>
+        """)
+        let m = try MaterialLoader.loadMaterial(path: path)
+        for uv in [SIMD2<Float>(0.13, 0.71), SIMD2(0.52, 0.33), SIMD2(0.91, 0.08)] {
+            let q = uv * 4    // place2d scale 0.25 → uv / 0.25
+            let a = m.albedo(wi: SIMD3(0, 0, 1), uv: uv)
+            XCTAssertEqual(a.x, 0.25 * ProceduralMath.gradientNoise(q, 0) + 0.5, accuracy: 1e-4)
+            XCTAssertEqual(a.y, ProceduralMath.voronoi(q, 0, 0).0, accuracy: 1e-4)
+            XCTAssertEqual(a.z, ProceduralMath.voronoi(q, 0.8, 0).1, accuracy: 1e-4)
+        }
+    }
+}
 
 final class MaterialXHexTiledImageTests: XCTestCase {
     /// hextiledimage is a documented approximation: a tiled lookup with its tiling, and a warning.

@@ -54,7 +54,15 @@ enum MaterialXNodeFixtures {
         <add name="sum1" type="color3"><input name="in1" type="color3" nodename="ig" /><input name="in2" type="color3" nodename="mx" /></add>
         <add name="sum2" type="color3"><input name="in1" type="color3" nodename="sum1" /><input name="in2" type="color3" nodename="scalars" /></add>
         <add name="sum3" type="color3"><input name="in1" type="color3" nodename="sum2" /><input name="in2" type="float" nodename="dp" /></add>
-        <multiply name="scaled" type="color3"><input name="in1" type="color3" nodename="sum3" /><input name="in2" type="float" value="0.2" /></multiply>
+        <place2d name="pl" type="vector2"><input name="texcoord" type="vector2" nodename="tc" /><input name="scale" type="vector2" value="0.2, 0.25" /></place2d>
+        <noise2d name="nz" type="float"><input name="texcoord" type="vector2" nodename="pl" /><input name="amplitude" type="float" value="0.5" /></noise2d>
+        <cellnoise2d name="cz" type="float"><input name="texcoord" type="vector2" nodename="pl" /></cellnoise2d>
+        <worleynoise2d name="wz" type="float"><input name="texcoord" type="vector2" nodename="pl" /></worleynoise2d>
+        <combine3 name="noises" type="color3">
+          <input name="in1" type="float" nodename="nz" /><input name="in2" type="float" nodename="cz" /><input name="in3" type="float" nodename="wz" />
+        </combine3>
+        <add name="sum4" type="color3"><input name="in1" type="color3" nodename="sum3" /><input name="in2" type="color3" nodename="noises" /></add>
+        <multiply name="scaled" type="color3"><input name="in1" type="color3" nodename="sum4" /><input name="in2" type="float" value="0.2" /></multiply>
         <clamp name="color" type="color3"><input name="in" type="color3" nodename="scaled" /></clamp>
         <output name="color_out" type="color3" nodename="color" />
         <output name="rough_out" type="float" nodename="s" />
