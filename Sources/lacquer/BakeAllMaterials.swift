@@ -3,7 +3,7 @@ import Materials
 
 /// `lacquer bake FILE --all -o DIR`: one bake per material of FILE, each
 /// exactly as `lacquer bake FILE#NAME -o DIR/NAME.nmat` (same settings, its
-/// own checkpoint), one after the other.
+/// own checkpoint), one after the other, once every material has loaded.
 extension BakeCommand {
     func runAll() throws {
         guard let material else { fail("--all needs a MATERIAL file") }
@@ -19,6 +19,13 @@ extension BakeCommand {
         let files = names.map { Self.fileName(forMaterial: $0) }
         if Set(files).count != files.count {
             fail("\(ref.path): material names \(names.joined(separator: ", ")) do not give distinct file names; bake them one by one with FILE#NAME")
+        }
+        // Every material must load before the first bake starts: a refused one
+        // fails the command up front instead of after hours of partial output.
+        for name in names {
+            do { _ = try MaterialLoader.loadMaterial(MaterialReference(path: ref.path, name: name), warn: { _ in }) } catch {
+                fail("\(error) (nothing was baked; bake the other materials one by one with FILE#NAME)")
+            }
         }
         for (name, file) in zip(names, files) {
             var one = self

@@ -86,5 +86,19 @@ final class MaterialSelectionCLITests: XCTestCase {
         let notDir = try CLI.run(["bake", file, "--all", "-o", single] + tiny)
         XCTAssertEqual(notDir.status, 1)
         XCTAssertTrue(notDir.stderr.contains("directory"), notDir.stderr)
+        // One refused material fails the command before anything is baked.
+        let withGlass = dir.appendingPathComponent("glass.mtlx").path
+        let glass = Self.twoMaterials.replacingOccurrences(of: "</materialx>", with: """
+          <standard_surface name="SR_glass" type="surfaceshader"><input name="transmission" type="float" value="1" /></standard_surface>
+          <surfacematerial name="Glass" type="material"><input name="surfaceshader" type="surfaceshader" nodename="SR_glass" /></surfacematerial>
+        </materialx>
+        """)
+        try Data(glass.utf8).write(to: URL(fileURLWithPath: withGlass))
+        let glassDir = dir.appendingPathComponent("glass")
+        try FileManager.default.createDirectory(at: glassDir, withIntermediateDirectories: true)
+        let refused = try CLI.run(["bake", withGlass, "--all", "-o", glassDir.path] + tiny)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("transmission") && refused.stderr.contains("nothing was baked"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: glassDir.path), [])
     }
 }
