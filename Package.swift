@@ -17,12 +17,13 @@ let package = Package(
         .systemLibrary(name: "CVulkan", path: "Sources/CVulkan"),
         .systemLibrary(name: "COpenEXR", path: "Sources/COpenEXR"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
         .systemLibrary(name: "CGLFW", path: "Sources/CGLFW"),
 
         // GPU-visible struct layouts, shared by Swift and GLSL.
         .target(name: "ShaderInterface", path: "Sources/ShaderInterface"),
 
-        .target(name: "Imaging", dependencies: ["COpenEXR", "CPNG"]),
+        .target(name: "Imaging", dependencies: ["COpenEXR", "CPNG", "CJPEG"]),
         .target(name: "Scenes"),
         .target(name: "Materials", dependencies: ["Imaging"]),
         .target(name: "NeuralMaterial", dependencies: ["Materials"]),

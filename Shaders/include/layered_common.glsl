@@ -140,6 +140,52 @@ vec4 lqRemap(vec4 x, vec4 il, vec4 ih, vec4 ol, vec4 oh) {
     return ol + (oh - ol) * t;
 }
 
+vec4 lqDivide(vec4 a, vec4 b) {
+    vec4 q;
+    for (int i = 0; i < 4; i++) q[i] = b[i] != 0.0 ? a[i] / b[i] : 0.0;
+    return q;
+}
+
+float lqSmoothstep1(float x, float lo, float hi) {
+    if (x >= hi) return 1.0;
+    if (x <= lo) return 0.0;
+    float t = (x - lo) / (hi - lo);
+    return t * t * (3.0 - 2.0 * t);
+}
+vec4 lqSmoothstep(vec4 x, vec4 lo, vec4 hi) {
+    return vec4(lqSmoothstep1(x.x, lo.x, hi.x), lqSmoothstep1(x.y, lo.y, hi.y),
+                lqSmoothstep1(x.z, lo.z, hi.z), lqSmoothstep1(x.w, lo.w, hi.w));
+}
+
+// Hexcone HSV <-> RGB, the same steps as InputEval.hsvToRGB / rgbToHSV.
+vec3 lqHsvToRgb(vec3 hsv) {
+    float h = 6.0 * (hsv.x - floor(hsv.x));
+    int sector = clamp(int(floor(h)), 0, 5);
+    float f = h - float(sector);
+    float v = hsv.z, s = hsv.y;
+    float p = v * (1.0 - s), q = v * (1.0 - s * f), t = v * (1.0 - s * (1.0 - f));
+    if (sector == 0) return vec3(v, t, p);
+    if (sector == 1) return vec3(q, v, p);
+    if (sector == 2) return vec3(p, v, t);
+    if (sector == 3) return vec3(p, q, v);
+    if (sector == 4) return vec3(t, p, v);
+    return vec3(v, p, q);
+}
+vec3 lqRgbToHsv(vec3 c) {
+    float hi = max(c.x, max(c.y, c.z)), lo = min(c.x, min(c.y, c.z));
+    float delta = hi - lo;
+    float s = hi > 0.0 ? delta / hi : 0.0;
+    float h = 0.0;
+    if (delta > 0.0) {
+        if (c.x == hi) h = (c.y - c.z) / delta;
+        else if (c.y == hi) h = 2.0 + (c.z - c.x) / delta;
+        else h = 4.0 + (c.x - c.y) / delta;
+        h /= 6.0;
+        if (h < 0.0) h += 1.0;
+    }
+    return vec3(h, s, hi);
+}
+
 // ---------------------------------------------------------------- procedurals
 
 uint lqHash(uint v) {
@@ -164,6 +210,29 @@ float lqValueNoise(vec2 p, uint seed) {
     float a = lqUnit(lqHash2(ix, iy, seed)), b = lqUnit(lqHash2(ix + 1, iy, seed));
     float c = lqUnit(lqHash2(ix, iy + 1, seed)), d = lqUnit(lqHash2(ix + 1, iy + 1, seed));
     return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
+}
+
+/// Signed gradient noise, the same steps as ProceduralMath.gradientNoise.
+float lqGradientCorner(int ix, int iy, int dx, int dy, vec2 f, uint seed) {
+    uint h = lqHash2(ix + dx, iy + dy, seed) & 7u;
+    float x = f.x - float(dx), y = f.y - float(dy);
+    if (h == 0u) return x + y;
+    if (h == 1u) return -x + y;
+    if (h == 2u) return x - y;
+    if (h == 3u) return -x - y;
+    if (h == 4u) return x;
+    if (h == 5u) return -x;
+    if (h == 6u) return y;
+    return -y;
+}
+float lqGradientNoise(vec2 p, uint seed) {
+    vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
+    vec2 fl = floor(q);
+    int ix = int(fl.x), iy = int(fl.y);
+    vec2 f = q - fl;
+    vec2 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
+    return mix(mix(lqGradientCorner(ix, iy, 0, 0, f, seed), lqGradientCorner(ix, iy, 1, 0, f, seed), u.x),
+               mix(lqGradientCorner(ix, iy, 0, 1, f, seed), lqGradientCorner(ix, iy, 1, 1, f, seed), u.x), u.y);
 }
 
 float lqFbm(vec2 p, int octaves, float lac, float gain, uint seed) {
@@ -197,7 +266,7 @@ vec4 lqVoronoi(vec2 p, float jitter, uint seed) {
 }
 
 /// Procedural kinds: 0 fbm, 1 voronoi value, 2 voronoi distance, 3 flake
-/// normal, 4 brushed, 5 wood, 6 checker (ProceduralKind).
+/// normal, 4 brushed, 5 wood, 6 checker, 7 gradient noise (ProceduralKind).
 vec4 lqProcedural(int kind, vec2 p, int octaves, float lac, float gain, float jitter, float stretch,
                   float frequency, float distortion, float tilt, uint seed) {
     if (kind == 0) return vec4(lqFbm(p, octaves, lac, gain, seed));
@@ -220,6 +289,7 @@ vec4 lqProcedural(int kind, vec2 p, int octaves, float lac, float gain, float ji
         float r = sqrt(q.x * q.x + q.y * q.y);
         return vec4(0.5 - 0.5 * cos(2.0 * PI * frequency * r));
     }
+    if (kind == 7) return vec4(lqGradientNoise(p, seed));
     vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
     int c = (int(floor(q.x)) + int(floor(q.y))) & 1;
     return vec4(float(c));

@@ -77,12 +77,30 @@ struct GLSLGenerator {
             case .invert: return "\(r(b)) - \(r(a))"
             case .clamp: return "min(max(\(r(a)), \(r(b))), \(r(c)))"
             case .power: return "lqPower(\(r(a)), \(r(b)))"
+            case .divide: return "lqDivide(\(r(a)), \(r(b)))"
+            case .minimum: return "min(\(r(a)), \(r(b)))"
+            case .maximum: return "max(\(r(a)), \(r(b)))"
+            case .smoothstep: return "lqSmoothstep(\(r(a)), \(r(b)), \(r(c)))"
+            case .sine: return "sin(\(r(a)))"
+            case .cosine: return "cos(\(r(a)))"
             }
         case .remap(let x, let il, let ih, let ol, let oh):
             return "lqRemap(\(r(x)), \(r(il)), \(r(ih)), \(r(ol)), \(r(oh)))"
         case .roughnessAnisotropy(let a, let b): return "lqRoughnessAnisotropy(\(r(a)).x, \(r(b)).x)"
         case .artisticIOR(let a, let b, let k): return "vec4(lqArtisticIOR(\(r(a)).xyz, \(r(b)).xyz, \(k)), 0.0)"
         case .extract(let a, let ch): return "vec4(\(r(a))[\(min(max(ch, 0), 3))])"
+        case .combine(let a, let b, let c, let d):
+            let lanes = [a, b, c, d].map { $0 >= 0 ? "\(r($0)).x" : "0.0" }
+            return "vec4(\(lanes.joined(separator: ", ")))"
+        case .dot(let a, let b, let n):
+            let sw = n == 2 ? "xy" : "xyz"
+            return "vec4(dot(\(r(a)).\(sw), \(r(b)).\(sw)))"
+        case .select(let cmp, let v1, let v2, let in1, let in2):
+            let op = cmp == .greater ? ">" : cmp == .greaterOrEqual ? ">=" : "=="
+            return "(\(r(v1)).x \(op) \(r(v2)).x ? \(r(in1)) : \(r(in2)))"
+        case .color(let t, let a):
+            return "vec4(\(t == .hsvToRGB ? "lqHsvToRgb" : "lqRgbToHsv")(\(r(a)).xyz), 0.0)"
+        case .texcoord: return "vec4(uv, 0.0, 0.0)"
         }
     }
 

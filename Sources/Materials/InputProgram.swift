@@ -17,6 +17,37 @@ public enum MathOp: Int32, Sendable {
     case clamp
     /// max(a, 0)^b
     case power
+    /// a / b per lane, 0 where b = 0 (so a graph never produces inf / NaN)
+    case divide
+    /// min(a, b) per lane
+    case minimum
+    /// max(a, b) per lane
+    case maximum
+    /// MaterialX smoothstep with (a, b, c) = (in, low, high), per lane:
+    /// 0 for in ≤ low, 1 for in ≥ high, else t²(3 − 2t), t = (in − low)/(high − low)
+    case smoothstep
+    /// sin(a) per lane (radians)
+    case sine
+    /// cos(a) per lane (radians)
+    case cosine
+}
+
+/// Comparison of MaterialX's conditional nodes (on the first lane of each value).
+public enum Comparison: Int32, Sendable {
+    /// ifgreater: value1 > value2
+    case greater = 0
+    /// ifgreatereq: value1 ≥ value2
+    case greaterOrEqual
+    /// ifequal: value1 = value2
+    case equal
+}
+
+/// Colour-space conversions of the MaterialX stdlib.
+public enum ColorTransform: Int32, Sendable {
+    /// HSV (hue in turns, wrapped) → linear RGB (the hexcone model)
+    case hsvToRGB = 0
+    /// RGB → HSV, hue in [0, 1)
+    case rgbToHSV
 }
 
 enum InputOp: Sendable {
@@ -40,10 +71,19 @@ enum InputOp: Sendable {
     case artisticIOR(Int32, Int32, k: Bool)
     /// One channel of a register, splatted.
     case extract(Int32, channel: Int32)
+    /// The first lane of up to four registers (−1 = 0) as one vector: combine2/3/4.
+    case combine(Int32, Int32, Int32, Int32)
+    /// Dot product over the first `channels` lanes (2 or 3), splatted.
+    case dot(Int32, Int32, channels: Int32)
+    /// (value1, value2, in1, in2): in1 where value1 <comparison> value2, else in2.
+    case select(Comparison, Int32, Int32, Int32, Int32)
+    case color(ColorTransform, Int32)
+    /// The shading point's texture coordinate (u, v, 0, 0).
+    case texcoord
 
     var operands: [Int32] {
         switch self {
-        case .constant, .image, .procedural: return []
+        case .constant, .image, .procedural, .texcoord: return []
         case .bump(_, let s): return [s]
         case .normalMap(let a, let b): return [a, b]
         case .math(_, let a, let b, let c): return [a, b, c]
@@ -51,12 +91,16 @@ enum InputOp: Sendable {
         case .roughnessAnisotropy(let a, let b): return [a, b]
         case .artisticIOR(let a, let b, _): return [a, b]
         case .extract(let a, _): return [a]
+        case .combine(let a, let b, let c, let d): return [a, b, c, d]
+        case .dot(let a, let b, _): return [a, b]
+        case .select(_, let a, let b, let c, let d): return [a, b, c, d]
+        case .color(_, let a): return [a]
         }
     }
 
     var dependsOnUV: Bool {
         switch self {
-        case .image, .procedural, .bump: return true
+        case .image, .procedural, .bump, .texcoord: return true
         default: return false
         }
     }
@@ -107,6 +151,26 @@ enum InputEval {
             case .power:
                 let e = r[Int(b)]
                 return Vec4(pw(x.x, e.x), pw(x.y, e.y), pw(x.z, e.z), pw(x.w, e.w))
+            case .divide:
+                let d = r[Int(b)]
+                var q = Vec4()
+                for i in 0..<4 { q[i] = d[i] != 0 ? x[i] / d[i] : 0 }
+                return q
+            case .minimum:
+                let y = r[Int(b)]
+                return Vec4(min(x.x, y.x), min(x.y, y.y), min(x.z, y.z), min(x.w, y.w))
+            case .maximum:
+                let y = r[Int(b)]
+                return Vec4(max(x.x, y.x), max(x.y, y.y), max(x.z, y.z), max(x.w, y.w))
+            case .smoothstep:
+                let lo = r[Int(b)], hi = r[Int(c)]
+                var q = Vec4()
+                for i in 0..<4 { q[i] = smoothstep(x[i], lo[i], hi[i]) }
+                return q
+            case .sine:
+                return Vec4(sinf(x.x), sinf(x.y), sinf(x.z), sinf(x.w))
+            case .cosine:
+                return Vec4(cosf(x.x), cosf(x.y), cosf(x.z), cosf(x.w))
             }
         case .remap(let x, let il, let ih, let ol, let oh):
             let d = r[Int(ih)] - r[Int(il)]
@@ -124,7 +188,66 @@ enum InputEval {
             return Vec4(v.x, v.y, v.z, 0)
         case .extract(let a, let ch):
             return splat4(r[Int(a)][Int(min(max(ch, 0), 3))])
+        case .combine(let a, let b, let c, let d):
+            func lane(_ i: Int32) -> Float { i >= 0 ? r[Int(i)].x : 0 }
+            return Vec4(lane(a), lane(b), lane(c), lane(d))
+        case .dot(let a, let b, let n):
+            let x = r[Int(a)], y = r[Int(b)]
+            return splat4(n == 2 ? x.x * y.x + x.y * y.y : x.x * y.x + x.y * y.y + x.z * y.z)
+        case .select(let cmp, let v1, let v2, let in1, let in2):
+            let a = r[Int(v1)].x, b = r[Int(v2)].x
+            let pick: Bool
+            switch cmp {
+            case .greater: pick = a > b
+            case .greaterOrEqual: pick = a >= b
+            case .equal: pick = a == b
+            }
+            return r[Int(pick ? in1 : in2)]
+        case .color(let t, let a):
+            let c = r[Int(a)]
+            let v = t == .hsvToRGB ? hsvToRGB(xyz(c)) : rgbToHSV(xyz(c))
+            return Vec4(v.x, v.y, v.z, 0)
+        case .texcoord:
+            return Vec4(uv.x, uv.y, 0, 0)
         }
+    }
+
+    @inline(__always) static func smoothstep(_ x: Float, _ lo: Float, _ hi: Float) -> Float {
+        if x >= hi { return 1 }
+        if x <= lo { return 0 }
+        let t = (x - lo) / (hi - lo)
+        return t * t * (3 - 2 * t)
+    }
+
+    /// Hexcone HSV → RGB; the hue wraps (h − ⌊h⌋), saturation and value are used as given.
+    static func hsvToRGB(_ hsv: Vec3) -> Vec3 {
+        let h = 6 * (hsv.x - hsv.x.rounded(.down))
+        let sector = min(max(Int(h.rounded(.down)), 0), 5)
+        let f = h - Float(sector)
+        let v = hsv.z, s = hsv.y
+        let p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f))
+        switch sector {
+        case 0: return Vec3(v, t, p)
+        case 1: return Vec3(q, v, p)
+        case 2: return Vec3(p, v, t)
+        case 3: return Vec3(p, q, v)
+        case 4: return Vec3(t, p, v)
+        default: return Vec3(v, p, q)
+        }
+    }
+
+    /// RGB → HSV (hexcone): hue in [0, 1), 0 for greys; saturation 0 for black.
+    static func rgbToHSV(_ c: Vec3) -> Vec3 {
+        let hi = max(c.x, max(c.y, c.z)), lo = min(c.x, min(c.y, c.z))
+        let delta = hi - lo
+        let s: Float = hi > 0 ? delta / hi : 0
+        var h: Float = 0
+        if delta > 0 {
+            if c.x == hi { h = (c.y - c.z) / delta } else if c.y == hi { h = 2 + (c.z - c.x) / delta } else { h = 4 + (c.x - c.y) / delta }
+            h /= 6
+            if h < 0 { h += 1 }
+        }
+        return Vec3(h, s, hi)
     }
 
     @inline(__always) static func pw(_ x: Float, _ e: Float) -> Float {

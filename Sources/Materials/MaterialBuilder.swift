@@ -62,6 +62,40 @@ public struct MaterialBuilder {
         push(.artisticIOR(reflectivity.index, edge.index, k: extinction))
     }
     public mutating func extract(_ a: InputRef, channel: Int) -> InputRef { push(.extract(a.index, channel: Int32(channel))) }
+    /// The first lane of each given register as one vector (missing lanes 0).
+    public mutating func combine(_ lanes: [InputRef]) -> InputRef {
+        let i = lanes.prefix(4).map(\.index) + [Int32](repeating: -1, count: max(0, 4 - lanes.count))
+        return push(.combine(i[0], i[1], i[2], i[3]))
+    }
+    public mutating func dot(_ a: InputRef, _ b: InputRef, channels: Int) -> InputRef {
+        push(.dot(a.index, b.index, channels: Int32(channels)))
+    }
+    public mutating func select(_ comparison: Comparison, _ value1: InputRef, _ value2: InputRef,
+                                ifTrue: InputRef, ifFalse: InputRef) -> InputRef {
+        push(.select(comparison, value1.index, value2.index, ifTrue.index, ifFalse.index))
+    }
+    public mutating func color(_ transform: ColorTransform, _ a: InputRef) -> InputRef { push(.color(transform, a.index)) }
+    public mutating func texcoord() -> InputRef { push(.texcoord) }
+
+    /// The value of a register when it does not depend on the texture
+    /// coordinate (for inputs that must be fixed per material, such as a
+    /// texture's tiling), nil when it varies.
+    public func constantValue(of ref: InputRef) -> SIMD4<Float>? {
+        let n = Int(ref.index) + 1
+        guard ref.index >= 0, n <= ops.count else { return nil }
+        var varying = [Bool](repeating: false, count: n)
+        var regs = [Vec4](repeating: Vec4(), count: n)
+        textures.withUnsafeBufferPointer { tex in
+            regs.withUnsafeMutableBufferPointer { r in
+                for i in 0..<n {
+                    let op = ops[i]
+                    varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
+                    if !varying[i], let base = r.baseAddress { r[i] = InputEval.run(op, Vec2(0, 0), base, tex) }
+                }
+            }
+        }
+        return varying[n - 1] ? nil : regs[n - 1]
+    }
 
     /// A lobe. Parameters left nil take the lobe's defaults (see `LobeParams`).
     public mutating func lobe(_ kind: LobeKind, name: String = "", weight: InputRef? = nil, color: InputRef? = nil,

@@ -3,12 +3,14 @@ import Foundation
 import FoundationXML
 #endif
 
-/// Reads MaterialX 1.38/1.39 documents: the first `surfacematerial`, whose
-/// `surfaceshader` is an `open_pbr_surface`, a `standard_surface` or a pbrlib
-/// `surface` over a BSDF graph. Inputs may be constants, `interfacename`s, or
-/// connections to nodes / nodegraph outputs built from the supported nodes
-/// (docs/MATERIALS.md lists them). Anything else fails with an error naming
-/// the node, the input and the file — never a silent approximation.
+/// Reads MaterialX 1.38/1.39 documents: one `surfacematerial` (chosen by
+/// name when the document has several, see `MaterialXDocument`), whose
+/// `surfaceshader` is an `open_pbr_surface`, a `standard_surface`, a
+/// `gltf_pbr`, a `UsdPreviewSurface` or a pbrlib `surface` over a BSDF graph.
+/// Inputs may be constants, `interfacename`s, or connections to nodes /
+/// nodegraph outputs built from the supported nodes (docs/MATERIALS.md lists
+/// them). Anything else fails with an error naming the node, the input and
+/// the file — never a silent approximation.
 public struct MaterialXParser {
     let file: String
     let directory: String
@@ -18,32 +20,42 @@ public struct MaterialXParser {
     var graphs: [String: XMLElementNode] = [:]
     var inputCache: [String: (InputRef, InputType)] = [:]
     var depth = 0
+    /// Non-fatal approximations made while reading (e.g. subsurface → diffuse).
+    var warnings: [String] = []
 
-    public static func parse(path: String) throws -> Material {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MaterialError(.fileNotFound, file: path, "cannot read the MaterialX file; check the path")
-        }
-        return try parse(data: data, path: path)
+    public static func parse(path: String, materialName: String? = nil) throws -> Material {
+        try parse(document: try MaterialXDocument.load(path: path), materialName: materialName).material
     }
 
-    public static func parse(data: Data, path: String) throws -> Material {
+    public static func parse(data: Data, path: String, materialName: String? = nil) throws -> Material {
+        try parse(document: try MaterialXDocument.load(data: data, path: path), materialName: materialName).material
+    }
+
+    /// The names of the document's materials (its XIncludes included), in order.
+    public static func materialNames(path: String) throws -> [String] {
+        try MaterialXDocument.load(path: path).materialNames
+    }
+
+    /// The material and the warnings about approximations made while reading it.
+    public static func parseWithWarnings(path: String, materialName: String? = nil) throws -> (material: Material, warnings: [String]) {
+        try parse(document: try MaterialXDocument.load(path: path), materialName: materialName)
+    }
+
+    static func parse(document doc: MaterialXDocument, materialName: String?) throws -> (material: Material, warnings: [String]) {
+        let path = doc.path
         var p = MaterialXParser(file: path, directory: (path as NSString).deletingLastPathComponent)
-        p.hash.add(data)
-        let root = try XMLTreeBuilder.parse(data, file: path)
-        guard root.tag == "materialx" else {
-            throw MaterialError(.malformed, file: path, "the root element is <\(root.tag)>, not <materialx>")
-        }
-        if let v = root["version"], !(v.hasPrefix("1.38") || v.hasPrefix("1.39")) {
-            throw MaterialError(.unsupported, file: path, "MaterialX version \(v) is not supported; use 1.38 or 1.39")
-        }
-        for child in root.children {
+        p.hash = doc.hash
+        for child in doc.topLevel {
             guard let name = child["name"] else { continue }
-            if child.tag == "nodegraph" { p.graphs[name] = child } else { p.topNodes[name] = child }
+            if child.tag == "nodegraph" {
+                if p.graphs[name] == nil { p.graphs[name] = child }
+            } else if p.topNodes[name] == nil {
+                p.topNodes[name] = child
+            }
         }
-        guard let material = root.children.first(where: { $0.tag == "surfacematerial" }) else {
-            throw MaterialError(.missingInput, file: path, "no <surfacematerial> in the document; add one")
-        }
+        let material = try doc.material(named: materialName)
         let matName = material["name"] ?? "material"
+        p.hash.add(matName)
         guard let ssInput = material.children.first(where: { $0.tag == "input" && $0["name"] == "surfaceshader" }) else {
             throw MaterialError(.missingInput, file: path, node: matName, input: "surfaceshader", "the material has no surface shader")
         }
@@ -54,6 +66,10 @@ public struct MaterialXParser {
         switch shader.node.tag {
         case "open_pbr_surface", "standard_surface":
             rootRef = try p.surface(shader.node, scope: shader.scope)
+        case "gltf_pbr":
+            rootRef = try p.gltfSurface(shader.node, scope: shader.scope)
+        case "UsdPreviewSurface":
+            rootRef = try p.usdPreviewSurface(shader.node, scope: shader.scope)
         case "surface":
             try p.checkInputs(shader.node, ["bsdf", "edf", "opacity"])
             if shader.node.children.contains(where: { $0["name"] == "edf" && ($0["nodename"] != nil || $0["nodegraph"] != nil) }) {
@@ -65,9 +81,10 @@ public struct MaterialXParser {
             rootRef = b
         default:
             throw MaterialError(.unsupported, file: path, node: shader.node["name"] ?? shader.node.tag, input: "surfaceshader",
-                                "shader <\(shader.node.tag)> is not supported; use open_pbr_surface, standard_surface or surface")
+                                "shader <\(shader.node.tag)> is not supported; use open_pbr_surface, standard_surface, gltf_pbr, UsdPreviewSurface or surface")
         }
-        return p.builder.build(root: rootRef, name: matName, sourcePath: path, contentHash: p.hash.value)
+        let m = p.builder.build(root: rootRef, name: matName, sourcePath: path, contentHash: p.hash.value)
+        return (m, p.warnings)
     }
 
     // MARK: graph plumbing
@@ -208,17 +225,33 @@ public struct MaterialXParser {
         case "constant":
             try checkInputs(node, ["value"])
             return (try req("value", try typed()), try typed())
-        case "image", "tiledimage":
-            let tiled = node.tag == "tiledimage"
-            try checkInputs(node, tiled ? ["file", "default", "texcoord", "uvtiling", "uvoffset", "filtertype", "realworldimagesize", "realworldtilesize"]
+        case "image", "tiledimage", "hextiledimage":
+            // hextiledimage is approximated by a plain tiled lookup (its tiling
+            // kept; the per-hexagon random rotation, scale and offset that hide
+            // repetition are not reproduced) — with a warning.
+            let hex = node.tag == "hextiledimage"
+            let tiled = node.tag == "tiledimage" || hex
+            try checkInputs(node, hex ? ["file", "default", "texcoord", "tiling", "rotation", "rotationrange", "scale", "scalerange",
+                                         "offset", "offsetrange", "falloff", "falloffcontrast", "lumacoeffs"]
+                                : tiled ? ["file", "default", "texcoord", "uvtiling", "uvoffset", "filtertype", "realworldimagesize", "realworldtilesize"]
                                         : ["file", "default", "texcoord", "uaddressmode", "vaddressmode", "filtertype", "layer", "frameoffset", "frameendaction"])
+            if hex {
+                warnings.append("node '\(node["name"] ?? node.tag)': hextiledimage is approximated by a plain tiled image lookup (no per-hexagon randomisation); repetition stays visible")
+            }
             let t = try typed()
             guard let fileEl = inputElement(node, "file"), let rel = fileEl["value"], !rel.isEmpty else {
                 throw err(.missingInput, node, "file", "an image needs a file")
             }
+            var place = UVTransform()
             if let tc = inputElement(node, "texcoord"), let loc = try connectedNode(tc, scope: scope, node: node["name"] ?? "") {
-                guard loc.node.tag == "texcoord" else {
-                    throw err(.unsupported, node, "texcoord", "only the default texcoord (or a <texcoord> node) is supported, not <\(loc.node.tag)>")
+                switch loc.node.tag {
+                case "texcoord":
+                    try checkTexcoordNode(loc.node)
+                case "place2d" where !tiled:
+                    place = try place2d(loc.node, scope: loc.scope)
+                default:
+                    throw err(.unsupported, node, "texcoord",
+                              "only a <texcoord> node\(tiled ? "" : " or a <place2d> of it") can drive the texture coordinate, not <\(loc.node.tag)>")
                 }
             }
             if let f = inputElement(node, "filtertype")?["value"], f != "linear" {
@@ -233,16 +266,19 @@ public struct MaterialXParser {
                 }
                 wrap = u == "clamp" ? .clamp : .repeat
             }
-            var place = UVTransform()
             if tiled {
-                if let s = try constantValue(node, "uvtiling", .vector2) { place.scale = SIMD2(s.x, s.y) }
-                if let o = try constantValue(node, "uvoffset", .vector2) { place.offset = SIMD2(o.x, o.y) }
+                func fixed(_ n: String) throws -> SIMD4<Float>? {
+                    guard let r = try value(node, n, broadcastType(node, n, .vector2), scope: scope) else { return nil }
+                    guard let v = builder.constantValue(of: r) else {
+                        throw err(.unsupported, node, n, "must not vary over the surface (texture placement is fixed per material)")
+                    }
+                    return v
+                }
+                if let s = try fixed(hex ? "tiling" : "uvtiling") { place.scale = SIMD2(s.x, s.y) }
+                if let o = try fixed("uvoffset") { place.offset = SIMD2(o.x, o.y) }
             }
-            let cs = fileEl["colorspace"] ?? node["colorspace"] ?? ""
-            let srgb = cs == "srgb_texture" || cs == "srgb_displayp3"
-            let prefix = scope?["fileprefix"] ?? ""
-            let name = prefix + rel
-            let full = name.hasPrefix("/") ? name : directory.isEmpty ? name : directory + "/" + name
+            let srgb = try imageIsSRGB(fileEl, node: node, type: t)
+            let full = MaterialXDocument.resolveFilename(rel, at: fileEl, fallbackDirectory: directory)
             let nodeName = node["name"] ?? node.tag
             let fileName = file
             var bytes: Data?
@@ -253,13 +289,15 @@ public struct MaterialXParser {
             }
             if let b = bytes { hash.add(b) }
             return (builder.image(texture: index, uv: place, float: t == .float), t)
-        case "multiply", "add", "subtract", "power":
+        case "multiply", "add", "subtract", "power", "divide", "min", "max":
             try checkInputs(node, ["in1", "in2"])
             let t = try typed()
             let a = try req("in1", t)
-            let b = try value(node, "in2", t, scope: scope) ?? builder.constant(SIMD4<Float>(repeating: node.tag == "add" || node.tag == "subtract" ? 0 : 1))
-            let op: MathOp = node.tag == "multiply" ? .multiply : node.tag == "add" ? .add : node.tag == "subtract" ? .subtract : .power
-            return (builder.math(op, a, b), t)
+            let identity: Float = node.tag == "add" || node.tag == "subtract" ? 0 : 1
+            let b = try value(node, "in2", broadcastType(node, "in2", t), scope: scope) ?? builder.constant(SIMD4<Float>(repeating: identity))
+            let ops: [String: MathOp] = ["multiply": .multiply, "add": .add, "subtract": .subtract, "power": .power,
+                                         "divide": .divide, "min": .minimum, "max": .maximum]
+            return (builder.math(ops[node.tag] ?? .multiply, a, b), t)
         case "mix":
             try checkInputs(node, ["fg", "bg", "mix"])
             let t = try typed()
@@ -267,16 +305,18 @@ public struct MaterialXParser {
         case "invert":
             try checkInputs(node, ["in", "amount"])
             let t = try typed()
-            return (builder.math(.invert, try req("in", t), try opt("amount", t, 1)), t)
+            return (builder.math(.invert, try req("in", t), try opt("amount", broadcastType(node, "amount", t), 1)), t)
         case "clamp":
             try checkInputs(node, ["in", "low", "high"])
             let t = try typed()
-            return (builder.math(.clamp, try req("in", t), try opt("low", t, 0), try opt("high", t, 1)), t)
+            return (builder.math(.clamp, try req("in", t), try opt("low", broadcastType(node, "low", t), 0),
+                                 try opt("high", broadcastType(node, "high", t), 1)), t)
         case "remap":
             try checkInputs(node, ["in", "inlow", "inhigh", "outlow", "outhigh"])
             let t = try typed()
-            return (builder.remap(try req("in", t), inLow: try opt("inlow", t, 0), inHigh: try opt("inhigh", t, 1),
-                                  outLow: try opt("outlow", t, 0), outHigh: try opt("outhigh", t, 1)), t)
+            func bt(_ n: String) -> InputType { broadcastType(node, n, t) }
+            return (builder.remap(try req("in", t), inLow: try opt("inlow", bt("inlow"), 0), inHigh: try opt("inhigh", bt("inhigh"), 1),
+                                  outLow: try opt("outlow", bt("outlow"), 0), outHigh: try opt("outhigh", bt("outhigh"), 1)), t)
         case "extract":
             try checkInputs(node, ["in", "index"])
             guard let inEl = inputElement(node, "in"), let inType = Self.inputType(inEl["type"]) else {
@@ -306,6 +346,7 @@ public struct MaterialXParser {
             }
             return (builder.artisticIOR(reflectivity: r, edge: g, extinction: output == "extinction"), .color3)
         default:
+            if let r = try stdlibNode(node, scope: scope, output: output) { return r }
             if node.tag.hasPrefix("lacquer_") {
                 return try lacquerProcedural(node, scope: scope)
             }
@@ -361,6 +402,24 @@ public struct MaterialXParser {
         let nums = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.compactMap { Double($0) }
         guard !nums.isEmpty else { throw err(.wrongType, node, c["name"], "value '\(v)' is not numeric") }
         return nums.count == 1 ? NSNumber(value: nums[0]) as Any : nums.map { NSNumber(value: $0) } as Any
+    }
+
+    /// MaterialX colour management of an image: the `colorspace` on the file
+    /// input, else inherited from its node, nodegraph or document. Only colour
+    /// outputs are transformed (MaterialX leaves float and vector data alone).
+    /// `srgb_texture` is decoded; `lin_rec709`, `none` and `raw` are read as is.
+    func imageIsSRGB(_ fileEl: XMLElementNode, node: XMLElementNode, type: InputType) throws -> Bool {
+        let cs = MaterialXDocument.inherited("colorspace", of: fileEl) ?? ""
+        switch cs {
+        case "srgb_texture":
+            return type == .color3
+        case "", "lin_rec709", "none", "raw":
+            return false
+        default:
+            guard type == .color3 else { return false }
+            throw err(.unsupported, node, "file",
+                      "colorspace '\(cs)' is not supported; use srgb_texture, lin_rec709 or raw (convert the image)")
+        }
     }
 
     // MARK: BSDF nodes

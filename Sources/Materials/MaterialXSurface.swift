@@ -13,13 +13,15 @@ import Foundation
 ///     result    = layer(sheen(fuzz/sheen weight, colour, roughness), coated)
 ///
 /// Lobes whose weight is the constant 0 (and the unused side of a constant
-/// metalness 0 or 1) are left out. Transmission, subsurface, thin film,
+/// metalness 0 or 1) are left out. Subsurface is approximated by the diffuse
+/// lobe (colour = mix(base colour, subsurface colour, subsurface weight)),
+/// with a warning, as MaterialX's GLSL generators do. Transmission, thin film,
 /// emission, opacity ≠ 1, thin-walled and custom tangents fail with an error
 /// when they are connected or differ from their defaults.
 extension MaterialXParser {
     enum Role: String { case baseWeight, baseColor, baseRough, metal, specWeight, specColor, specRough, specIOR, specAniso, specRot,
                             coatWeight, coatColor, coatRough, coatAniso, coatRot, coatIOR, coatNormal, fuzzWeight, fuzzColor,
-                            fuzzRough, normal }
+                            fuzzRough, normal, subsurfaceWeight, subsurfaceColor }
 
     struct SurfaceSpec {
         var roles: [String: (Role, InputType, SIMD4<Float>)]
@@ -43,7 +45,8 @@ extension MaterialXParser {
         "coat_ior": (.coatIOR, .float, f(1.6)), "geometry_coat_normal": (.coatNormal, .vector3, c(0, 0, 1)),
         "fuzz_weight": (.fuzzWeight, .float, f(0)), "fuzz_color": (.fuzzColor, .color3, c(1, 1, 1)),
         "fuzz_roughness": (.fuzzRough, .float, f(0.5)), "geometry_normal": (.normal, .vector3, c(0, 0, 1)),
-    ], unsupported: ["transmission_weight": "0", "subsurface_weight": "0", "thin_film_weight": "0", "emission_luminance": "0",
+        "subsurface_weight": (.subsurfaceWeight, .float, f(0)), "subsurface_color": (.subsurfaceColor, .color3, c(0.8, 0.8, 0.8)),
+    ], unsupported: ["transmission_weight": "0", "thin_film_weight": "0", "emission_luminance": "0",
                      "geometry_opacity": "1", "geometry_thin_walled": "false", "geometry_tangent": "", "geometry_coat_tangent": ""],
        ignoredPrefixes: ["transmission_", "subsurface_", "thin_film_", "emission_"],
        ignored: ["coat_darkening", "specular_weight_anisotropy"], rotationScale: 360)
@@ -60,7 +63,8 @@ extension MaterialXParser {
         "coat_normal": (.coatNormal, .vector3, c(0, 0, 1)),
         "sheen": (.fuzzWeight, .float, f(0)), "sheen_color": (.fuzzColor, .color3, c(1, 1, 1)),
         "sheen_roughness": (.fuzzRough, .float, f(0.3)), "normal": (.normal, .vector3, c(0, 0, 1)),
-    ], unsupported: ["transmission": "0", "subsurface": "0", "thin_film_thickness": "0", "emission": "0",
+        "subsurface": (.subsurfaceWeight, .float, f(0)), "subsurface_color": (.subsurfaceColor, .color3, c(1, 1, 1)),
+    ], unsupported: ["transmission": "0", "thin_film_thickness": "0", "emission": "0",
                      "opacity": "1,1,1", "thin_walled": "false", "tangent": ""],
        ignoredPrefixes: ["transmission_", "subsurface_", "emission_", "thin_film_"],
        ignored: ["coat_affect_color", "coat_affect_roughness", "diffuse_roughness_anisotropy"], rotationScale: 360)
@@ -69,19 +73,24 @@ extension MaterialXParser {
         let spec = node.tag == "open_pbr_surface" ? Self.openPBR : Self.standard
         var regs: [Role: InputRef] = [:]
         var constants: [Role: SIMD4<Float>] = [:]
+        // Refusals first: a document is refused for the feature it uses, not
+        // for whatever input happens to come before it.
         for el in node.children where el.tag == "input" {
             let n = el["name"] ?? ""
-            if let def = spec.unsupported[n] {
-                let connected = el["nodename"] != nil || el["nodegraph"] != nil || el["interfacename"] != nil
-                let v = (el["value"] ?? def).replacingOccurrences(of: " ", with: "")
-                let differs = def.isEmpty ? connected : connected || (Float(v).map { $0 != Float(def) } ?? (v != def))
-                if differs {
-                    throw err(.unsupported, node, n, "is not supported by Lacquer (reflection-only layered lobes); remove it or set it to its default")
-                }
-                continue
+            guard let def = spec.unsupported[n] else { continue }
+            let connected = el["nodename"] != nil || el["nodegraph"] != nil || el["interfacename"] != nil
+            let v = (el["value"] ?? def).replacingOccurrences(of: " ", with: "")
+            let differs = def.isEmpty ? connected : connected || Self.differsFromDefault(v, def)
+            if differs {
+                throw err(.unsupported, node, n, "is not supported by Lacquer (reflection-only layered lobes); remove it or set it to its default")
             }
-            if spec.ignored.contains(n) || spec.ignoredPrefixes.contains(where: { n.hasPrefix($0) }) { continue }
-            guard let (role, type, _) = spec.roles[n] else {
+        }
+        for el in node.children where el.tag == "input" {
+            let n = el["name"] ?? ""
+            if spec.unsupported[n] != nil { continue }
+            let known = spec.roles[n]
+            if known == nil && (spec.ignored.contains(n) || spec.ignoredPrefixes.contains(where: { n.hasPrefix($0) })) { continue }
+            guard let (role, type, _) = known else {
                 throw err(.unknownKey, node, n, "unknown input of <\(node.tag)>")
             }
             guard let r = try value(node, n, type, scope: scope) else { continue }
@@ -105,7 +114,15 @@ extension MaterialXParser {
         let specAlpha = builder.roughnessAnisotropy(r(.specRough), r(.specAniso))
         var substrate: BsdfRef?
         if !isConst(.metal, 1) {
-            let diffuse = builder.lobe(.orenNayar, name: name + ".base", weight: r(.baseWeight), color: r(.baseColor),
+            // Subsurface scattering is approximated by the diffuse lobe, as
+            // MaterialX's own GLSL generators do: its colour is the mix of the
+            // base and subsurface colours by the subsurface weight.
+            var diffuseColor = r(.baseColor)
+            if !isConst(.subsurfaceWeight, 0) {
+                diffuseColor = builder.math(.mix, r(.subsurfaceColor), r(.baseColor), r(.subsurfaceWeight))
+                warnings.append("node '\(name)': subsurface scattering is approximated by a diffuse lobe (subsurface colour mixed into the base colour)")
+            }
+            let diffuse = builder.lobe(.orenNayar, name: name + ".base", weight: r(.baseWeight), color: diffuseColor,
                                        rough: r(.baseRough), normal: regs[.normal])
             if isConst(.specWeight, 0) {
                 substrate = diffuse

@@ -18,7 +18,7 @@ public struct UVTransform: Sendable, Equatable {
 }
 
 public enum ProceduralKind: Int32, Sendable {
-    case fbm = 0, voronoiValue, voronoiDistance, flakeNormal, brushed, wood, checker
+    case fbm = 0, voronoiValue, voronoiDistance, flakeNormal, brushed, wood, checker, gradientNoise
 }
 
 /// A procedural texture evaluated inline (CPU here, generated GLSL on the GPU,
@@ -33,6 +33,9 @@ public enum ProceduralKind: Int32, Sendable {
 /// - brushed: fbm of (x / stretch, y): streaks along u.
 /// - wood: rings 0.5 − 0.5 cos(2π·frequency·|p + distortion·(fbm(2p) − ½)|).
 /// - checker: (⌊x⌋ + ⌊y⌋) mod 2.
+/// - gradientNoise: signed 2D gradient (Perlin-style) noise in about [−1, 1],
+///   0 on the integer lattice; gradients (±1, ±1), (±1, 0), (0, ±1) picked by
+///   the hash, quintic fade (MaterialX `noise2d`).
 public struct Procedural: Sendable, Equatable {
     public var kind: ProceduralKind
     public var uv = UVTransform()
@@ -76,6 +79,30 @@ enum ProceduralMath {
         let a = unit(hash2(ix, iy, seed)), b = unit(hash2(ix &+ 1, iy, seed))
         let c = unit(hash2(ix, iy &+ 1, seed)), d = unit(hash2(ix &+ 1, iy &+ 1, seed))
         return mix(mix(a, b, u.x), mix(c, d, u.x), u.y)
+    }
+
+    /// Signed gradient noise: the corner gradient is one of 8 directions chosen by the hash.
+    @inline(__always) static func gradientNoise(_ p: Vec2, _ seed: UInt32) -> Float {
+        let q = Vec2(safe(p.x), safe(p.y))
+        let fl = Vec2(q.x.rounded(.down), q.y.rounded(.down))
+        let ix = Int32(fl.x), iy = Int32(fl.y)
+        let f = q - fl
+        let u = f * f * f * (f * (f * 6 - 15) + 10)
+        @inline(__always) func corner(_ dx: Int32, _ dy: Int32) -> Float {
+            let h = hash2(ix &+ dx, iy &+ dy, seed) & 7
+            let x = f.x - Float(dx), y = f.y - Float(dy)
+            switch h {
+            case 0: return x + y
+            case 1: return -x + y
+            case 2: return x - y
+            case 3: return -x - y
+            case 4: return x
+            case 5: return -x
+            case 6: return y
+            default: return -y
+            }
+        }
+        return mix(mix(corner(0, 0), corner(1, 0), u.x), mix(corner(0, 1), corner(1, 1), u.x), u.y)
     }
 
     @inline(__always) static func fbm(_ p: Vec2, _ octaves: Int32, _ lac: Float, _ gain: Float, _ seed: UInt32) -> Float {
@@ -134,6 +161,8 @@ enum ProceduralMath {
         case .checker:
             let c = (cell(p.x) &+ cell(p.y)) & 1
             return splat4(Float(c))
+        case .gradientNoise:
+            return splat4(gradientNoise(p, s.seed))
         }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Imaging
 
-/// Loads PNG / EXR files into `MaterialTexture`s (rows flipped so the file's
-/// top row is at v = 1). PNG colour is decoded from sRGB by Imaging; with
+/// Loads PNG / JPEG / EXR files into `MaterialTexture`s (rows flipped so the file's
+/// top row is at v = 1). PNG and JPEG colour is decoded from sRGB by Imaging; with
 /// `raw` (data such as normal maps and masks) the sRGB decoding is undone so
 /// the stored values are the file's code values / 255.
 enum TextureLoading {
@@ -19,11 +19,13 @@ enum TextureLoading {
         do {
             if lower.hasSuffix(".png") {
                 image = try readPNG(path)
+            } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
+                return (try texture(from: try decodeJPEG8(bytes, path: path), wrap: wrap, raw: raw), bytes)
             } else if lower.hasSuffix(".exr") {
                 image = try readEXR(path, clampNegative: false)
             } else {
                 throw MaterialError(.unsupported, file: file, node: node, input: "file",
-                                    "texture '\(path)' is neither .png nor .exr; convert it to one of those")
+                                    "texture '\(path)' is not .png, .jpg or .exr; convert it to one of those")
             }
         } catch let e as MaterialError {
             throw e
@@ -33,7 +35,8 @@ enum TextureLoading {
         guard image.width > 0, image.height > 0 else {
             throw MaterialError(.texture, file: file, node: node, input: "file", "texture '\(path)' is empty")
         }
-        let isPNG = lower.hasSuffix(".png")
+        // 8-bit formats are decoded from sRGB by Imaging; raw data gets its code values back.
+        let isPNG = lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg")
         var pixels = [SIMD4<Float>](repeating: SIMD4<Float>(), count: image.width * image.height)
         for y in 0..<image.height {
             let src = (image.height - 1 - y) * image.width
@@ -48,6 +51,13 @@ enum TextureLoading {
             }
         }
         return (MaterialTexture(width: image.width, height: image.height, pixels: pixels, wrap: wrap), bytes)
+    }
+
+    /// An 8-bit RGB image as a texture (alpha 1), rows flipped: one table
+    /// lookup per channel (sRGB-decoded, or code value / 255 when `raw`).
+    static func texture(from rgb: RGB8Image, wrap: TextureWrap, raw: Bool) throws -> MaterialTexture {
+        let table: [Float] = (0..<256).map { raw ? Float($0) / 255 : SRGB.decode8(UInt8($0)) }
+        return MaterialTexture(width: rgb.width, height: rgb.height, pixels: rgb.expanded(table: table, flipRows: true), wrap: wrap)
     }
 
     static func srgbEncode(_ c: Float) -> Float {

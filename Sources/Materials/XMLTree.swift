@@ -9,6 +9,12 @@ final class XMLElementNode {
     let attributes: [String: String]
     var children: [XMLElementNode] = []
     let line: Int
+    /// The enclosing element (nil for a document root). For the root of an
+    /// XInclude'd document: the including document's root.
+    weak var parent: XMLElementNode?
+    /// Set on a document root: the directory of the file it was read from
+    /// (relative file names inside that document start there).
+    var sourceDirectory: String?
     init(tag: String, attributes: [String: String], line: Int) {
         self.tag = tag
         self.attributes = attributes
@@ -130,7 +136,12 @@ final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
         let node = XMLElementNode(tag: elementName, attributes: attributeDict, line: parser.lineNumber)
-        if let parent = stack.last { parent.children.append(node) } else if root == nil { root = node }
+        if let parent = stack.last {
+            parent.children.append(node)
+            node.parent = parent
+        } else if root == nil {
+            root = node
+        }
         stack.append(node)
     }
 

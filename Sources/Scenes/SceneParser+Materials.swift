@@ -16,14 +16,16 @@ extension SceneParser {
         return result
     }
 
-    /// `{"type": "layered", "source": "car_paint.json" | "paint.mtlx", "neural": "car_paint.nmat"}`.
-    /// The source must exist; a missing `.nmat` is left to the renderer to
-    /// report (it falls back to the reference with a warning).
+    /// `{"type": "layered", "source": "car_paint.json" | "paint.mtlx" | "set.mtlx#Pawn_White", "neural": "car_paint.nmat"}`.
+    /// The source must exist; `FILE#NAME` picks one material of a file that
+    /// holds several (the name is checked when the material is loaded). A
+    /// missing `.nmat` is left to the renderer to report (it falls back to the
+    /// reference with a warning).
     func layered(_ node: JSONNode) throws -> LayeredBinding {
         let o = try node.object()
         try o.checkKeys(["type", "source", "neural"], context: "for a layered material")
-        let sourceNode = try o.require("source", hint: "give a .json or .mtlx material file, relative to the scene file")
-        let source = try existingFile(sourceNode, what: "material")
+        let sourceNode = try o.require("source", hint: "give a .json or .mtlx material file (FILE or FILE#NAME), relative to the scene file")
+        let (source, materialName) = try materialSource(sourceNode)
         let lower = source.lowercased()
         guard lower.hasSuffix(".json") || lower.hasSuffix(".mtlx") else {
             throw sourceNode.error(.unsupported, "unsupported material format \"\(source)\"; use .json or .mtlx")
@@ -36,7 +38,25 @@ extension SceneParser {
             }
             neural = FilePaths.resolve(path, relativeTo: baseDirectory)
         }
-        return LayeredBinding(source: source, neural: neural)
+        return LayeredBinding(source: materialName.map { source + "#" + $0 } ?? source, neural: neural)
+    }
+
+    /// A material file, `FILE` or `FILE#NAME`: the resolved file path and the
+    /// material name. A path that exists as a file is taken whole.
+    func materialSource(_ node: JSONNode) throws -> (String, String?) {
+        let raw = try node.string()
+        try node.check(!raw.isEmpty, "material path must not be empty")
+        if FilePaths.isRegularFile(FilePaths.resolve(raw, relativeTo: baseDirectory)) || !raw.contains("#") {
+            return (try existingFile(node, what: "material"), nil)
+        }
+        let hash = raw.lastIndex(of: "#") ?? raw.endIndex
+        let file = String(raw[..<hash]), name = String(raw[raw.index(after: hash)...])
+        try node.check(!name.isEmpty, "\"\(raw)\": the material name after '#' is empty; write FILE#NAME")
+        let resolved = FilePaths.resolve(file, relativeTo: baseDirectory)
+        guard FilePaths.isRegularFile(resolved) else {
+            throw node.error(.missingFile, "material file not found: \(resolved) (relative paths start at the scene file's directory)")
+        }
+        return (resolved, name)
     }
 
     func material(_ node: JSONNode) throws -> AnalyticMaterial {

@@ -21,8 +21,9 @@ struct BakeCommand: ParsableCommand {
         continue with --resume CHECKPOINT. OUT.nmat appears only when the bake completes.
         """)
 
-    @Argument(help: "Material file (.json or .mtlx). Optional with --resume (the checkpoint records it).") var material: String?
-    @Option(name: .shortAndLong, help: "Output .nmat path (written only when the bake completes).") var output: String
+    @Argument(help: "Material file (.json or .mtlx), FILE#NAME for one material of a file with several. Optional with --resume (the checkpoint records it).") var material: String?
+    @Option(name: .shortAndLong, help: "Output .nmat path (written only when the bake completes); with --all, a directory.") var output: String
+    @Flag(help: "Bake every material of the file, one after the other, to OUTPUT/NAME.nmat.") var all = false
     @Option(help: "quick, standard (default) or high.") var preset: String?
     @Option(parsing: .unconditional, help: "Latent resolution (width = height) of the finest level.") var resolution: Int?
     @Option(parsing: .unconditional, help: "Number of latent mip levels (default: the full chain).") var levels: Int?
@@ -97,6 +98,7 @@ struct BakeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if all { return try runAll() }
         guard output.lowercased().hasSuffix(".nmat") else { fail("-o \(output): the output must be a .nmat file") }
         guard checkpointEvery > 0, checkpointEvery.isFinite else { fail("--checkpoint-every \(checkpointEvery): must be a positive finite number") }
         let ckptPath = checkpoint ?? resume ?? (output + ".ckpt")

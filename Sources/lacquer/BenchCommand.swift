@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Materials
 import NeuralMaterial
 import Rendering
 import Scenes
@@ -130,7 +131,7 @@ struct BenchCommand: ParsableCommand {
                 """)
         @Argument(help: "Scene with layered materials.") var scene = "Assets/Scenes/gallery.json"
         @Option(help: "Decoder sizes to run.") var decoders = "2x16,2x32,3x64"
-        @Option(help: "Bind every layered material of the scene to this material file instead (e.g. the deepest one).")
+        @Option(help: "Bind every layered material of the scene to this material file (FILE or FILE#NAME) instead (e.g. the deepest one).")
         var material: String?
         @OptionGroup var common: Common
 
@@ -139,8 +140,10 @@ struct BenchCommand: ParsableCommand {
             do {
                 var loaded = try SceneLoader.load(path: scene)
                 if let material {
-                    guard FileManager.default.fileExists(atPath: material) else { throw ValidationError("--material: \(material) does not exist") }
-                    let path = URL(fileURLWithPath: material).standardizedFileURL.path
+                    let ref = MaterialReference(parsing: material)
+                    guard FileManager.default.fileExists(atPath: ref.path) else { throw ValidationError("--material: \(ref.path) does not exist") }
+                    let file = URL(fileURLWithPath: ref.path).standardizedFileURL.path
+                    let path = ref.name.map { "\(file)#\($0)" } ?? file
                     for i in loaded.materials.indices where loaded.materials[i].isLayered {
                         loaded.materials[i].source = .layered(LayeredBinding(source: path))
                     }

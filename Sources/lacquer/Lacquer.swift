@@ -7,7 +7,7 @@ struct Lacquer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lacquer",
         abstract: "Neural appearance models in a Vulkan ray-tracing path tracer.",
-        subcommands: [BakeCommand.self, RenderCommand.self, ViewCommand.self, CompareCommand.self, BenchCommand.self, BsdfCommand.self, InfoCommand.self])
+        subcommands: [BakeCommand.self, RenderCommand.self, ViewCommand.self, CompareCommand.self, BenchCommand.self, BsdfCommand.self, InfoCommand.self, MaterialsCommand.self])
 
     /// Like the default entry point, except that a usage error is one plain
     /// line ("error: …") instead of the message plus the usage block; help and

@@ -6,9 +6,9 @@ import Scenes
 import ShaderInterface
 import XCTest
 
-/// The generated GLSL of every bundled layered material against the CPU
-/// reference (Materials): eval, pdf and sample on random (wi, wo, uv, u)
-/// batches, through the scene dispatch the path tracer uses.
+/// The generated GLSL of every bundled layered material (and the MaterialX
+/// node fixtures) against the CPU reference (Materials): eval, pdf and sample
+/// on random (wi, wo, uv, u) batches, through the scene dispatch the path tracer uses.
 final class LayeredMaterialKernelTests: XCTestCase {
     static let body = """
     void kernelMain(uint row, LQMaterial m) {
@@ -35,8 +35,13 @@ final class LayeredMaterialKernelTests: XCTestCase {
     }
 
     func testGeneratedGLSLMatchesTheCPUReference() throws {
-        let paths = try Self.bundledMaterialPaths()
-        XCTAssertGreaterThanOrEqual(paths.count, 7)
+        let bundled = try Self.bundledMaterialPaths()
+        XCTAssertGreaterThanOrEqual(bundled.count, 7)
+        // MaterialX stdlib nodes and the glTF / USD preview shaders ride in the same dispatch.
+        let fixtures = FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-mtlx-nodes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: fixtures, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: fixtures) }
+        let paths = bundled + (try MaterialXNodeFixtures.write(to: fixtures))
         // A scene that binds every bundled material, prepared in reference mode.
         let scene = Scene(camera: Camera(position: Float3(0, 0, 3), target: .zero, up: Float3(0, 1, 0), fovY: 40, focusDistance: 0),
                           film: Film(), environment: .constant(.one),

@@ -38,4 +38,18 @@ final class LayeredBindingTests: XCTestCase {
         let typo = try scene(materials: #"{"paint": {"type": "layered", "source": "paint.mtlx", "nerual": "x.nmat"}}"#, dir: dir)
         assertSceneError(.unknownKey, "nerual") { try SceneLoader.load(path: typo) }
     }
+
+    func testFileHashNameSelectsOneMaterialOfAFile() throws {
+        let dir = try TempDir()
+        try dir.write("materials/set.mtlx", "<materialx/>")
+        let path = try scene(materials: #"{"paint": {"type": "layered", "source": "materials/set.mtlx#Pawn_White"}}"#, dir: dir)
+        let loaded = try SceneLoader.load(path: path)
+        guard case .layered(let binding) = loaded.materials[0].source else { return XCTFail("expected a layered binding") }
+        XCTAssertTrue(binding.source.hasPrefix("/"))
+        XCTAssertTrue(binding.source.hasSuffix("/materials/set.mtlx#Pawn_White"), binding.source)
+        let missing = try scene(materials: #"{"paint": {"type": "layered", "source": "materials/other.mtlx#Pawn_White"}}"#, dir: dir)
+        assertSceneError(.missingFile, "materials.paint.source", "other.mtlx") { try SceneLoader.load(path: missing) }
+        let empty = try scene(materials: #"{"paint": {"type": "layered", "source": "materials/set.mtlx#"}}"#, dir: dir)
+        assertSceneError(.invalidValue, "FILE#NAME") { try SceneLoader.load(path: empty) }
+    }
 }

@@ -1,0 +1,126 @@
+import Foundation
+
+/// MaterialX documents that exercise every stdlib node and shader the
+/// MaterialX reader maps onto input-program instructions, with inputs that
+/// vary over uv so that the GPU evaluates each instruction (constant
+/// registers are folded on the CPU). Written to a temporary directory by the
+/// GPU-vs-CPU kernel test, which adds them to its one batched dispatch.
+enum MaterialXNodeFixtures {
+    static let stdlibNodes = """
+    <?xml version="1.0"?>
+    <materialx version="1.39">
+      <nodegraph name="NG">
+        <texcoord name="tc" type="vector2" />
+        <separate2 name="uvs" type="multioutput"><input name="in" type="vector2" nodename="tc" /></separate2>
+        <combine3 name="c" type="color3">
+          <input name="in1" type="float" nodename="uvs" output="outx" />
+          <input name="in2" type="float" nodename="uvs" output="outy" />
+          <input name="in3" type="float" value="0.5" />
+        </combine3>
+        <rgbtohsv name="hsv" type="color3"><input name="in" type="color3" nodename="c" /></rgbtohsv>
+        <combine3 name="hueShift" type="color3"><input name="in1" type="float" value="0.37" /></combine3>
+        <add name="hsv2" type="color3"><input name="in1" type="color3" nodename="hsv" /><input name="in2" type="color3" nodename="hueShift" /></add>
+        <hsvtorgb name="rgb" type="color3"><input name="in" type="color3" nodename="hsv2" /></hsvtorgb>
+        <smoothstep name="s" type="float">
+          <input name="in" type="float" nodename="uvs" output="outx" />
+          <input name="low" type="float" value="0.2" /><input name="high" type="float" value="0.8" />
+        </smoothstep>
+        <multiply name="v6" type="float"><input name="in1" type="float" nodename="uvs" output="outy" /><input name="in2" type="float" value="6" /></multiply>
+        <sin name="sn" type="float"><input name="in" type="float" nodename="v6" /></sin>
+        <cos name="cs" type="float"><input name="in" type="float" nodename="v6" /></cos>
+        <subtract name="vm" type="float"><input name="in1" type="float" nodename="uvs" output="outy" /><input name="in2" type="float" value="0.5" /></subtract>
+        <divide name="q" type="float"><input name="in1" type="float" nodename="uvs" output="outx" /><input name="in2" type="float" nodename="vm" /></divide>
+        <clamp name="qc" type="float"><input name="in" type="float" nodename="q" /><input name="low" type="float" value="-1" /></clamp>
+        <min name="mn" type="float"><input name="in1" type="float" nodename="uvs" output="outx" /><input name="in2" type="float" nodename="uvs" output="outy" /></min>
+        <max name="mx" type="color3"><input name="in1" type="color3" nodename="c" /><input name="in2" type="float" nodename="s" /></max>
+        <convert name="cv" type="vector3"><input name="in" type="color3" nodename="rgb" /></convert>
+        <convert name="sv" type="vector3"><input name="in" type="float" nodename="s" /></convert>
+        <dotproduct name="dp" type="float"><input name="in1" type="vector3" nodename="cv" /><input name="in2" type="vector3" nodename="sv" /></dotproduct>
+        <luminance name="lum" type="color3"><input name="in" type="color3" nodename="rgb" /></luminance>
+        <ifgreater name="ig" type="color3">
+          <input name="value1" type="float" nodename="uvs" output="outx" /><input name="value2" type="float" nodename="uvs" output="outy" />
+          <input name="in1" type="color3" nodename="c" /><input name="in2" type="color3" nodename="rgb" />
+        </ifgreater>
+        <ifgreatereq name="ige" type="float">
+          <input name="value1" type="float" nodename="sn" /><input name="value2" type="float" value="0" />
+          <input name="in1" type="float" nodename="cs" /><input name="in2" type="float" nodename="mn" />
+        </ifgreatereq>
+        <separate3 name="lumParts" type="multioutput"><input name="in" type="color3" nodename="lum" /></separate3>
+        <combine3 name="scalars" type="color3">
+          <input name="in1" type="float" nodename="qc" />
+          <input name="in2" type="float" nodename="ige" />
+          <input name="in3" type="float" nodename="lumParts" output="outg" />
+        </combine3>
+        <add name="sum1" type="color3"><input name="in1" type="color3" nodename="ig" /><input name="in2" type="color3" nodename="mx" /></add>
+        <add name="sum2" type="color3"><input name="in1" type="color3" nodename="sum1" /><input name="in2" type="color3" nodename="scalars" /></add>
+        <add name="sum3" type="color3"><input name="in1" type="color3" nodename="sum2" /><input name="in2" type="float" nodename="dp" /></add>
+        <place2d name="pl" type="vector2"><input name="texcoord" type="vector2" nodename="tc" /><input name="scale" type="vector2" value="0.2, 0.25" /></place2d>
+        <noise2d name="nz" type="float"><input name="texcoord" type="vector2" nodename="pl" /><input name="amplitude" type="float" value="0.5" /></noise2d>
+        <cellnoise2d name="cz" type="float"><input name="texcoord" type="vector2" nodename="pl" /></cellnoise2d>
+        <worleynoise2d name="wz" type="float"><input name="texcoord" type="vector2" nodename="pl" /></worleynoise2d>
+        <combine3 name="noises" type="color3">
+          <input name="in1" type="float" nodename="nz" /><input name="in2" type="float" nodename="cz" /><input name="in3" type="float" nodename="wz" />
+        </combine3>
+        <add name="sum4" type="color3"><input name="in1" type="color3" nodename="sum3" /><input name="in2" type="color3" nodename="noises" /></add>
+        <multiply name="scaled" type="color3"><input name="in1" type="color3" nodename="sum4" /><input name="in2" type="float" value="0.2" /></multiply>
+        <clamp name="color" type="color3"><input name="in" type="color3" nodename="scaled" /></clamp>
+        <output name="color_out" type="color3" nodename="color" />
+        <output name="rough_out" type="float" nodename="s" />
+      </nodegraph>
+      <standard_surface name="SR" type="surfaceshader">
+        <input name="base_color" type="color3" nodegraph="NG" output="color_out" />
+        <input name="diffuse_roughness" type="float" nodegraph="NG" output="rough_out" />
+        <input name="specular_roughness" type="float" nodegraph="NG" output="rough_out" />
+      </standard_surface>
+      <surfacematerial name="StdlibNodes" type="material">
+        <input name="surfaceshader" type="surfaceshader" nodename="SR" />
+      </surfacematerial>
+    </materialx>
+    """
+
+    /// gltf_pbr (dielectric + metal mix, clearcoat, sheen) and UsdPreviewSurface
+    /// (metallic workflow, clearcoat), with uv-varying inputs.
+    static let previewShaders = """
+    <?xml version="1.0"?>
+    <materialx version="1.39">
+      <texcoord name="tc" type="vector2" />
+      <separate2 name="uvs" type="multioutput"><input name="in" type="vector2" nodename="tc" /></separate2>
+      <combine3 name="c" type="color3">
+        <input name="in1" type="float" nodename="uvs" output="outx" />
+        <input name="in2" type="float" value="0.4" />
+        <input name="in3" type="float" nodename="uvs" output="outy" />
+      </combine3>
+      <gltf_pbr name="SR_gltf" type="surfaceshader">
+        <input name="base_color" type="color3" nodename="c" />
+        <input name="metallic" type="float" nodename="uvs" output="outx" />
+        <input name="roughness" type="float" nodename="uvs" output="outy" />
+        <input name="clearcoat" type="float" value="0.5" />
+        <input name="clearcoat_roughness" type="float" value="0.2" />
+        <input name="sheen_color" type="color3" value="0.3, 0.2, 0.1" />
+        <input name="sheen_roughness" type="float" value="0.4" />
+      </gltf_pbr>
+      <surfacematerial name="Gltf" type="material">
+        <input name="surfaceshader" type="surfaceshader" nodename="SR_gltf" />
+      </surfacematerial>
+      <UsdPreviewSurface name="SR_usd" type="surfaceshader">
+        <input name="diffuseColor" type="color3" nodename="c" />
+        <input name="metallic" type="float" nodename="uvs" output="outy" />
+        <input name="roughness" type="float" nodename="uvs" output="outx" />
+        <input name="clearcoat" type="float" value="0.7" />
+        <input name="ior" type="float" value="1.8" />
+      </UsdPreviewSurface>
+      <surfacematerial name="Usd" type="material">
+        <input name="surfaceshader" type="surfaceshader" nodename="SR_usd" />
+      </surfacematerial>
+    </materialx>
+    """
+
+    /// Writes the fixtures and returns their material references (`FILE#NAME`).
+    static func write(to directory: URL) throws -> [String] {
+        let nodes = directory.appendingPathComponent("stdlib_nodes.mtlx")
+        let shaders = directory.appendingPathComponent("preview_shaders.mtlx")
+        try Data(stdlibNodes.utf8).write(to: nodes)
+        try Data(previewShaders.utf8).write(to: shaders)
+        return [nodes.path, shaders.path + "#Gltf", shaders.path + "#Usd"]
+    }
+}
