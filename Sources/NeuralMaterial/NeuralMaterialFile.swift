@@ -118,7 +118,7 @@ public struct NeuralMaterialFile: Equatable, Sendable {
         let data: Data
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw NeuralMaterialError.io(file: path, reason: "no such file; check the path")
+            throw NeuralMaterialError.io(file: path, reason: "cannot read: no such file; check the path")
         }
         guard !isDirectory.boolValue else {
             throw NeuralMaterialError.io(file: path, reason: "is a directory, not a .nmat file; pass the file itself")

@@ -69,7 +69,27 @@ final class LayeredMaterialKernelTests: XCTestCase {
                 cases.append(c)
                 rows += [c.0.x, c.0.y, c.0.z, c.1.x, c.1.y, c.1.z, c.2.x, c.2.y, c.3.x, c.3.y, c.3.z]
             }
+            // Hostile rows last (Materials' enteringDirection, lqEnteringDirection):
+            // non-finite or degenerate directions and u outside [0, 1] give 0 and a
+            // failed sample on both sides, and a grazing wi stays finite.
+            let good = SIMD3<Float>(0.3, -0.2, 0.93)
+            let hostile: [SIMD3<Float>] = [SIMD3(.infinity, 0, 1), SIMD3(0, 0, .infinity), SIMD3(.nan, 0, 1), SIMD3(0, 0, 0),
+                                           SIMD3(0, 0, 1e-35), SIMD3(-.infinity, 0, 1)]
+            var hostileCases: [(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>)] = []
+            for h in hostile { hostileCases += [(h, good, SIMD2(0.5, 0.5), SIMD3(0.3, 0.6, 0.5)), (good, h, SIMD2(0.5, 0.5), SIMD3(0.3, 0.6, 0.5))] }
+            hostileCases += [(good, good, SIMD2(0.5, 0.5), SIMD3(.nan, 0.5, 0.5)), (good, good, SIMD2(0.5, 0.5), SIMD3(0.5, 1.5, 0.5)),
+                             (SIMD3(1, 0, 1e-30), good, SIMD2(0.5, 0.5), SIMD3(0.3, 0.6, 0.5))]
+            for c in hostileCases { rows += [c.wi.x, c.wi.y, c.wi.z, c.wo.x, c.wo.y, c.wo.z, c.uv.x, c.uv.y, c.u.x, c.u.y, c.u.z] }
             let out = try kernel.run(rows: rows, inputStride: 11, outputStride: 11, materials: prepared.records, materialIndex: index)
+            for (k, c) in hostileCases.enumerated() {
+                let o = Array(out[((n + k) * 11)..<((n + k) * 11 + 11)])
+                let (f, p) = material.evalAndPdf(wi: c.wi, wo: c.wo, uv: c.uv)
+                let s = material.sample(wi: c.wi, uv: c.uv, u: c.u)
+                let cpu = [f.x, f.y, f.z, p, s.pdf, s.weight.x, s.weight.y, s.weight.z]
+                let gpu = [o[0], o[1], o[2], o[3], o[7], o[8], o[9], o[10]]
+                let agree = zip(cpu, gpu).allSatisfy { a, b in b.isFinite && Swift.abs(a - b) <= 5e-3 * Swift.abs(a) + 1e-4 }
+                XCTAssertTrue(agree, "\(material.name) hostile row wi \(c.wi) wo \(c.wo) u \(c.u): GPU \(gpu) vs CPU \(cpu)")
+            }
             var mismatches = 0
             var firstMismatch: String?
             for (r, c) in cases.enumerated() {
