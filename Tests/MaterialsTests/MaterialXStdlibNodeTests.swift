@@ -210,9 +210,11 @@ final class MaterialXNoiseTests: XCTestCase {
         for uv in [SIMD2<Float>(0.13, 0.71), SIMD2(0.52, 0.33), SIMD2(0.91, 0.08)] {
             let q = uv * 4    // place2d scale 0.25 → uv / 0.25
             let a = m.albedo(wi: SIMD3(0, 0, 1), uv: uv)
-            XCTAssertEqual(a.x, 0.25 * ProceduralMath.gradientNoise(q, 0) + 0.5, accuracy: 1e-4)
-            XCTAssertEqual(a.y, ProceduralMath.voronoi(q, 0, 0).0, accuracy: 1e-4)
-            XCTAssertEqual(a.z, ProceduralMath.voronoi(q, 0.8, 0).1, accuracy: 1e-4)
+            // The albedo is colour × the lobe's tabulated albedo at normal
+            // incidence, which is 1 only to the table's accuracy (≈ 1e-3).
+            let expected = SIMD3(0.25 * ProceduralMath.gradientNoise(q, 0) + 0.5, ProceduralMath.voronoi(q, 0, 0).0,
+                                 ProceduralMath.voronoi(q, 0.8, 0).1)
+            for k in 0..<3 { XCTAssertEqual(a[k], expected[k], accuracy: 2e-3 * expected[k] + 1e-4, "channel \(k) at \(uv)") }
         }
     }
 }
