@@ -1,0 +1,49 @@
+#ifndef LACQUER_C_TRAINING_KERNELS_H
+#define LACQUER_C_TRAINING_KERNELS_H
+
+/// Training kernels compiled for several x86-64 instruction sets in one
+/// binary (function-level `target` attributes) and chosen at run time from
+/// the CPU's features. Swift (NeuralMaterial/TrainingISA.swift) owns the
+/// choice; these functions only compute. On other architectures only the
+/// feature probes are meaningful (they report no support) and the ISA entry
+/// points are plain C fallbacks that the Swift side never selects.
+///
+/// Matrix convention (same as NeuralMaterial's MatrixKernels.gemm):
+///   C[m×n] = (accumulate ? C : bias or 0) + Σ_k A(m,k)·B[k×n], then max(0,·) if relu,
+///   A(m,k) at a[m*aRowStride + k*aColStride], B row-major [k×n], C row-major [m×n].
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU and OS support AVX2 and FMA (ymm state enabled).
+int lq_cpu_supports_avx2_fma(void);
+/// 1 when the CPU and OS support AVX-512 F (zmm and mask state enabled) plus AVX2/FMA.
+int lq_cpu_supports_avx512(void);
+
+void lq_gemm_avx2_fma(long m, long n, long k,
+                      const float *a, long aRowStride, long aColStride,
+                      const float *b, float *c, const float *bias,
+                      int accumulate, int relu);
+
+void lq_gemm_avx512(long m, long n, long k,
+                    const float *a, long aRowStride, long aColStride,
+                    const float *b, float *c, const float *bias,
+                    int accumulate, int relu);
+
+/// Adam on `count` floats: m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g²;
+/// p ← p − stepSize·m / (√v·invSqrtC2 + eps). Written with separate multiplies
+/// and adds (no fused multiply-add), so every variant is bit-identical to the
+/// scalar Swift loop in AdamOptimizer.
+void lq_adam_portable(float *p, float *m, float *v, const float *g, long count,
+                      float b1, float b2, float stepSize, float invSqrtC2, float eps);
+void lq_adam_avx2_fma(float *p, float *m, float *v, const float *g, long count,
+                      float b1, float b2, float stepSize, float invSqrtC2, float eps);
+void lq_adam_avx512(float *p, float *m, float *v, const float *g, long count,
+                    float b1, float b2, float stepSize, float invSqrtC2, float eps);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
