@@ -52,9 +52,10 @@ public final class TrainingStepBenchmark {
     private let wo: [SIMD3<Float>]
     private let target: [Float]
     private let weights: [Float]
-    private var tapOffsets: [SIMD4<Int>]
-    private var tapWeights: [SIMD4<Float>]
-    private var latentRows: [Float]
+    /// Per-row bilinear taps and fetched latents, written by the fetch and read by the scatter.
+    private let tapOffsets: UnsafeMutablePointer<SIMD4<Int>>
+    private let tapWeights: UnsafeMutablePointer<SIMD4<Float>>
+    private let latentRows: UnsafeMutablePointer<Float>
     private var dLatents: [Float]
     private var gradients: [Float]
     private var latentGradient: [Float]
@@ -85,14 +86,18 @@ public final class TrainingStepBenchmark {
         wo = (0..<n).map { _ in hemisphere() }
         target = (0..<(3 * n)).map { _ in 0.3 * rng.nextFloat() }
         weights = (0..<n).map { _ in rng.nextFloat() }
-        tapOffsets = [SIMD4<Int>](repeating: .zero, count: n)
-        tapWeights = [SIMD4<Float>](repeating: .zero, count: n)
-        latentRows = [Float](repeating: 0, count: n * C)
-        dLatents = latentRows
+        tapOffsets = .allocate(capacity: n); tapOffsets.initialize(repeating: .zero, count: n)
+        tapWeights = .allocate(capacity: n); tapWeights.initialize(repeating: .zero, count: n)
+        latentRows = .allocate(capacity: n * C); latentRows.initialize(repeating: 0, count: n * C)
+        dLatents = [Float](repeating: 0, count: n * C)
         gradients = [Float](repeating: 0, count: parameters.count)
         latentGradient = [Float](repeating: 0, count: latents.totalValueCount)
         latentM = latentGradient
         latentV = latentGradient
+    }
+
+    deinit {
+        tapOffsets.deallocate(); tapWeights.deallocate(); latentRows.deallocate()
     }
 
     /// Matrix FLOPs per sample (2 per multiply-add): every product of the
@@ -126,28 +131,15 @@ public final class TrainingStepBenchmark {
         }
         // 4. Scatter: worker w owns texels [w·T/W, (w+1)·T/W) and adds in batch-row order.
         let texels = latents.levels[0].texelCount
-        tapOffsets.withUnsafeBufferPointer { to in
-          tapWeights.withUnsafeBufferPointer { tw in
-            dLatents.withUnsafeBufferPointer { dl in
-                latentGradient.withUnsafeMutableBufferPointer { lg in
-                    let box = SendableBox((to.baseAddress!, tw.baseAddress!, dl.baseAddress!, lg.baseAddress!))
-                    parallelChunks(workers, workers: workers) { w in
-                        let (tapOffset, tapWeight, d, g) = box.value
-                        let lo = (w * texels / workers) * C, hi = ((w + 1) * texels / workers) * C
-                        for r in 0..<n {
-                            let offsets = tapOffset[r], weights = tapWeight[r]
-                            let src = d + r * C
-                            for k in 0..<4 {
-                                let o = offsets[k]
-                                guard o >= lo, o < hi else { continue }
-                                let wk = weights[k]
-                                for ch in 0..<C { g[o + ch] += wk * src[ch] }
-                            }
-                        }
-                    }
+        dLatents.withUnsafeBufferPointer { dl in
+            latentGradient.withUnsafeMutableBufferPointer { lg in
+                let box = SendableBox((tapOffsets, tapWeights, dl.baseAddress!, lg.baseAddress!))
+                parallelChunks(workers, workers: workers) { w in
+                    let (offsets, weights, d, g) = box.value
+                    let lo = (w * texels / workers) * C, hi = ((w + 1) * texels / workers) * C
+                    BilinearBatch.scatter(gradient: g, channels: C, offsets: offsets, weights: weights, rows: n, dRows: d, elements: lo..<hi)
                 }
             }
-          }
         }
         // 5. Adam: decoders, then every latent (dense), gradient cleared as it is consumed.
         decoderAdam.update(parameters: &parameters.values, gradients: gradients, learningRate: 1e-3, isa: isa)
@@ -176,30 +168,22 @@ public final class TrainingStepBenchmark {
     }
 
     /// Bilinear taps and fetched latents of every row. A method of its own so
-    /// that its copies of the texture die before Adam mutates it in place.
+    /// that its copy of the texture dies before Adam mutates it in place.
     private func fetch(chunk: Int, chunks: Int) {
-        let C = architecture.latentChannels, n = batch, workers = threads
-        let pyramid = latents
-        tapOffsets.withUnsafeMutableBufferPointer { to in
-          tapWeights.withUnsafeMutableBufferPointer { tw in
-            latentRows.withUnsafeMutableBufferPointer { lr in
-                pyramid.levels[0].values.withUnsafeBufferPointer { values in
-                    let box = SendableBox((to.baseAddress!, tw.baseAddress!, lr.baseAddress!, values.baseAddress!))
-                    parallelChunks(chunks, workers: workers) { c in
-                        let (tapOffset, tapWeight, rows, v) = box.value
-                        for r in (c * chunk)..<min(n, (c + 1) * chunk) {
-                            let t = pyramid.taps(level: 0, uv: uv[r])
-                            tapOffset[r] = t.offsets; tapWeight[r] = t.weights
-                            let a = v + t.offsets[0], b = v + t.offsets[1], cc = v + t.offsets[2], d = v + t.offsets[3]
-                            let out = rows + r * C
-                            for ch in 0..<C {
-                                out[ch] = t.weights[0] * a[ch] + t.weights[1] * b[ch] + t.weights[2] * cc[ch] + t.weights[3] * d[ch]
-                            }
-                        }
-                    }
+        let C = architecture.latentChannels, n = batch
+        let level = latents.levels[0]
+        let box = SendableBox((tapOffsets, tapWeights, latentRows))
+        level.values.withUnsafeBufferPointer { values in
+            let v = values.baseAddress!
+            uv.withUnsafeBufferPointer { uvp in
+                let uvBase = uvp.baseAddress!
+                parallelChunks(chunks, workers: threads) { c in
+                    let (offsets, weights, rows) = box.value
+                    let lo = c * chunk, hi = min(n, (c + 1) * chunk)
+                    BilinearBatch.taps(level: level, uv: uvBase, rows: lo..<hi, offsets: offsets, weights: weights)
+                    BilinearBatch.gather(values: v, channels: C, offsets: offsets + lo, weights: weights + lo, rows: hi - lo, into: rows + lo * C)
                 }
             }
-          }
         }
     }
 

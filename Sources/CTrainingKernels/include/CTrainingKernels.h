@@ -42,6 +42,16 @@ void lq_adam_avx2_fma(float *p, float *m, float *v, const float *g, long count,
 void lq_adam_avx512(float *p, float *m, float *v, const float *g, long count,
                     float b1, float b2, float stepSize, float invSqrtC2, float eps);
 
+/// Bilinear latent fetch for `rows` rows: out[r×channels] = Σ_k weights[4r+k] ·
+/// values[offsets[4r+k] + ch]. `offsets` are element offsets of each tap's first channel.
+void lq_bilinear_gather(const float *values, const long long *offsets, const float *weights,
+                        long rows, long channels, float *out);
+/// Backward of the fetch, restricted to taps with offset in [lo, hi) (the caller's
+/// share of the texture): gradient[offset + ch] += weight · dRows[r×channels + ch],
+/// rows in order — so splitting the texture between threads keeps every sum's order.
+void lq_bilinear_scatter(float *gradient, const long long *offsets, const float *weights,
+                         long rows, long channels, const float *dRows, long long lo, long long hi);
+
 #ifdef __cplusplus
 }
 #endif
