@@ -29,11 +29,16 @@ public final class TrainingStepBenchmark {
         public var threads: Int
         public var batch: Int
         public var medianStepSeconds: Double
+        /// Median process CPU time of a step (all threads): on a shared machine
+        /// the rate per CPU-second is steadier than the wall-clock rate.
+        public var medianStepCPUSeconds: Double
+        public var samplesPerCPUSecond: Double
         public var steps: Int
 
         enum CodingKeys: String, CodingKey {
             case samplesPerSecond = "samples_per_second", gflops, isa, threads, batch
-            case medianStepSeconds = "median_step_seconds", steps
+            case medianStepSeconds = "median_step_seconds", medianStepCPUSeconds = "median_step_cpu_seconds"
+            case samplesPerCPUSecond = "samples_per_cpu_second", steps
         }
     }
 
@@ -190,17 +195,24 @@ public final class TrainingStepBenchmark {
     /// `warmup` untimed steps, then `steps` timed ones; rates from the median step.
     public func run(steps: Int, warmup: Int) -> Result {
         for _ in 0..<max(0, warmup) { step() }
-        var times: [Double] = []
+        var times: [Double] = [], cpuTimes: [Double] = []
+        func processCPUSeconds() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
         for _ in 0..<max(1, steps) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = DispatchTime.now().uptimeNanoseconds, c0 = processCPUSeconds()
             step()
+            cpuTimes.append(processCPUSeconds() - c0)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
-        times.sort()
-        let median = times[times.count / 2]
+        times.sort(); cpuTimes.sort()
+        let median = times[times.count / 2], cpuMedian = cpuTimes[cpuTimes.count / 2]
         let rate = Double(batch) / median
         return Result(samplesPerSecond: rate, gflops: rate * flopsPerSample / 1e9, isa: isa.rawValue, threads: threads,
-                      batch: batch, medianStepSeconds: median, steps: times.count)
+                      batch: batch, medianStepSeconds: median, medianStepCPUSeconds: cpuMedian,
+                      samplesPerCPUSecond: Double(batch) / max(cpuMedian, 1e-9), steps: times.count)
     }
 
     /// The latent texture's values (tests: determinism across worker counts).

@@ -250,17 +250,13 @@ public enum MatrixKernels {
                                              dW: UnsafeMutablePointer<Float>, dB: UnsafeMutablePointer<Float>?,
                                              isa: TrainingISA = .active) {
         gemm(m: outputs, n: inputs, k: rows, a: dY, aRowStride: 1, aColStride: outputs, b: x, c: dW, accumulate: true, isa: isa)
-        if let dB {
-            for r in 0..<rows {
-                let p = dY + r * outputs
-                for o in 0..<outputs { dB[o] += p[o] }
-            }
-        }
+        if let dB { lq_add_column_sums(dY, rows, outputs, dB) }
     }
 
     /// dZ = dY ⊙ [y > 0] in place, with y the *post*-activation (ReLU'(z) = [z > 0] = [y > 0]).
+    /// Runs in C (branch-free vector code, see Activations.c); `y` and `dY` must not overlap.
     public static func reluBackward(y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count where !(y[i] > 0) { dY[i] = 0 }
+        lq_relu_backward(y, dY, count)
     }
 
     /// Transposes a row-major [rows×cols] matrix into [cols×rows].

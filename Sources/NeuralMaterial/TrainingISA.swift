@@ -47,13 +47,19 @@ public enum TrainingISA: String, CaseIterable, Sendable, CustomStringConvertible
     /// Resolves the override in `environment`; a typed error for an unknown or unsupported name.
     public static func selection(environment: [String: String]) throws -> TrainingISA {
         guard let raw = environment[overrideVariable], !raw.isEmpty else { return best }
+        return try named(raw, source: "\(overrideVariable)=\(raw)")
+    }
+
+    /// The path called `raw` if this CPU runs it; `source` names where the
+    /// name came from (an option, the variable) in the one-line error.
+    public static func named(_ raw: String, source: String) throws -> TrainingISA {
         guard let isa = TrainingISA(rawValue: raw.lowercased()) else {
             throw NeuralMaterialError.invalidArgument(
-                detail: "\(overrideVariable)=\(raw) is not an instruction-set path; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+                detail: "\(source) is not an instruction-set path; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard isa.isSupported else {
             throw NeuralMaterialError.invalidArgument(
-                detail: "\(overrideVariable)=\(raw): this CPU cannot run it; available here: \(available.map(\.rawValue).joined(separator: ", "))")
+                detail: "\(source): this CPU cannot run it; available here: \(available.map(\.rawValue).joined(separator: ", "))")
         }
         return isa
     }

@@ -212,9 +212,9 @@ struct BenchCommand: ParsableCommand {
                 switch isa?.lowercased() {
                 case nil: paths = [try TrainingISA.selection(environment: ProcessInfo.processInfo.environment)]
                 case "all": paths = TrainingISA.available
-                case let name?: paths = [try TrainingISA.selection(environment: [TrainingISA.overrideVariable: name])]
+                case let name?: paths = [try TrainingISA.named(name, source: "--isa \(name)")]
                 }
-            } catch { throw ValidationError("--isa / \(TrainingISA.overrideVariable): \(error)") }
+            } catch { throw ValidationError("\(error)") }
             let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
             let benches = paths.map { TrainingStepBenchmark(batch: batch, resolution: resolution, threads: workers, isa: $0) }
             var rounds: [[TrainingStepBenchmark.Result]] = benches.map { _ in [] }
@@ -237,7 +237,8 @@ struct BenchCommand: ParsableCommand {
             }
             print("bench train: batch \(batch), latents \(resolution)²×8, 2×32 BRDF + 3×32 sampler, \(workers) thread(s), median of \(steps) steps × \(self.rounds) round(s)")
             for r in results {
-                var line = String(format: "  %-9@ %7.3f M samples/s  %6.1f GFLOP/s  step %6.1f ms", r.isa, r.samplesPerSecond / 1e6, r.gflops, r.medianStepSeconds * 1000)
+                var line = String(format: "  %-9@ %7.3f M samples/s  %6.1f GFLOP/s  step %6.1f ms  (%.3f M samples per CPU-second)",
+                                  r.isa, r.samplesPerSecond / 1e6, r.gflops, r.medianStepSeconds * 1000, r.samplesPerCPUSecond / 1e6)
                 if let base = results.first(where: { $0.isa == TrainingISA.portable.rawValue }), r.isa != base.isa {
                     line += String(format: "  %.2f× portable", r.samplesPerSecond / base.samplesPerSecond)
                 }

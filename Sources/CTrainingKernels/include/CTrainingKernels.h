@@ -42,6 +42,14 @@ void lq_adam_avx2_fma(float *p, float *m, float *v, const float *g, long count,
 void lq_adam_avx512(float *p, float *m, float *v, const float *g, long count,
                     float b1, float b2, float stepSize, float invSqrtC2, float eps);
 
+/// dY[i] = y[i] > 0 ? dY[i] : 0 (ReLU backward from the post-activation; NaN → 0).
+/// y and dY must not overlap.
+void lq_relu_backward(const float *y, float *dY, long count);
+
+/// sums[c] += Σ_r m[r×cols + c], rows in order (the bias gradient; each column's
+/// sum has the same order as a scalar loop, so results are identical). No overlap.
+void lq_add_column_sums(const float *m, long rows, long cols, float *sums);
+
 /// Bilinear latent fetch for `rows` rows: out[r×channels] = Σ_k weights[4r+k] ·
 /// values[offsets[4r+k] + ch]. `offsets` are element offsets of each tap's first channel.
 void lq_bilinear_gather(const float *values, const long long *offsets, const float *weights,
