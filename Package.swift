@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["COpenEXR", "CPNG", "CJPEG"]),
         .target(name: "Scenes"),
         .target(name: "Materials", dependencies: ["Imaging"]),
-        .target(name: "NeuralMaterial", dependencies: ["Materials"]),
+        // Training kernels compiled per instruction set, chosen at run time (NeuralMaterial/TrainingISA.swift).
+        .target(name: "CTrainingKernels", path: "Sources/CTrainingKernels"),
+        .target(name: "NeuralMaterial", dependencies: ["Materials", "CTrainingKernels"]),
         .target(name: "Baking", dependencies: ["NeuralMaterial", "Materials", "Imaging"]),
         .target(name: "VulkanSupport", dependencies: [
             "CVulkan",

@@ -1,3 +1,4 @@
+import CTrainingKernels
 import Foundation
 
 /// Cosine learning-rate decay from `initial` to `final` over `totalSteps`
@@ -40,8 +41,10 @@ public struct AdamOptimizer: Codable, Equatable, Sendable {
 
     public var parameterCount: Int { m.count }
 
-    /// One update: p ← p − lr · m̂ / (√v̂ + ε).
-    public mutating func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>, learningRate: Double) {
+    /// One update: p ← p − lr · m̂ / (√v̂ + ε). Every `isa` gives bit-identical
+    /// results (no fused multiply-add in the update; see CTrainingKernels.h).
+    public mutating func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>, learningRate: Double,
+                                isa: TrainingISA = .active) {
         precondition(parameters.count == m.count && gradients.count == m.count, "Adam: parameter/gradient count mismatch")
         step += 1
         let b1 = Float(beta1), b2 = Float(beta2)
@@ -49,24 +52,30 @@ public struct AdamOptimizer: Codable, Equatable, Sendable {
         let stepSize = Float(learningRate / c1)
         let invSqrtC2 = Float(1 / c2.squareRoot())
         let eps = Float(epsilon)
-        let p = parameters.baseAddress!, g = gradients.baseAddress!
+        guard let p = parameters.baseAddress, let g = gradients.baseAddress else { return }
         m.withUnsafeMutableBufferPointer { mp in
             v.withUnsafeMutableBufferPointer { vp in
-                let mm = mp.baseAddress!, vv = vp.baseAddress!
-                for i in 0..<mp.count {
-                    let gi = g[i]
-                    let mi = b1 * mm[i] + (1 - b1) * gi
-                    let vi = b2 * vv[i] + (1 - b2) * gi * gi
-                    mm[i] = mi; vv[i] = vi
-                    p[i] -= stepSize * mi / ((vi.squareRoot() * invSqrtC2) + eps)
-                }
+                AdamOptimizer.apply(p: p, m: mp.baseAddress!, v: vp.baseAddress!, g: g, count: mp.count,
+                                    beta1: b1, beta2: b2, stepSize: stepSize, invSqrtC2: invSqrtC2, epsilon: eps, isa: isa)
             }
         }
     }
 
-    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Double) {
+    /// The element-wise update on raw arrays (also used for dense latent
+    /// textures), dispatched to the ISA's C loop.
+    public static func apply(p: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+                             g: UnsafePointer<Float>, count: Int, beta1: Float, beta2: Float,
+                             stepSize: Float, invSqrtC2: Float, epsilon: Float, isa: TrainingISA = .active) {
+        switch isa.runnable {
+        case .portable: lq_adam_portable(p, m, v, g, count, beta1, beta2, stepSize, invSqrtC2, epsilon)
+        case .avx2FMA: lq_adam_avx2_fma(p, m, v, g, count, beta1, beta2, stepSize, invSqrtC2, epsilon)
+        case .avx512: lq_adam_avx512(p, m, v, g, count, beta1, beta2, stepSize, invSqrtC2, epsilon)
+        }
+    }
+
+    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Double, isa: TrainingISA = .active) {
         gradients.withUnsafeBufferPointer { g in
-            parameters.withUnsafeMutableBufferPointer { update(parameters: $0, gradients: g, learningRate: learningRate) }
+            parameters.withUnsafeMutableBufferPointer { update(parameters: $0, gradients: g, learningRate: learningRate, isa: isa) }
         }
     }
 }

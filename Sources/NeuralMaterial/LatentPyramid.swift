@@ -27,6 +27,27 @@ public struct LatentLevel<Scalar: LatentScalar>: Equatable, Sendable {
     }
 
     public var texelCount: Int { width * height }
+
+    /// Bilinear taps with wrap addressing at `uv` (texel centres at (i+½)/w, see `LatentPyramid`).
+    @inline(__always)
+    public func taps(uv: SIMD2<Float>) -> BilinearTaps {
+        let x = uv.x * Float(width) - 0.5
+        let y = uv.y * Float(height) - 0.5
+        let xf = x.rounded(.down), yf = y.rounded(.down)
+        let fx = x - xf, fy = y - yf
+        @inline(__always) func wrap(_ i: Float, _ n: Int) -> Int {
+            guard i.isFinite else { return 0 }
+            let k = Int(i.remainder(dividingBy: Float(n)))
+            let m = k % n
+            return m < 0 ? m + n : m
+        }
+        let x0 = wrap(xf, width), x1 = (x0 + 1) % width
+        let y0 = wrap(yf, height), y1 = (y0 + 1) % height
+        let c = channels
+        return BilinearTaps(
+            offsets: SIMD4((y0 * width + x0) * c, (y0 * width + x1) * c, (y1 * width + x0) * c, (y1 * width + x1) * c),
+            weights: SIMD4((1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy))
+    }
 }
 
 /// The four texels and weights of one bilinear fetch. `offsets` are element
@@ -97,23 +118,7 @@ public struct LatentPyramid<Scalar: LatentScalar>: Equatable, Sendable {
     /// Bilinear taps with wrap addressing in `level` at `uv`.
     @inline(__always)
     public func taps(level: Int, uv: SIMD2<Float>) -> BilinearTaps {
-        let lv = levels[level]
-        let x = uv.x * Float(lv.width) - 0.5
-        let y = uv.y * Float(lv.height) - 0.5
-        let xf = x.rounded(.down), yf = y.rounded(.down)
-        let fx = x - xf, fy = y - yf
-        @inline(__always) func wrap(_ i: Float, _ n: Int) -> Int {
-            guard i.isFinite else { return 0 }
-            let k = Int(i.remainder(dividingBy: Float(n)))
-            let m = k % n
-            return m < 0 ? m + n : m
-        }
-        let x0 = wrap(xf, lv.width), x1 = (x0 + 1) % lv.width
-        let y0 = wrap(yf, lv.height), y1 = (y0 + 1) % lv.height
-        let c = lv.channels
-        return BilinearTaps(
-            offsets: SIMD4((y0 * lv.width + x0) * c, (y0 * lv.width + x1) * c, (y1 * lv.width + x0) * c, (y1 * lv.width + x1) * c),
-            weights: SIMD4((1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy))
+        levels[level].taps(uv: uv)
     }
 
     /// Bilinear fetch of all channels into `out` (float32, `channels` values).

@@ -1,3 +1,5 @@
+import CTrainingKernels
+
 /// Dense matrix kernels for the decoders' batched forward and backward passes.
 ///
 /// The decoders are tiny (≤ 64 wide) and the batches large (256–4096 rows),
@@ -15,6 +17,10 @@
 /// (SSE2) build does not spill. The compiler turns `SIMD8<Float>` arithmetic
 /// into vector instructions; there is no Accelerate on Linux and no BLAS
 /// dependency (see the throughput notes in docs/NMAT_FORMAT.md).
+///
+/// This Swift code is the `portable` path. On x86-64 CPUs with AVX2 + FMA or
+/// AVX-512, `gemm` hands the same product to the C kernels of that
+/// instruction set (`TrainingISA`, `Sources/CTrainingKernels`).
 public enum MatrixKernels {
 
     /// C[m, n] = (accumulate ? C[m, n] : bias[n] or 0) + Σ_k A(m, k)·B[k, n], then
@@ -31,7 +37,18 @@ public enum MatrixKernels {
                             c: UnsafeMutablePointer<Float>,
                             bias: UnsafePointer<Float>? = nil,
                             accumulate: Bool = false,
-                            relu: Bool = false) {
+                            relu: Bool = false,
+                            isa: TrainingISA = .active) {
+        switch isa.runnable {
+        case .avx2FMA:
+            lq_gemm_avx2_fma(m, n, k, a, aRowStride, aColStride, b, c, bias, accumulate ? 1 : 0, relu ? 1 : 0)
+            return
+        case .avx512:
+            lq_gemm_avx512(m, n, k, a, aRowStride, aColStride, b, c, bias, accumulate ? 1 : 0, relu ? 1 : 0)
+            return
+        case .portable:
+            break
+        }
         let n8 = n & ~7
         var row = 0
         while row + 4 <= m {
@@ -216,33 +233,30 @@ public enum MatrixKernels {
     /// Y[rows×out] = X[rows×in]·Wᵀ + b, with `wT` the pre-transposed weight [in×out].
     public static func linearForward(x: UnsafePointer<Float>, rows: Int, inputs: Int,
                                      wT: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outputs: Int,
-                                     y: UnsafeMutablePointer<Float>, relu: Bool) {
-        gemm(m: rows, n: outputs, k: inputs, a: x, aRowStride: inputs, aColStride: 1, b: wT, c: y, bias: bias, relu: relu)
+                                     y: UnsafeMutablePointer<Float>, relu: Bool, isa: TrainingISA = .active) {
+        gemm(m: rows, n: outputs, k: inputs, a: x, aRowStride: inputs, aColStride: 1, b: wT, c: y, bias: bias, relu: relu, isa: isa)
     }
 
     /// dX[rows×in] = dY[rows×out]·W[out×in].
     public static func linearBackwardInput(dY: UnsafePointer<Float>, rows: Int, outputs: Int,
                                            w: UnsafePointer<Float>, inputs: Int,
-                                           dX: UnsafeMutablePointer<Float>) {
-        gemm(m: rows, n: inputs, k: outputs, a: dY, aRowStride: outputs, aColStride: 1, b: w, c: dX)
+                                           dX: UnsafeMutablePointer<Float>, isa: TrainingISA = .active) {
+        gemm(m: rows, n: inputs, k: outputs, a: dY, aRowStride: outputs, aColStride: 1, b: w, c: dX, isa: isa)
     }
 
     /// dW[out×in] += dYᵀ·X and db[out] += Σ_rows dY.
     public static func linearBackwardWeights(dY: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int,
                                              inputs: Int, outputs: Int,
-                                             dW: UnsafeMutablePointer<Float>, dB: UnsafeMutablePointer<Float>?) {
-        gemm(m: outputs, n: inputs, k: rows, a: dY, aRowStride: 1, aColStride: outputs, b: x, c: dW, accumulate: true)
-        if let dB {
-            for r in 0..<rows {
-                let p = dY + r * outputs
-                for o in 0..<outputs { dB[o] += p[o] }
-            }
-        }
+                                             dW: UnsafeMutablePointer<Float>, dB: UnsafeMutablePointer<Float>?,
+                                             isa: TrainingISA = .active) {
+        gemm(m: outputs, n: inputs, k: rows, a: dY, aRowStride: 1, aColStride: outputs, b: x, c: dW, accumulate: true, isa: isa)
+        if let dB { lq_add_column_sums(dY, rows, outputs, dB) }
     }
 
     /// dZ = dY ⊙ [y > 0] in place, with y the *post*-activation (ReLU'(z) = [z > 0] = [y > 0]).
+    /// Runs in C (branch-free vector code, see Activations.c); `y` and `dY` must not overlap.
     public static func reluBackward(y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count where !(y[i] > 0) { dY[i] = 0 }
+        lq_relu_backward(y, dY, count)
     }
 
     /// Transposes a row-major [rows×cols] matrix into [cols×rows].

@@ -149,11 +149,18 @@ public final class NeuralDecoders: @unchecked Sendable {
         }
     }
 
+    /// Batched inference stays on the portable kernels: it is the CPU oracle
+    /// that GPU and scalar-path tests compare against with tolerances tuned
+    /// to its rounding (a sampled direction on a sharp lobe moves with the
+    /// last bit), and it is not on the baking hot path.
+    static let inferenceISA = TrainingISA.portable
+
     /// Raw frame outputs for a chunk: raw[r×12] = latents[r×C]·Wfᵀ.
     @inline(__always)
     private func frameRaw(latents: UnsafePointer<Float>, rows: Int, into raw: UnsafeMutablePointer<Float>) {
         frameWT.withUnsafeBufferPointer { w in
-            MatrixKernels.linearForward(x: latents, rows: rows, inputs: architecture.latentChannels, wT: w.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false)
+            MatrixKernels.linearForward(x: latents, rows: rows, inputs: architecture.latentChannels, wT: w.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false,
+                                        isa: Self.inferenceISA)
         }
     }
 
@@ -166,7 +173,7 @@ public final class NeuralDecoders: @unchecked Sendable {
             for (i, l) in layers.enumerated() {
                 wT[i].withUnsafeBufferPointer { w in
                     MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: w.baseAddress!, bias: v.baseAddress! + biasOffsets[i],
-                                                outputs: l.outputs, y: y, relu: i < layers.count - 1)
+                                                outputs: l.outputs, y: y, relu: i < layers.count - 1, isa: Self.inferenceISA)
                 }
                 swap(&x, &y)
             }

@@ -12,6 +12,8 @@ import Foundation
 public final class BRDFTrainingPass: @unchecked Sendable {
     public let architecture: NeuralArchitecture
     public let maxRows: Int
+    /// Instruction set of the matrix kernels (results are deterministic per ISA).
+    public let isa: TrainingISA
     public private(set) var rows = 0
 
     private let layers: [DenseLayerShape]
@@ -30,9 +32,10 @@ public final class BRDFTrainingPass: @unchecked Sendable {
     private var wi: UnsafePointer<SIMD3<Float>>?
     private var wo: UnsafePointer<SIMD3<Float>>?
 
-    public init(architecture: NeuralArchitecture, maxRows: Int) {
+    public init(architecture: NeuralArchitecture, maxRows: Int, isa: TrainingISA = .active) {
         self.architecture = architecture
         self.maxRows = maxRows
+        self.isa = isa
         layers = architecture.brdfLayers
         wT = layers.map { [Float](repeating: 0, count: $0.weightCount) }
         frameWT = [Float](repeating: 0, count: architecture.frameLayer.weightCount)
@@ -69,7 +72,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
         refreshTransposes(v, p)
         let C = architecture.latentChannels, inW = architecture.brdfInputs
         frameWT.withUnsafeBufferPointer {
-            MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false)
+            MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false, isa: isa)
         }
         for r in 0..<rows {
             let row = x0 + r * inW
@@ -81,7 +84,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             let last = i == layers.count - 1
             let y = last ? output : hidden[i]
             wT[i].withUnsafeBufferPointer {
-                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.brdfBiasOffsets[i], outputs: l.outputs, y: y, relu: !last)
+                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.brdfBiasOffsets[i], outputs: l.outputs, y: y, relu: !last, isa: isa)
             }
             x = UnsafePointer(y)
         }
@@ -103,8 +106,8 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             let l = layers[i]
             let xIn: UnsafePointer<Float> = i == 0 ? UnsafePointer(x0) : UnsafePointer(hidden[i - 1])
             MatrixKernels.linearBackwardWeights(dY: dCur, x: xIn, rows: rows, inputs: l.inputs, outputs: l.outputs,
-                                                dW: gradients + p.brdfWeightOffsets[i], dB: gradients + p.brdfBiasOffsets[i])
-            MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.brdfWeightOffsets[i], inputs: l.inputs, dX: dNext)
+                                                dW: gradients + p.brdfWeightOffsets[i], dB: gradients + p.brdfBiasOffsets[i], isa: isa)
+            MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.brdfWeightOffsets[i], inputs: l.inputs, dX: dNext, isa: isa)
             if i > 0 { MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs) }
             swap(&dCur, &dNext)
         }
@@ -113,9 +116,9 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             FrameLayer.backward(raw: raw + r * 12, wi: wi[r], wo: wo[r], dFeatures: dCur + r * inW, dRaw: dRaw + r * 12)
         }
         // frame layer (no bias): dWf += dRawᵀ·latents, dLatent = dRaw·Wf + direct part.
-        MatrixKernels.linearBackwardWeights(dY: dRaw, x: latents, rows: rows, inputs: C, outputs: 12, dW: gradients + p.frameWeightOffset, dB: nil)
+        MatrixKernels.linearBackwardWeights(dY: dRaw, x: latents, rows: rows, inputs: C, outputs: 12, dW: gradients + p.frameWeightOffset, dB: nil, isa: isa)
         if let dLatents {
-            MatrixKernels.linearBackwardInput(dY: dRaw, rows: rows, outputs: 12, w: v + p.frameWeightOffset, inputs: C, dX: dLatents)
+            MatrixKernels.linearBackwardInput(dY: dRaw, rows: rows, outputs: 12, w: v + p.frameWeightOffset, inputs: C, dX: dLatents, isa: isa)
             for r in 0..<rows {
                 for c in 0..<C { dLatents[r * C + c] += dCur[r * inW + 12 + c] }
             }
@@ -132,6 +135,8 @@ public final class BRDFTrainingPass: @unchecked Sendable {
 public final class SamplerTrainingPass: @unchecked Sendable {
     public let architecture: NeuralArchitecture
     public let maxRows: Int
+    /// Instruction set of the matrix kernels (results are deterministic per ISA).
+    public let isa: TrainingISA
     public private(set) var rows = 0
 
     private let layers: [DenseLayerShape]
@@ -147,9 +152,10 @@ public final class SamplerTrainingPass: @unchecked Sendable {
     private let gA: UnsafeMutablePointer<Float>
     private let gB: UnsafeMutablePointer<Float>
 
-    public init(architecture: NeuralArchitecture, maxRows: Int) {
+    public init(architecture: NeuralArchitecture, maxRows: Int, isa: TrainingISA = .active) {
         self.architecture = architecture
         self.maxRows = maxRows
+        self.isa = isa
         layers = architecture.samplerLayers
         wT = layers.map { [Float](repeating: 0, count: $0.weightCount) }
         frameWT = [Float](repeating: 0, count: architecture.frameLayer.weightCount)
@@ -180,7 +186,7 @@ public final class SamplerTrainingPass: @unchecked Sendable {
             wT[i].withUnsafeMutableBufferPointer { MatrixKernels.transpose(v + p.samplerWeightOffsets[i], rows: l.outputs, cols: l.inputs, into: $0.baseAddress!) }
         }
         frameWT.withUnsafeBufferPointer {
-            MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false)
+            MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false, isa: isa)
         }
         for r in 0..<rows {
             let row = x0 + r * inW
@@ -193,7 +199,7 @@ public final class SamplerTrainingPass: @unchecked Sendable {
             let last = i == layers.count - 1
             let y = last ? z : hidden[i]
             wT[i].withUnsafeBufferPointer {
-                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.samplerBiasOffsets[i], outputs: l.outputs, y: y, relu: !last)
+                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.samplerBiasOffsets[i], outputs: l.outputs, y: y, relu: !last, isa: isa)
             }
             x = UnsafePointer(y)
         }
@@ -222,9 +228,9 @@ public final class SamplerTrainingPass: @unchecked Sendable {
             let l = layers[i]
             let xIn: UnsafePointer<Float> = i == 0 ? UnsafePointer(x0) : UnsafePointer(hidden[i - 1])
             MatrixKernels.linearBackwardWeights(dY: dCur, x: xIn, rows: rows, inputs: l.inputs, outputs: l.outputs,
-                                                dW: gradients + p.samplerWeightOffsets[i], dB: gradients + p.samplerBiasOffsets[i])
+                                                dW: gradients + p.samplerWeightOffsets[i], dB: gradients + p.samplerBiasOffsets[i], isa: isa)
             if i > 0 {
-                MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.samplerWeightOffsets[i], inputs: l.inputs, dX: dNext)
+                MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.samplerWeightOffsets[i], inputs: l.inputs, dX: dNext, isa: isa)
                 MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs)
                 swap(&dCur, &dNext)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Baking
 import Foundation
 import Logging
 import Materials
@@ -10,8 +11,8 @@ import Scenes
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: full-frame time of neural vs reference materials, and scaling with material count.",
-        subcommands: [Shading.self, Scaling.self])
+        abstract: "Benchmarks: full-frame time of neural vs reference materials, scaling with material count, the CPU training step.",
+        subcommands: [Shading.self, Scaling.self, Train.self])
 
     struct Common: ParsableArguments {
         @Option(help: "Frame width.") var width = 512
@@ -207,6 +208,76 @@ struct BenchCommand: ParsableCommand {
                 BenchCommand.report(rows, title: "bench scaling: 25 spheres, N distinct 2×32 neural materials, \(common.width)×\(common.height), 1 spp",
                                     device: renderDevice.deviceName, json: common.json, baseline: nil)
             } catch let error as ValidationError { throw error } catch { CommandSupport.fail("\(error)") }
+        }
+    }
+
+    /// The CPU training step of issue 13 (see `TrainingStepBenchmark`).
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "CPU training-step throughput: latent fetch, BRDF + sampler decoders forward and backward, Adam on everything.",
+            discussion: """
+                The peers' step on synthetic data: batch 65536, one 512²×8 float32 latent texture (bilinear, wrap), frame layer \
+                8→12, BRDF decoder (12+8)→32→32→3 (ReLU, exp output, log-L1 loss), sampler (8+3)→32→32→32→9 (mixture pdf, KL \
+                loss), gradients scattered to the 4 taps, Adam on every parameter and latent. The instruction set is the one \
+                `lacquer info` names (override: LACQUER_ISA=portable|avx2-fma|avx512, or --isa); --isa all runs every path \
+                this CPU has, alternating, for side-by-side ratios.
+                """)
+        @Option(help: "Rows per step.") var batch = 65536
+        @Option(help: "Latent texture resolution (square).") var resolution = 512
+        @Option(help: "Timed steps per round; the median step is reported.") var steps = 10
+        @Option(help: "Untimed warm-up steps.") var warmup = 2
+        @Option(help: "Rounds per instruction set (alternating when several); the median round is reported.") var rounds = 1
+        @Option(help: "Worker threads (default: all cores).") var threads: Int?
+        @Option(help: "Instruction set: portable, avx2-fma, avx512, all (default: the active one).") var isa: String?
+        @Flag(help: "Print one JSON object (an array with --isa all).") var json = false
+
+        func validate() throws {
+            guard batch > 0 else { throw ValidationError("--batch must be positive, got \(batch)") }
+            guard resolution > 0, resolution <= 8192 else { throw ValidationError("--resolution must be in 1...8192, got \(resolution)") }
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0, got \(warmup)") }
+            guard rounds > 0 else { throw ValidationError("--rounds must be positive, got \(rounds)") }
+            if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
+        }
+
+        func run() throws {
+            let paths: [TrainingISA]
+            do {
+                switch isa?.lowercased() {
+                case nil: paths = [try TrainingISA.selection(environment: ProcessInfo.processInfo.environment)]
+                case "all": paths = TrainingISA.available
+                case let name?: paths = [try TrainingISA.named(name, source: "--isa \(name)")]
+                }
+            } catch { throw ValidationError("\(error)") }
+            let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            let benches = paths.map { TrainingStepBenchmark(batch: batch, resolution: resolution, threads: workers, isa: $0) }
+            var rounds: [[TrainingStepBenchmark.Result]] = benches.map { _ in [] }
+            for _ in 0..<self.rounds {
+                for (i, bench) in benches.enumerated() {
+                    let result = bench.run(steps: steps, warmup: rounds[i].isEmpty ? warmup : 0)
+                    rounds[i].append(result)
+                    if !json {
+                        FileHandle.standardError.write(Data(String(format: "bench train: %@ %.3f M samples/s\n", result.isa, result.samplesPerSecond / 1e6).utf8))
+                    }
+                }
+            }
+            let results = rounds.map { r in r.sorted { $0.samplesPerSecond < $1.samplesPerSecond }[r.count / 2] }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let data = results.count == 1 ? try encoder.encode(results[0]) : try encoder.encode(results)
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            print("bench train: batch \(batch), latents \(resolution)²×8, 2×32 BRDF + 3×32 sampler, \(workers) thread(s), median of \(steps) steps × \(self.rounds) round(s)")
+            for r in results {
+                var line = String(format: "  %-9@ %7.3f M samples/s  %6.1f GFLOP/s  step %6.1f ms  (%.3f M samples per CPU-second)",
+                                  r.isa, r.samplesPerSecond / 1e6, r.gflops, r.medianStepSeconds * 1000, r.samplesPerCPUSecond / 1e6)
+                if let base = results.first(where: { $0.isa == TrainingISA.portable.rawValue }), r.isa != base.isa {
+                    line += String(format: "  %.2f× portable", r.samplesPerSecond / base.samplesPerSecond)
+                }
+                print(line)
+            }
         }
     }
 

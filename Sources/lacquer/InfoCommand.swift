@@ -7,7 +7,7 @@ import VulkanSupport
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "List Vulkan devices and whether each supports ray tracing, or describe a .nmat file.",
+        abstract: "List Vulkan devices and whether each supports ray tracing, and the CPU training kernels in use; or describe a .nmat file.",
         discussion: "lacquer info FILE.nmat prints the neural material's architecture, latents, training settings and held-out metrics.")
 
     @Argument(help: "A .nmat neural material to describe (omit to list Vulkan devices).") var file: String?
@@ -22,6 +22,12 @@ struct InfoCommand: ParsableCommand {
             } catch { CommandSupport.fail("\(error)") }
             return
         }
+        let isaLine: String
+        do {
+            let isa = try TrainingISA.selection(environment: ProcessInfo.processInfo.environment)
+            isaLine = "training kernels: \(isa) (available here: \(TrainingISA.available.map(\.rawValue).joined(separator: ", ")); override with \(TrainingISA.overrideVariable))"
+        } catch { CommandSupport.fail("\(error)") }
+        print(isaLine)
         let logger = CommandSupport.makeLogger()
         let instance: VulkanInstance
         do { instance = try VulkanInstance(validation: validation, logger: logger) } catch { CommandSupport.fail("\(error)") }

@@ -1,0 +1,67 @@
+#ifndef LACQUER_C_TRAINING_KERNELS_H
+#define LACQUER_C_TRAINING_KERNELS_H
+
+/// Training kernels compiled for several x86-64 instruction sets in one
+/// binary (function-level `target` attributes) and chosen at run time from
+/// the CPU's features. Swift (NeuralMaterial/TrainingISA.swift) owns the
+/// choice; these functions only compute. On other architectures only the
+/// feature probes are meaningful (they report no support) and the ISA entry
+/// points are plain C fallbacks that the Swift side never selects.
+///
+/// Matrix convention (same as NeuralMaterial's MatrixKernels.gemm):
+///   C[m×n] = (accumulate ? C : bias or 0) + Σ_k A(m,k)·B[k×n], then max(0,·) if relu,
+///   A(m,k) at a[m*aRowStride + k*aColStride], B row-major [k×n], C row-major [m×n].
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU and OS support AVX2 and FMA (ymm state enabled).
+int lq_cpu_supports_avx2_fma(void);
+/// 1 when the CPU and OS support AVX-512 F (zmm and mask state enabled) plus AVX2/FMA.
+int lq_cpu_supports_avx512(void);
+
+void lq_gemm_avx2_fma(long m, long n, long k,
+                      const float *a, long aRowStride, long aColStride,
+                      const float *b, float *c, const float *bias,
+                      int accumulate, int relu);
+
+void lq_gemm_avx512(long m, long n, long k,
+                    const float *a, long aRowStride, long aColStride,
+                    const float *b, float *c, const float *bias,
+                    int accumulate, int relu);
+
+/// Adam on `count` floats: m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g²;
+/// p ← p − stepSize·m / (√v·invSqrtC2 + eps). Written with separate multiplies
+/// and adds (no fused multiply-add), so every variant is bit-identical to the
+/// scalar Swift loop in AdamOptimizer.
+void lq_adam_portable(float *p, float *m, float *v, const float *g, long count,
+                      float b1, float b2, float stepSize, float invSqrtC2, float eps);
+void lq_adam_avx2_fma(float *p, float *m, float *v, const float *g, long count,
+                      float b1, float b2, float stepSize, float invSqrtC2, float eps);
+void lq_adam_avx512(float *p, float *m, float *v, const float *g, long count,
+                    float b1, float b2, float stepSize, float invSqrtC2, float eps);
+
+/// dY[i] = y[i] > 0 ? dY[i] : 0 (ReLU backward from the post-activation; NaN → 0).
+/// y and dY must not overlap.
+void lq_relu_backward(const float *y, float *dY, long count);
+
+/// sums[c] += Σ_r m[r×cols + c], rows in order (the bias gradient; each column's
+/// sum has the same order as a scalar loop, so results are identical). No overlap.
+void lq_add_column_sums(const float *m, long rows, long cols, float *sums);
+
+/// Bilinear latent fetch for `rows` rows: out[r×channels] = Σ_k weights[4r+k] ·
+/// values[offsets[4r+k] + ch]. `offsets` are element offsets of each tap's first channel.
+void lq_bilinear_gather(const float *values, const long long *offsets, const float *weights,
+                        long rows, long channels, float *out);
+/// Backward of the fetch, restricted to taps with offset in [lo, hi) (the caller's
+/// share of the texture): gradient[offset + ch] += weight · dRows[r×channels + ch],
+/// rows in order — so splitting the texture between threads keeps every sum's order.
+void lq_bilinear_scatter(float *gradient, const long long *offsets, const float *weights,
+                         long rows, long channels, const float *dRows, long long lo, long long hi);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
