@@ -5,7 +5,9 @@ Each target gets a few small valid inputs and a few broken ones. Written by
 hand from the format documents, so the files are small and their origin is
 clear; run again after changing a seed (the output is deterministic).
 Reproducers of fixed crashes are named `regress-*`; the replay test only
-requires that they do not crash (they may be accepted or refused).
+requires that they do not crash (they may be accepted or refused). Some are
+written here, others are libFuzzer artifacts copied in by hand; this script
+does not delete files it did not write.
 """
 import json, os, struct, sys, zlib
 
