@@ -290,6 +290,29 @@ put("png", "broken-huge.png", png(2, 2, 8, 2, [bytes(6), bytes(6)]).replace(stru
 good = png(2, 2, 8, 6, [bytes(8), bytes(8)])
 put("png", "broken-crc.png", good[:29] + bytes([good[29] ^ 0xFF]) + good[30:])  # IHDR's CRC flipped
 
+# ---- JPEG: encoded by libjpeg-turbo's cjpeg (Debian: libjpeg-turbo-progs) from
+# PPM/PGM images written here; skipped with a note where cjpeg is missing.
+def cjpeg(pnm, *options):
+    import shutil, subprocess
+    if shutil.which("cjpeg") is None:
+        return None
+    return subprocess.run(["cjpeg", *options], input=pnm, capture_output=True, check=True).stdout
+
+
+ppm = b"P6 4 4 255\n" + bytes((17 * i) % 256 for i in range(48))
+pgm = b"P5 3 2 255\n" + bytes([0, 80, 160, 240, 128, 64])
+baseline = cjpeg(ppm, "-quality", "90")
+if baseline is None:
+    print("make_seeds: cjpeg not found (apt-get install libjpeg-turbo-progs): JPEG seeds left as they are", file=sys.stderr)
+else:
+    put("jpeg", "valid-rgb.jpg", baseline)
+    put("jpeg", "valid-grey-progressive.jpg", cjpeg(pgm, "-grayscale", "-progressive"))
+    put("jpeg", "valid-restart.jpg", cjpeg(ppm, "-restart", "1", "-optimize"))
+    put("jpeg", "broken-truncated.jpg", baseline[: len(baseline) // 2])
+    sof = baseline.index(b"\xff\xc0")
+    put("jpeg", "broken-huge.jpg", baseline[:sof + 5] + struct.pack(">HH", 60000, 60000) + baseline[sof + 9:])
+    put("jpeg", "broken-no-eoi.jpg", baseline[:-2])
+
 # ---- bsdf rows: byte 0 = bundled material, byte 1 bit 0 = sample, then float32 rows of 6
 def rows(material, sample, values):
     return bytes([material, sample]) + struct.pack("<%df" % len(values), *values)

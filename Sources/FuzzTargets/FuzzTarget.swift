@@ -20,6 +20,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case nmat
     case exr
     case png
+    /// JPEG textures (libjpeg-turbo, decoded from memory).
+    case jpeg
     /// The row files of `lacquer bsdf eval|sample`, evaluated on a bundled material.
     case bsdfRows = "bsdf-rows"
 
@@ -72,6 +74,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try readEXR(path, clampNegative: true)
         case .png:
             _ = try readPNG(try workspace.writeScratch(data, extension: "png"))
+        case .jpeg:
+            _ = try decodeJPEG8(data, path: "fuzz.jpg")
         case .bsdfRows:
             try BsdfRowsProbe.run(data)
         }
