@@ -11,9 +11,14 @@ public enum TracingMethod: String, Sendable, CaseIterable {
     /// The one measured faster on this class of device (see `resolved(for:)`).
     case auto
 
-    /// The concrete method for `device`. Measured (docs/BENCHMARKS.md,
-    /// "Ray queries vs the ray-tracing pipeline"): on lavapipe (CPU device)
-    /// MEASUREMENT_PENDING. GPUs keep the pipeline until measured on one.
+    /// The concrete method for `device`. `auto`: ray queries on CPU devices
+    /// (lavapipe), the pipeline elsewhere. Measured on lavapipe, 2 cores,
+    /// side by side (docs/BENCHMARKS.md, "Ray queries vs the ray-tracing
+    /// pipeline", 2026-11-30): gallery trace-only frame 4.7 s (query) vs
+    /// 7.5 s (pipeline), studio 256², 4 spp 231–233 vs 100–143 krays/s —
+    /// 1.6–2.3× for queries, whose traversal state stays in registers where
+    /// the pipeline keeps payloads in per-lane scratch (PLATFORM.md). Same
+    /// image bit for bit. GPUs keep the pipeline until measured on one.
     public func resolved(for device: VulkanDevice) throws -> TracingMethod {
         switch self {
         case .pipeline: return .pipeline
@@ -28,5 +33,5 @@ public enum TracingMethod: String, Sendable, CaseIterable {
     }
 
     /// The faster method on CPU devices (lavapipe), as measured.
-    static let fastestOnCPUDevices: TracingMethod = .pipeline
+    static let fastestOnCPUDevices: TracingMethod = .query
 }
