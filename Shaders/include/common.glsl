@@ -1,11 +1,18 @@
-// Shared declarations for the path-tracer's ray-tracing stages.
+// Shared declarations for the path tracer's stages: the ray-tracing
+// pipeline's shaders, or (with LQ_RAY_QUERY defined) the compute kernel
+// that traces with ray queries.
+#ifdef LQ_RAY_QUERY
+#extension GL_EXT_ray_query : require
+#else
 #extension GL_EXT_ray_tracing : require
+#endif
 #include "interface.glsl"
 
 layout(push_constant, scalar) uniform Push { LQPushConstants pc; };
 
-/// What the closest-hit shaders hand back to raygen: world-space geometry
-/// only. Materials are evaluated in raygen, so hit shaders stay tiny.
+/// What the closest-hit shaders (or the ray-query path) hand back to the
+/// integrator: world-space geometry only. Materials are evaluated by the
+/// integrator, so hit shaders stay tiny.
 struct HitPayload {
     vec3 position;
     float t;

@@ -27,27 +27,44 @@ public struct RenderStats: Sendable {
     public var raysPerSecond: Double { renderSeconds > 0 ? Double(rays) / renderSeconds : 0 }
 }
 
-/// The ray-tracing pipeline of the path tracer (one pipeline: raygen,
-/// two misses, a triangle and a sphere hit group). Create once per device
-/// and render any number of scenes with it.
+/// The path tracer's kernel: a ray-tracing pipeline (raygen, two misses,
+/// a triangle and a sphere hit group) or a compute pipeline that traces with
+/// ray queries (`TracingMethod`). Create once per device and render any
+/// number of scenes with it.
 public final class PathTracer {
+    /// The compiled kernel, one of the two ways of tracing.
+    enum Kernel {
+        case pipeline(RayTracingPipeline)
+        case query(ComputePipeline)
+    }
+
     public let renderDevice: RenderDevice
-    let pipeline: RayTracingPipeline
+    let kernel: Kernel
+    /// The concrete way rays are traced (never `.auto`).
+    public let tracing: TracingMethod
     public let shaderSeconds: Double
 
     public let sceneCode: SceneShaderCode
 
     /// `sceneCode`: the generated material code of the scenes this tracer
     /// will render (empty for analytic materials only).
-    /// Whether the raygen shader shades material-coherently (see pathtrace.rgen).
+    /// Whether the integrator shades material-coherently (see Shaders/include/pathtrace_body.glsl).
     public let coherentShading: Bool
 
-    public init(renderDevice: RenderDevice, sceneCode: SceneShaderCode = SceneShaderCode(), coherentShading: Bool = false) throws {
+    public init(renderDevice: RenderDevice, sceneCode: SceneShaderCode = SceneShaderCode(), coherentShading: Bool = false,
+                tracing: TracingMethod = .pipeline) throws {
         self.renderDevice = renderDevice
         self.sceneCode = sceneCode
         self.coherentShading = coherentShading
-        if coherentShading && !renderDevice.device.subgroupBallotInRayGeneration {
-            throw RenderError("coherent shading needs subgroup ballot operations in ray-generation shaders, which \(renderDevice.deviceName) does not offer; render without --coherent")
+        let device = renderDevice.device
+        let resolvedTracing = try tracing.resolved(for: device)
+        self.tracing = resolvedTracing
+        if coherentShading && resolvedTracing == .pipeline && !device.subgroupBallotInRayGeneration {
+            throw RenderError("coherent shading needs subgroup ballot operations in ray-generation shaders, which \(renderDevice.deviceName) does not offer; render without --coherent"
+                              + (device.supportsRayQuery && device.subgroupBallotInCompute ? " or with --tracing query" : ""))
+        }
+        if coherentShading && resolvedTracing == .query && !device.subgroupBallotInCompute {
+            throw RenderError("coherent shading needs subgroup ballot operations in compute shaders, which \(renderDevice.deviceName) does not offer; render without --coherent")
         }
         let start = Date()
         let lib = renderDevice.shaders
@@ -55,10 +72,19 @@ public final class PathTracer {
         let generatedBase = renderDevice.compiler.cacheDirectory?.appendingPathComponent("generated")
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-generated")
         let sceneInclude = try sceneCode.writeIncludeDirectory(under: generatedBase)
-        pipeline = try RayTracingPipeline(
-            device: renderDevice.device,
-            raygen: try renderDevice.compiler.compile(lib.url("pathtrace.rgen"), defines: coherentShading ? ["LQ_COHERENT_SHADING": "1"] : [:],
-                                                      extraIncludeDirectories: [sceneInclude]),
+        let defines = coherentShading ? ["LQ_COHERENT_SHADING": "1"] : [:]
+        if resolvedTracing == .query {
+            let descriptors = try TraceDescriptorSet(device: device, stages: VK_SHADER_STAGE_COMPUTE_BIT.rawValue,
+                                                     pushConstantSize: MemoryLayout<LQPushConstants>.size,
+                                                     sampledImageCount: sceneCode.latentImageCount)
+            let spirv = try renderDevice.compiler.compile(lib.url("pathtrace.comp"), defines: defines, extraIncludeDirectories: [sceneInclude])
+            kernel = .query(try ComputePipeline(device: device, spirv: spirv, descriptors: descriptors))
+            shaderSeconds = Date().timeIntervalSince(start)
+            return
+        }
+        kernel = .pipeline(try RayTracingPipeline(
+            device: device,
+            raygen: try renderDevice.compiler.compile(lib.url("pathtrace.rgen"), defines: defines, extraIncludeDirectories: [sceneInclude]),
             misses: [try compile("primary.rmiss"), try compile("shadow.rmiss")],
             hitGroups: [
                 .init(closestHit: try compile("triangle.rchit")),                                   // LQ_GEOMETRY_TRIANGLES
@@ -66,7 +92,7 @@ public final class PathTracer {
             ],
             pushConstantSize: MemoryLayout<LQPushConstants>.size,
             maxRecursionDepth: 1,
-            sampledImageCount: sceneCode.latentImageCount)
+            sampledImageCount: sceneCode.latentImageCount))
         shaderSeconds = Date().timeIntervalSince(start)
     }
 
@@ -100,6 +126,41 @@ public final class PathTracer {
                                 samplesPerPixel: settings.samplesPerPixel)
         return RenderOutput(image: try session.image(), albedo: try session.albedoImage(), normal: try session.normalImage(),
                             depth: try session.depthValues(), stats: stats)
+    }
+
+    /// Workgroup size of pathtrace.comp (local_size_x × local_size_y).
+    static let queryTile = 8
+
+    /// The pipeline stage the kernel's shaders run in (for barriers).
+    var shaderStage: VkPipelineStageFlags {
+        switch kernel {
+        case .pipeline: return VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue
+        case .query: return VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue
+        }
+    }
+
+    /// Points the kernel's set 0 at the scene's TLAS and latent images.
+    func bind(scene: GPUScene) throws {
+        let descriptors: TraceDescriptorSet
+        switch kernel {
+        case .pipeline(let pipeline): descriptors = pipeline.descriptors
+        case .query(let pipeline):
+            guard let set = pipeline.descriptors else { throw RenderError("ray-query kernel built without its descriptor set") }
+            descriptors = set
+        }
+        descriptors.bind(tlas: scene.tlas)
+        try descriptors.bind(images: scene.latentImages)
+    }
+
+    /// Records one launch over a width × height frame.
+    func recordLaunch(_ cmd: VkCommandBuffer, width: Int, height: Int, pushConstants: LQPushConstants) {
+        switch kernel {
+        case .pipeline(let pipeline):
+            pipeline.recordTrace(cmd, width: width, height: height, pushConstants: pushConstants)
+        case .query(let pipeline):
+            let tile = Self.queryTile
+            pipeline.recordDispatch(cmd, groups: ((width + tile - 1) / tile, (height + tile - 1) / tile, 1), pushConstants: pushConstants)
+        }
     }
 
     static func fillCamera(_ frame: inout LQFrame, camera: Camera, width: Int, height: Int) {

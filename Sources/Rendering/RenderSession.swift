@@ -107,7 +107,7 @@ public final class RenderSession {
         try device.submitAndWait { cmd in
             for buffer in buffers { buffer.recordZero(cmd) }
             VulkanDevice.memoryBarrier(cmd, from: VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue, VK_ACCESS_TRANSFER_WRITE_BIT.rawValue,
-                                       to: VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue,
+                                       to: tracer.shaderStage,
                                        VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue)
         }
         samplesAccumulated = 0
@@ -116,14 +116,13 @@ public final class RenderSession {
     /// Traces `count` more samples per pixel in one submission and waits.
     public func accumulate(samples count: Int) throws {
         guard count > 0 else { return }
-        tracer.pipeline.bind(tlas: gpuScene.tlas)
-        try tracer.pipeline.bind(images: gpuScene.latentImages)
+        try tracer.bind(scene: gpuScene)
         let pushConstants = LQPushConstants(frame: frameBuffer.deviceAddress, firstSample: UInt32(samplesAccumulated),
                                             sampleCount: UInt32(count))
         try device.submitAndWait { cmd in
-            tracer.pipeline.recordTrace(cmd, width: settings.width, height: settings.height, pushConstants: pushConstants)
-            VulkanDevice.memoryBarrier(cmd, from: VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
-                                       to: VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
+            tracer.recordLaunch(cmd, width: settings.width, height: settings.height, pushConstants: pushConstants)
+            VulkanDevice.memoryBarrier(cmd, from: tracer.shaderStage, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+                                       to: tracer.shaderStage | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
                                        VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue)
         }
         samplesAccumulated += count

@@ -1,4 +1,5 @@
 import Foundation
+import Rendering
 import Scenes
 
 /// Everything `lacquer view` can be told on the command line.
@@ -11,6 +12,8 @@ public struct ViewerOptions: Sendable {
     /// `--device N|name`.
     public var device: String?
     public var validation = false
+    /// `--tracing`: how the path tracer traces rays.
+    public var tracing: TracingMethod = .auto
     /// Scripted mode: render this many frames, then exit.
     public var frames: Int?
     /// Scripted mode: save what the swapchain shows after the last frame.

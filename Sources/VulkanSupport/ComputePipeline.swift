@@ -1,17 +1,22 @@
 import CVulkan
 
-/// A compute pipeline whose only inputs are push constants (buffer device
-/// addresses and counts): used by the GPU-vs-CPU test kernels and by
-/// compute passes of the renderer. No descriptor sets.
+/// A compute pipeline. Without descriptors its only inputs are push
+/// constants (buffer device addresses and counts): the GPU-vs-CPU test
+/// kernels and compute passes of the renderer. With a TraceDescriptorSet it
+/// also sees the path tracer's set 0 (TLAS, latent images): the ray-query
+/// path tracer.
 public final class ComputePipeline {
     public let device: VulkanDevice
     public let handle: VkPipeline
     public let layout: VkPipelineLayout
     public let pushConstantSize: Int
+    /// The bound set 0, if the pipeline was made with one (it owns the layout then).
+    public let descriptors: TraceDescriptorSet?
 
     public init(device: VulkanDevice, spirv: [UInt32], pushConstantSize: Int) throws {
         self.device = device
         self.pushConstantSize = pushConstantSize
+        descriptors = nil
         let dev = device.handle
         var range = VkPushConstantRange(stageFlags: VK_SHADER_STAGE_COMPUTE_BIT.rawValue, offset: 0, size: UInt32(pushConstantSize))
         var layoutInfo = VkPipelineLayoutCreateInfo()
@@ -24,14 +29,28 @@ public final class ComputePipeline {
         }
         guard let layout = layoutOut else { throw VulkanError("no pipeline layout") }
         self.layout = layout
-
-        let module: VkShaderModule
-        do { module = try makeShaderModule(dev, spirv) } catch {
+        do { handle = try Self.makePipeline(device: device, spirv: spirv, layout: layout) } catch {
             vkDestroyPipelineLayout(dev, layout, nil)
             throw error
         }
-        defer { vkDestroyShaderModule(dev, module, nil) }
+    }
 
+    /// A compute pipeline with `descriptors`' layout (its stages must include compute).
+    public init(device: VulkanDevice, spirv: [UInt32], descriptors: TraceDescriptorSet) throws {
+        guard descriptors.stages & VK_SHADER_STAGE_COMPUTE_BIT.rawValue != 0 else {
+            throw VulkanError("descriptor set was made without the compute stage")
+        }
+        self.device = device
+        self.pushConstantSize = descriptors.pushConstantSize
+        self.descriptors = descriptors
+        layout = descriptors.layout
+        handle = try Self.makePipeline(device: device, spirv: spirv, layout: layout)
+    }
+
+    private static func makePipeline(device: VulkanDevice, spirv: [UInt32], layout: VkPipelineLayout) throws -> VkPipeline {
+        let dev = device.handle
+        let module = try makeShaderModule(dev, spirv)
+        defer { vkDestroyShaderModule(dev, module, nil) }
         var pipelineOut: VkPipeline?
         let result: VkResult = "main".withCString { entry in
             var stage = VkPipelineShaderStageCreateInfo()
@@ -46,22 +65,25 @@ public final class ComputePipeline {
             return vkCreateComputePipelines(dev, nil, 1, &info, nil, &pipelineOut)
         }
         guard result == VK_SUCCESS, let pipeline = pipelineOut else {
-            vkDestroyPipelineLayout(dev, layout, nil)
             throw VulkanError.call("vkCreateComputePipelines", result)
         }
-        handle = pipeline
+        return pipeline
     }
 
     deinit {
         vkDestroyPipeline(device.handle, handle, nil)
-        vkDestroyPipelineLayout(device.handle, layout, nil)
+        if descriptors == nil { vkDestroyPipelineLayout(device.handle, layout, nil) }
     }
 
-    /// Records a dispatch of `groups` workgroups with `pushConstants`.
+    /// Records a dispatch of `groups` workgroups with `pushConstants` (and set 0, if any).
     public func recordDispatch<P>(_ cmd: VkCommandBuffer, groups: (Int, Int, Int), pushConstants: P) {
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, handle)
-        var constants = pushConstants
-        vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0, UInt32(pushConstantSize), &constants)
+        if let descriptors {
+            descriptors.recordBind(cmd, bindPoint: VK_PIPELINE_BIND_POINT_COMPUTE, pushConstants: pushConstants)
+        } else {
+            var constants = pushConstants
+            vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0, UInt32(pushConstantSize), &constants)
+        }
         vkCmdDispatch(cmd, UInt32(groups.0), UInt32(groups.1), UInt32(groups.2))
     }
 }

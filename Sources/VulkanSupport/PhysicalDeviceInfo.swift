@@ -17,6 +17,9 @@ public struct PhysicalDeviceInfo: @unchecked Sendable {
         "VK_KHR_buffer_device_address",
     ]
 
+    /// Optional: tracing from compute shaders (the path tracer's ray-query variant).
+    public static let rayQueryExtension = "VK_KHR_ray_query"
+
     init(index: Int, handle: VkPhysicalDevice) {
         self.index = index
         self.handle = handle
@@ -36,6 +39,9 @@ public struct PhysicalDeviceInfo: @unchecked Sendable {
         Self.requiredExtensions.allSatisfy(extensions.contains) && apiVersion >= LQ_VK_API_VERSION_1_2
     }
     public var missingExtensions: [String] { Self.requiredExtensions.filter { !extensions.contains($0) } }
+
+    /// A CPU implementation (lavapipe): its speed trade-offs differ from GPUs'.
+    public var isCPU: Bool { type == VK_PHYSICAL_DEVICE_TYPE_CPU }
 
     public var typeName: String {
         switch type {

@@ -27,6 +27,13 @@ public final class VulkanDevice {
     /// (VkPhysicalDeviceSubgroupProperties): lavapipe offers them only in
     /// fragment, compute, task and mesh shaders.
     public let subgroupBallotInRayGeneration: Bool
+    /// Whether compute shaders may use subgroup ballot operations (the
+    /// coherent-shading waterfall of the ray-query path tracer).
+    public let subgroupBallotInCompute: Bool
+    /// Whether VK_KHR_ray_query is enabled: compute shaders may trace rays
+    /// (the path tracer's `--tracing query`). Optional: without it only the
+    /// ray-tracing pipeline is available.
+    public let supportsRayQuery: Bool
 
     public var name: String { physical.name }
 
@@ -66,21 +73,28 @@ public final class VulkanDevice {
         maxRayRecursionDepth = rtProps.pointee.maxRayRecursionDepth
         subgroupBallotInRayGeneration = subgroupProps.pointee.supportedStages & VK_SHADER_STAGE_RAYGEN_BIT_KHR.rawValue != 0
             && subgroupProps.pointee.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT.rawValue != 0
+        subgroupBallotInCompute = subgroupProps.pointee.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT.rawValue != 0
+            && subgroupProps.pointee.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT.rawValue != 0
         timestampPeriod = props2.properties.limits.timestampPeriod
 
         var memProps = VkPhysicalDeviceMemoryProperties()
         vkGetPhysicalDeviceMemoryProperties(pd, &memProps)
         memoryProperties = memProps
 
-        // Feature chain: Vulkan12 (BDA, scalar layout) -> AS -> RT pipeline.
+        // Feature chain: Vulkan12 (BDA, scalar layout) -> AS -> RT pipeline -> ray query.
         // (Not chained together with VkPhysicalDeviceBufferDeviceAddressFeatures: see PLATFORM.md.)
         let rtFeatures = UnsafeMutablePointer<VkPhysicalDeviceRayTracingPipelineFeaturesKHR>.allocate(capacity: 1)
         let asFeatures = UnsafeMutablePointer<VkPhysicalDeviceAccelerationStructureFeaturesKHR>.allocate(capacity: 1)
         let v12 = UnsafeMutablePointer<VkPhysicalDeviceVulkan12Features>.allocate(capacity: 1)
         let features2 = UnsafeMutablePointer<VkPhysicalDeviceFeatures2>.allocate(capacity: 1)
-        defer { rtFeatures.deallocate(); asFeatures.deallocate(); v12.deallocate(); features2.deallocate() }
+        let rqFeatures = UnsafeMutablePointer<VkPhysicalDeviceRayQueryFeaturesKHR>.allocate(capacity: 1)
+        defer { rtFeatures.deallocate(); asFeatures.deallocate(); v12.deallocate(); features2.deallocate(); rqFeatures.deallocate() }
+        let offersRayQuery = physical.extensions.contains(PhysicalDeviceInfo.rayQueryExtension)
+        rqFeatures.initialize(to: VkPhysicalDeviceRayQueryFeaturesKHR())
+        rqFeatures.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_QUERY_FEATURES_KHR
         rtFeatures.initialize(to: VkPhysicalDeviceRayTracingPipelineFeaturesKHR())
         rtFeatures.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_TRACING_PIPELINE_FEATURES_KHR
+        if offersRayQuery { rtFeatures.pointee.pNext = UnsafeMutableRawPointer(rqFeatures) }
         asFeatures.initialize(to: VkPhysicalDeviceAccelerationStructureFeaturesKHR())
         asFeatures.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ACCELERATION_STRUCTURE_FEATURES_KHR
         asFeatures.pointee.pNext = UnsafeMutableRawPointer(rtFeatures)
@@ -117,12 +131,21 @@ public final class VulkanDevice {
         rtFeatures.pointee = VkPhysicalDeviceRayTracingPipelineFeaturesKHR()
         rtFeatures.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_TRACING_PIPELINE_FEATURES_KHR
         rtFeatures.pointee.rayTracingPipeline = 1
+        let enableRayQuery = offersRayQuery && rqFeatures.pointee.rayQuery != 0
+        supportsRayQuery = enableRayQuery
+        if enableRayQuery {
+            rtFeatures.pointee.pNext = UnsafeMutableRawPointer(rqFeatures)
+            rqFeatures.pointee = VkPhysicalDeviceRayQueryFeaturesKHR()
+            rqFeatures.pointee.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_QUERY_FEATURES_KHR
+            rqFeatures.pointee.rayQuery = 1
+        }
         let keepInt16 = features2.pointee.features.shaderInt16
         features2.pointee.features = VkPhysicalDeviceFeatures()
         features2.pointee.features.shaderInt64 = 1
         features2.pointee.features.shaderInt16 = keepInt16
 
-        let extensions = PhysicalDeviceInfo.requiredExtensions + extraExtensions.filter { physical.extensions.contains($0) }
+        let extensions = PhysicalDeviceInfo.requiredExtensions + (enableRayQuery ? [PhysicalDeviceInfo.rayQueryExtension] : [])
+            + extraExtensions.filter { physical.extensions.contains($0) && $0 != PhysicalDeviceInfo.rayQueryExtension }
         var priority: Float = 1
         var created: VkDevice?
         let result: VkResult = withUnsafePointer(to: &priority) { priorityPointer in

@@ -21,18 +21,42 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Untimed warm-up frames per variant (the first pays for the driver's JIT).") var warmup = 2
         @Option(help: "Vulkan device: index or name substring.") var device: String?
         @Option(help: "Coherent shading variants to run: off, on or both (both: on only where the device supports it).") var coherent = "both"
+        @Option(help: "How rays are traced: pipeline, query or auto; a comma-separated list runs each, side by side.") var tracing = "auto"
         @Flag(help: "Print the results as JSON.") var json = false
 
-        /// The shading modes to run. "both" drops coherent shading, with a
-        /// note, on devices without subgroup ballots in ray generation
-        /// (lavapipe); "on" there fails with PathTracer's error.
-        func coherentModes(on device: RenderDevice) -> [Bool] {
+        /// The tracing methods to run (resolved, duplicates removed), in the order given.
+        func tracingMethods(on device: RenderDevice) throws -> [TracingMethod] {
+            var methods: [TracingMethod] = []
+            for name in tracing.split(separator: ",") {
+                guard let method = TracingMethod(rawValue: String(name)) else {
+                    throw ValidationError("--tracing: unknown method '\(name)'; use pipeline, query or auto")
+                }
+                let resolved = try method.resolved(for: device.device)
+                if !methods.contains(resolved) { methods.append(resolved) }
+            }
+            guard !methods.isEmpty else { throw ValidationError("--tracing: name at least one of pipeline, query, auto") }
+            return methods
+        }
+
+        /// Every (tracing, coherent) combination to run, tracings innermost
+        /// so that they are measured side by side.
+        func runs(on device: RenderDevice) throws -> [(tracing: TracingMethod, coherent: Bool)] {
+            let methods = try tracingMethods(on: device)
+            let all = methods.flatMap { method in coherentModes(on: device, tracing: method).map { (tracing: method, coherent: $0) } }
+            return [false, true].flatMap { coherent in all.filter { $0.coherent == coherent } }
+        }
+
+        /// The shading modes to run with `tracing`. "both" drops coherent
+        /// shading, with a note, where the tracing's stage has no subgroup
+        /// ballots (ray generation on lavapipe); "on" there fails with PathTracer's error.
+        func coherentModes(on device: RenderDevice, tracing: TracingMethod = .pipeline) -> [Bool] {
             switch coherent {
             case "on": return [true]
             case "off": return [false]
             default:
-                if device.device.subgroupBallotInRayGeneration { return [false, true] }
-                FileHandle.standardError.write(Data("bench: skipping coherent shading: \(device.deviceName) has no subgroup ballots in ray-generation shaders\n".utf8))
+                let supported = tracing == .query ? device.device.subgroupBallotInCompute : device.device.subgroupBallotInRayGeneration
+                if supported { return [false, true] }
+                FileHandle.standardError.write(Data("bench: skipping coherent shading with --tracing \(tracing.rawValue): \(device.deviceName) has no subgroup ballots in that stage\n".utf8))
                 return [false]
             }
         }
@@ -41,6 +65,7 @@ struct BenchCommand: ParsableCommand {
     struct Row: Codable {
         var variant: String
         var coherent: Bool
+        var tracing: String = TracingMethod.pipeline.rawValue
         var medianMilliseconds: Double
         var minMilliseconds: Double
     }
@@ -106,8 +131,9 @@ struct BenchCommand: ParsableCommand {
         print("\(title) on \(device)")
         for row in rows {
             var line = "  " + row.variant.padding(toLength: 26, withPad: " ", startingAt: 0) + (row.coherent ? " coherent " : " divergent")
+                + " " + row.tracing.padding(toLength: 8, withPad: " ", startingAt: 0)
             line += String(format: "  median %8.1f ms  min %8.1f ms", row.medianMilliseconds, row.minMilliseconds)
-            func matching(_ name: String?) -> Row? { rows.first { $0.variant == name && $0.coherent == row.coherent } }
+            func matching(_ name: String?) -> Row? { rows.first { $0.variant == name && $0.coherent == row.coherent && $0.tracing == row.tracing } }
             if let base = matching(baseline), row.variant != traceOnly {
                 line += String(format: "  frame %.2f× the reference's speed", base.medianMilliseconds / row.medianMilliseconds)
                 if let trace = matching(traceOnly) {
@@ -163,12 +189,15 @@ struct BenchCommand: ParsableCommand {
                     let architecture = try NeuralArchitecture(decoder: String(name))
                     variants.append(("neural \(name)", try SceneMaterials.synthetic(scene: loaded, architecture: architecture, logger: logger)))
                 }
-                for coherent in common.coherentModes(on: renderDevice) {
+                let runs = try common.runs(on: renderDevice)
+                for coherent in [false, true] {
                     for (name, materials) in variants {
-                        let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent)
-                        let (median, minimum) = try BenchCommand.measure(tracer, scene: loaded, materials: materials, common: common)
-                        rows.append(Row(variant: name, coherent: coherent, medianMilliseconds: median, minMilliseconds: minimum))
-                        if !common.json { FileHandle.standardError.write(Data("bench: \(name)\(coherent ? " (coherent)" : ""): \(String(format: "%.1f", median)) ms\n".utf8)) }
+                        for method in runs.filter({ $0.coherent == coherent }).map(\.tracing) {
+                            let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent, tracing: method)
+                            let (median, minimum) = try BenchCommand.measure(tracer, scene: loaded, materials: materials, common: common)
+                            rows.append(Row(variant: name, coherent: coherent, tracing: method.rawValue, medianMilliseconds: median, minMilliseconds: minimum))
+                            if !common.json { FileHandle.standardError.write(Data("bench: \(name)\(coherent ? " (coherent)" : "") [\(method.rawValue)]: \(String(format: "%.1f", median)) ms\n".utf8)) }
+                        }
                     }
                 }
                 let title = "bench shading: \(scene)\(material.map { " (every layered material = \($0))" } ?? ""), \(common.width)×\(common.height), 1 spp, NEE+MIS, ≤\(loaded.film.maxDepth) bounces"
@@ -194,15 +223,16 @@ struct BenchCommand: ParsableCommand {
                     CommandSupport.fail("run `lacquer bench scaling` from the repository root (needs Assets/Materials/conductor.json)")
                 }
                 var rows: [Row] = []
-                for coherent in common.coherentModes(on: renderDevice) {
+                for (method, coherent) in try common.runs(on: renderDevice) {
                     for countText in counts.split(separator: ",") {
                         guard let count = Int(countText), count > 0 else { throw ValidationError("--counts: \(countText) is not a positive integer") }
                         let scene = BenchCommand.sphereGrid(count: 25, distinctMaterials: count, materialPath: materialPath)
                         let materials = try SceneMaterials.synthetic(scene: scene, architecture: .brdf2x32, latentResolution: 256, logger: logger)
-                        let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent)
+                        let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent, tracing: method)
                         let (median, minimum) = try BenchCommand.measure(tracer, scene: scene, materials: materials, common: common)
-                        rows.append(Row(variant: "\(count) neural material(s)", coherent: coherent, medianMilliseconds: median, minMilliseconds: minimum))
-                        if !common.json { FileHandle.standardError.write(Data("bench: \(count) materials\(coherent ? " (coherent)" : ""): \(String(format: "%.1f", median)) ms\n".utf8)) }
+                        rows.append(Row(variant: "\(count) neural material(s)", coherent: coherent, tracing: method.rawValue,
+                                        medianMilliseconds: median, minMilliseconds: minimum))
+                        if !common.json { FileHandle.standardError.write(Data("bench: \(count) materials\(coherent ? " (coherent)" : "") [\(method.rawValue)]: \(String(format: "%.1f", median)) ms\n".utf8)) }
                     }
                 }
                 BenchCommand.report(rows, title: "bench scaling: 25 spheres, N distinct 2×32 neural materials, \(common.width)×\(common.height), 1 spp",

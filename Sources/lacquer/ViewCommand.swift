@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Rendering
 import Viewer
 
 /// `lacquer view`: the interactive viewer (GLFW window + Vulkan swapchain).
@@ -21,6 +22,7 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "Window height in pixels.") var height: Int?
     @Option(help: "Vulkan device: index or name substring (see `lacquer info`).") var device: String?
     @Flag(help: "Enable the Vulkan validation layer; any message makes the command fail.") var validation = false
+    @Option(help: "How rays are traced: pipeline, query (compute + ray queries) or auto (the faster on this device).") var tracing: TracingMethod = .auto
     @Option(help: "Scripted mode: render this many frames, then exit.") var frames: Int?
     @Option(help: "Scripted mode: save the last frame as shown by the swapchain to this PNG.") var screenshot: String?
     @Option(help: "Directory for P (save); default: next to the scene file.") var out: String?
@@ -48,6 +50,7 @@ struct ViewCommand: ParsableCommand {
         o.height = height
         o.device = device
         o.validation = validation
+        o.tracing = tracing
         o.frames = frames
         o.screenshot = screenshot
         o.outputDirectory = out

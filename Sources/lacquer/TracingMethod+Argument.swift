@@ -1,0 +1,6 @@
+import ArgumentParser
+import Rendering
+
+/// `--tracing pipeline|query|auto`: ArgumentParser lists the values in the
+/// error for anything else.
+extension TracingMethod: ExpressibleByArgument {}
