@@ -94,6 +94,8 @@ struct BenchCommand: ParsableCommand {
     struct JSONReport: Encodable {
         struct Result: Encodable {
             var variant: String
+            /// "pipeline" (ray-tracing pipeline) or "query" (ray queries in compute).
+            var tracing: String
             var coherent: Bool
             var frame_ms: Double
             var min_ms: Double
@@ -116,8 +118,8 @@ struct BenchCommand: ParsableCommand {
     static func report(_ rows: [Row], title: String, device: String, json: Bool, baseline: String?, traceOnly: String? = nil) {
         if json {
             let results = rows.map { row -> JSONReport.Result in
-                let trace = rows.first { $0.variant == traceOnly && $0.coherent == row.coherent }
-                return JSONReport.Result(variant: slug(row.variant), coherent: row.coherent,
+                let trace = rows.first { $0.variant == traceOnly && $0.coherent == row.coherent && $0.tracing == row.tracing }
+                return JSONReport.Result(variant: slug(row.variant), tracing: row.tracing, coherent: row.coherent,
                                          frame_ms: row.medianMilliseconds, min_ms: row.minMilliseconds,
                                          shading_ms: trace.map { row.medianMilliseconds - $0.medianMilliseconds })
             }
