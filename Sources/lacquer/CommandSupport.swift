@@ -98,3 +98,44 @@ final class ProgressReporter {
         }
     }
 }
+
+/// Shows that the first dispatch is still working: on lavapipe the driver
+/// compiles the whole pipeline then (seconds to minutes, more with more lobes),
+/// and without a sign of life a user cannot tell it from a hang. On a terminal
+/// a line counts the seconds until `stop()`; otherwise one plain line says
+/// what is happening. Thread rule: the ticking and `stop()` both run on
+/// `queue`, so the line is never written after `stop()` returns.
+final class FirstDispatchIndicator: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "lacquer.first-dispatch")
+    private var timer: DispatchSourceTimer?
+    private let start = Date()
+    private let label: String
+
+    init(label: String) {
+        self.label = label
+        if CommandSupport.stderrIsTerminal {
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + 1, repeating: 1)
+            timer.setEventHandler { [weak self] in self?.tick() }
+            self.timer = timer
+            timer.resume()
+        } else {
+            FileHandle.standardError.write(Data("\(label): first dispatch: the driver compiles the pipeline (on lavapipe this can take minutes)\n".utf8))
+        }
+    }
+
+    private func tick() {
+        let seconds = Int(Date().timeIntervalSince(start))
+        FileHandle.standardError.write(Data("\r\(label): first dispatch, the driver is compiling the pipeline… \(seconds) s ".utf8))
+    }
+
+    /// Ends the indicator (idempotent) and clears its line on a terminal.
+    func stop() {
+        queue.sync {
+            guard let timer else { return }
+            timer.cancel()
+            self.timer = nil
+            FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 72) + "\r").utf8))
+        }
+    }
+}

@@ -90,12 +90,14 @@ struct RenderCommand: ParsableCommand {
         print("materials: " + ["analytic", "reference", "neural"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", "))
 
         let reporter = ProgressReporter(label: "render")
+        let firstDispatch = FirstDispatchIndicator(label: "render")
         let result: RenderOutput
         do {
             result = try tracer.render(scene: loaded, settings: settings, materials: prepared) { done, total in
+                firstDispatch.stop()
                 reporter.update(done: done, total: total, unit: "spp")
             }
-        } catch { CommandSupport.fail("\(error)") }
+        } catch { firstDispatch.stop(); CommandSupport.fail("\(error)") }
 
         var extra: [EXRChannel] = []
         if let albedo = result.albedo {

@@ -16,6 +16,8 @@ final class RenderCommandTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("validation:"), r.stderr)
         XCTAssertTrue(r.stdout.contains("rays/s"), r.stdout)
         XCTAssertTrue(r.stdout.contains("BVH build"), r.stdout)
+        // Not a terminal: the first dispatch (the driver's pipeline compile) is announced once, plainly.
+        XCTAssertEqual(r.stderr.components(separatedBy: "first dispatch: the driver compiles the pipeline").count, 2, r.stderr)
         let image = try readEXR(exr)
         XCTAssertEqual(image.width, 40)
         XCTAssertEqual(image.height, 30)
