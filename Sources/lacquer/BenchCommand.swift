@@ -62,7 +62,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    struct Row: Codable {
+    struct Row {
         var variant: String
         var coherent: Bool
         var tracing: String = TracingMethod.pipeline.rawValue
