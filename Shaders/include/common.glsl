@@ -8,7 +8,13 @@
 #endif
 #include "interface.glsl"
 
+#ifdef LQ_WAVEFRONT
+layout(push_constant, scalar) uniform Push { LQWavefrontPush wp; };
+#define LQ_FRAME_ADDRESS wp.frame
+#else
 layout(push_constant, scalar) uniform Push { LQPushConstants pc; };
+#define LQ_FRAME_ADDRESS pc.frame
+#endif
 
 /// What the closest-hit shaders (or the ray-query path) hand back to the
 /// integrator: world-space geometry only. Materials are evaluated by the

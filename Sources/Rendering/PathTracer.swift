@@ -27,21 +27,24 @@ public struct RenderStats: Sendable {
     public var raysPerSecond: Double { renderSeconds > 0 ? Double(rays) / renderSeconds : 0 }
 }
 
-/// The path tracer's kernel: a ray-tracing pipeline (raygen, two misses,
-/// a triangle and a sphere hit group) or a compute pipeline that traces with
-/// ray queries (`TracingMethod`). Create once per device and render any
-/// number of scenes with it.
+/// The path tracer's kernels: a megakernel — a ray-tracing pipeline
+/// (raygen, two misses, a triangle and a sphere hit group) or a compute
+/// pipeline that traces with ray queries (`TracingMethod`) — or the
+/// wavefront integrator's stages (`Integrator`). Create once per device and
+/// render any number of scenes with it.
 public final class PathTracer {
     /// The compiled kernel, one of the two ways of tracing.
     enum Kernel {
         case pipeline(RayTracingPipeline)
         case query(ComputePipeline)
+        case wavefront(WavefrontKernels)
     }
 
     public let renderDevice: RenderDevice
     let kernel: Kernel
     /// The concrete way rays are traced (never `.auto`).
     public let tracing: TracingMethod
+    public let integrator: Integrator
     public let shaderSeconds: Double
 
     public let sceneCode: SceneShaderCode
@@ -52,13 +55,17 @@ public final class PathTracer {
     public let coherentShading: Bool
 
     public init(renderDevice: RenderDevice, sceneCode: SceneShaderCode = SceneShaderCode(), coherentShading: Bool = false,
-                tracing: TracingMethod = .pipeline) throws {
+                tracing: TracingMethod = .pipeline, integrator: Integrator = .megakernel) throws {
         self.renderDevice = renderDevice
         self.sceneCode = sceneCode
         self.coherentShading = coherentShading
+        self.integrator = integrator
         let device = renderDevice.device
-        let resolvedTracing = try tracing.resolved(for: device)
+        let resolvedTracing = try tracing.resolved(for: device, integrator: integrator)
         self.tracing = resolvedTracing
+        if integrator == .wavefront && coherentShading {
+            throw RenderError("--coherent is a mode of the megakernel; the wavefront integrator already shades one material per dispatch (drop --coherent or use --integrator megakernel)")
+        }
         if coherentShading && resolvedTracing == .pipeline && !device.subgroupBallotInRayGeneration {
             throw RenderError("coherent shading needs subgroup ballot operations in ray-generation shaders, which \(renderDevice.deviceName) does not offer; render without --coherent"
                               + (device.supportsRayQuery && device.subgroupBallotInCompute ? " or with --tracing query" : ""))
@@ -73,6 +80,11 @@ public final class PathTracer {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-generated")
         let sceneInclude = try sceneCode.writeIncludeDirectory(under: generatedBase)
         let defines = coherentShading ? ["LQ_COHERENT_SHADING": "1"] : [:]
+        if integrator == .wavefront {
+            kernel = .wavefront(try WavefrontKernels(renderDevice: renderDevice, sceneCode: sceneCode, generatedBase: generatedBase))
+            shaderSeconds = Date().timeIntervalSince(start)
+            return
+        }
         if resolvedTracing == .query {
             let descriptors = try TraceDescriptorSet(device: device, stages: VK_SHADER_STAGE_COMPUTE_BIT.rawValue,
                                                      pushConstantSize: MemoryLayout<LQPushConstants>.size,
@@ -135,7 +147,7 @@ public final class PathTracer {
     var shaderStage: VkPipelineStageFlags {
         switch kernel {
         case .pipeline: return VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR.rawValue
-        case .query: return VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue
+        case .query, .wavefront: return VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue
         }
     }
 
@@ -147,12 +159,29 @@ public final class PathTracer {
         case .query(let pipeline):
             guard let set = pipeline.descriptors else { throw RenderError("ray-query kernel built without its descriptor set") }
             descriptors = set
+        case .wavefront(let kernels): descriptors = kernels.descriptors
         }
         descriptors.bind(tlas: scene.tlas)
         try descriptors.bind(images: scene.latentImages)
     }
 
-    /// Records one launch over a width × height frame.
+    /// The wavefront shading kernel of each material record (compiled on
+    /// first use); nil for a megakernel, which shades every material itself.
+    func wavefrontShadingKernels(for records: [LQMaterial]) throws -> [ComputePipeline]? {
+        guard case .wavefront(let kernels) = kernel else { return nil }
+        return try records.map { try kernels.shadingKernel(for: ShadingUnit(record: $0)) }
+    }
+
+    /// Records `sampleCount` samples per pixel of the wavefront integrator
+    /// (`state` sized for the frame) from `firstSample`.
+    func recordWavefront(_ cmd: VkCommandBuffer, state: WavefrontState, shadingKernels: [ComputePipeline], frame: UInt64,
+                         maxDepth: Int, firstSample: Int, sampleCount: Int) {
+        guard case .wavefront(let kernels) = kernel else { return }
+        kernels.record(cmd, state: state, frame: frame, maxDepth: maxDepth, firstSample: firstSample, count: sampleCount,
+                       shadingKernels: shadingKernels)
+    }
+
+    /// Records one megakernel launch over a width × height frame.
     func recordLaunch(_ cmd: VkCommandBuffer, width: Int, height: Int, pushConstants: LQPushConstants) {
         switch kernel {
         case .pipeline(let pipeline):
@@ -160,6 +189,8 @@ public final class PathTracer {
         case .query(let pipeline):
             let tile = Self.queryTile
             pipeline.recordDispatch(cmd, groups: ((width + tile - 1) / tile, (height + tile - 1) / tile, 1), pushConstants: pushConstants)
+        case .wavefront:
+            preconditionFailure("the wavefront integrator records its stages with recordWavefront")
         }
     }
 

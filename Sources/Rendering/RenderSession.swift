@@ -23,6 +23,11 @@ public final class RenderSession {
     private var depth: GPUBuffer?
     private var frameBuffer: GPUBuffer
     private var frame = LQFrame()
+    /// Wavefront integrator only: its buffers for this frame size and the
+    /// shading kernel of each scene material.
+    private var wavefront: WavefrontState?
+    private let shadingKernels: [ComputePipeline]?
+    private let materialCount: Int
     /// Samples per pixel accumulated since the last reset.
     public private(set) var samplesAccumulated = 0
     public private(set) var camera: Camera
@@ -46,6 +51,8 @@ public final class RenderSession {
             throw RenderError("the path tracer was built for other materials; create it with PathTracer(renderDevice:sceneCode: materials.code)")
         }
         gpuScene = try GPUScene(scene: scene, device: device, materials: prepared, logger: tracer.renderDevice.logger)
+        shadingKernels = try tracer.wavefrontShadingKernels(for: prepared.records)
+        materialCount = prepared.records.count
         // Placeholders; allocate() sizes them.
         accum = try GPUBuffer(device: device, size: 16)
         rayCounts = accum
@@ -68,6 +75,10 @@ public final class RenderSession {
         frame.aovNormal = normal?.deviceAddress ?? 0
         frame.aovDepth = depth?.deviceAddress ?? 0
         frameBuffer = try GPUBuffer(device: device, size: MemoryLayout<LQFrame>.stride)
+        wavefront = nil
+        if shadingKernels != nil {
+            wavefront = try WavefrontState(device: device, width: settings.width, height: settings.height, materialCount: materialCount)
+        }
         try reset(camera: camera)
     }
 
@@ -120,7 +131,12 @@ public final class RenderSession {
         let pushConstants = LQPushConstants(frame: frameBuffer.deviceAddress, firstSample: UInt32(samplesAccumulated),
                                             sampleCount: UInt32(count))
         try device.submitAndWait { cmd in
-            tracer.recordLaunch(cmd, width: settings.width, height: settings.height, pushConstants: pushConstants)
+            if let wavefront, let shadingKernels {
+                tracer.recordWavefront(cmd, state: wavefront, shadingKernels: shadingKernels, frame: frameBuffer.deviceAddress,
+                                       maxDepth: Int(frame.maxDepth), firstSample: samplesAccumulated, sampleCount: count)
+            } else {
+                tracer.recordLaunch(cmd, width: settings.width, height: settings.height, pushConstants: pushConstants)
+            }
             VulkanDevice.memoryBarrier(cmd, from: tracer.shaderStage, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
                                        to: tracer.shaderStage | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
                                        VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue)

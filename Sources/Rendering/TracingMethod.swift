@@ -19,7 +19,17 @@ public enum TracingMethod: String, Sendable, CaseIterable {
     /// 1.6–2.3× for queries, whose traversal state stays in registers where
     /// the pipeline keeps payloads in per-lane scratch (PLATFORM.md). Same
     /// image bit for bit. GPUs keep the pipeline until measured on one.
-    public func resolved(for device: VulkanDevice) throws -> TracingMethod {
+    /// The wavefront integrator traces from compute kernels: ray queries only.
+    public func resolved(for device: VulkanDevice, integrator: Integrator = .megakernel) throws -> TracingMethod {
+        if integrator == .wavefront {
+            guard self != .pipeline else {
+                throw RenderError("the wavefront integrator traces with ray queries; use --tracing query or auto, or --integrator megakernel")
+            }
+            guard device.supportsRayQuery else {
+                throw RenderError("the wavefront integrator needs VK_KHR_ray_query, which \(device.name) does not offer; use --integrator megakernel")
+            }
+            return .query
+        }
         switch self {
         case .pipeline: return .pipeline
         case .query:

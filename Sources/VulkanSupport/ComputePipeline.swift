@@ -77,6 +77,19 @@ public final class ComputePipeline {
 
     /// Records a dispatch of `groups` workgroups with `pushConstants` (and set 0, if any).
     public func recordDispatch<P>(_ cmd: VkCommandBuffer, groups: (Int, Int, Int), pushConstants: P) {
+        recordBind(cmd, pushConstants: pushConstants)
+        vkCmdDispatch(cmd, UInt32(groups.0), UInt32(groups.1), UInt32(groups.2))
+    }
+
+    /// Records a dispatch whose workgroup counts a previous kernel wrote: a
+    /// VkDispatchIndirectCommand at `offset` in `arguments` (a buffer made
+    /// with `indirectUsage`).
+    public func recordDispatchIndirect<P>(_ cmd: VkCommandBuffer, arguments: GPUBuffer, offset: Int, pushConstants: P) {
+        recordBind(cmd, pushConstants: pushConstants)
+        vkCmdDispatchIndirect(cmd, arguments.handle, VkDeviceSize(offset))
+    }
+
+    private func recordBind<P>(_ cmd: VkCommandBuffer, pushConstants: P) {
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, handle)
         if let descriptors {
             descriptors.recordBind(cmd, bindPoint: VK_PIPELINE_BIND_POINT_COMPUTE, pushConstants: pushConstants)
@@ -84,6 +97,5 @@ public final class ComputePipeline {
             var constants = pushConstants
             vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0, UInt32(pushConstantSize), &constants)
         }
-        vkCmdDispatch(cmd, UInt32(groups.0), UInt32(groups.1), UInt32(groups.2))
     }
 }

@@ -20,6 +20,9 @@ public final class GPUBuffer {
         | VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue
         | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue
 
+    /// `defaultUsage` plus the arguments of indirect dispatches.
+    public static let indirectUsage: VkBufferUsageFlags = defaultUsage | VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT.rawValue
+
     public init(device: VulkanDevice, size: Int, usage: VkBufferUsageFlags = GPUBuffer.defaultUsage,
                 location: Location = .hostVisible) throws {
         self.device = device

@@ -185,4 +185,75 @@ LQ_STRUCT(LQKernelPush) {
     LQ_UINT materialIndex;
 } LQ_END_STRUCT(LQKernelPush)
 
+/* ---- Wavefront integrator (Shaders/wavefront_*.comp) ----
+ * One path slot per pixel; path state and hit records are structures of
+ * arrays (one array per field, each indexed by the path's pixel index), so
+ * a kernel touching a few fields reads only those. Queues hold path
+ * indices; LQ_WAVEFRONT_NO_PATH marks a hole (a tile lane outside the frame). */
+#define LQ_WAVEFRONT_NO_PATH 0xFFFFFFFFu
+#define LQ_WAVEFRONT_GROUP 64u       /* invocations per workgroup of every wavefront kernel */
+
+/* LQWavefrontPush.mode of wavefront_control.comp */
+#define LQ_WAVEFRONT_BEGIN_SAMPLE 0u /* queue 0 = every path, counters zeroed */
+#define LQ_WAVEFRONT_AFTER_EXTEND 1u /* material bins: prefix sums and dispatch sizes */
+#define LQ_WAVEFRONT_AFTER_SHADE 2u  /* next extend and shadow dispatch sizes */
+
+LQ_STRUCT(LQWavefront) {
+    LQ_ADDRESS rayOrigin;         /* vec4[n]: xyz next ray origin, w pdf of the BSDF sample that made it (0: camera) */
+    LQ_ADDRESS rayDirection;      /* vec4[n]: xyz next ray direction, w ray-cone width so far */
+    LQ_ADDRESS throughput;        /* vec4[n]: xyz path throughput */
+    LQ_ADDRESS radiance;          /* vec4[n]: xyz radiance of this sample so far */
+    LQ_ADDRESS rngAndRays;        /* uvec2[n]: random-stream state, rays traced this sample */
+    LQ_ADDRESS hitPosition;       /* vec4[n]: xyz position, w distance t */
+    LQ_ADDRESS hitShadingNormal;  /* vec4[n]: xyz, w uv density (ray cones) */
+    LQ_ADDRESS hitGeometricNormal;/* vec4[n]: xyz */
+    LQ_ADDRESS hitTangent;        /* vec4[n]: xyz tangent, w bitangent sign */
+    LQ_ADDRESS hitUV;             /* vec2[n] */
+    LQ_ADDRESS hitBin;            /* uvec2[n]: material index, slot within its bin */
+    LQ_ADDRESS shadowOrigin;      /* vec4[n] */
+    LQ_ADDRESS shadowDirection;   /* vec4[n] */
+    LQ_ADDRESS shadowContribution;/* vec4[n]: added to radiance if the shadow ray is unoccluded */
+    LQ_ADDRESS queues[2];         /* uint[queueCapacity] each: paths to extend, alternating per depth */
+    LQ_ADDRESS shadowQueue;       /* uint[n]: paths with a shadow ray */
+    LQ_ADDRESS sortedHits;        /* uint[n]: paths that hit a surface, grouped by material */
+    LQ_ADDRESS counters;          /* LQWavefrontCounters */
+    LQ_ADDRESS bins;              /* LQWavefrontBin[materialCount] */
+    LQ_UINT pathCount;            /* width * height */
+    LQ_UINT queueCapacity;        /* pathCount rounded up to whole 8x8 tiles */
+    LQ_UINT materialCount;
+    LQ_UINT tilesX;               /* 8x8 pixel tiles per row */
+} LQ_END_STRUCT(LQWavefront)
+
+/* Queue lengths and indirect dispatch sizes (64 bytes). */
+LQ_STRUCT(LQWavefrontCounters) {
+    LQ_UINT queueLength[2];
+    LQ_UINT shadowLength;
+    LQ_UINT pad0;
+    LQ_UINT extendGroups[3];      /* VkDispatchIndirectCommand over queues[depth % 2] */
+    LQ_UINT pad1;
+    LQ_UINT shadowGroups[3];      /* VkDispatchIndirectCommand over shadowQueue */
+    LQ_UINT pad2;
+    LQ_UINT pad3[4];
+} LQ_END_STRUCT(LQWavefrontCounters)
+
+/* One material's bin of hits (32 bytes): counting sort by material. */
+LQ_STRUCT(LQWavefrontBin) {
+    LQ_UINT count;                /* hits this depth (slots handed out by extend) */
+    LQ_UINT offset;               /* first entry in sortedHits */
+    LQ_UINT pad0;
+    LQ_UINT pad1;
+    LQ_UINT groups[3];            /* VkDispatchIndirectCommand of the material's shading kernel */
+    LQ_UINT pad2;
+} LQ_END_STRUCT(LQWavefrontBin)
+
+/* Push constants of the wavefront kernels (32 bytes). */
+LQ_STRUCT(LQWavefrontPush) {
+    LQ_ADDRESS frame;             /* LQFrame */
+    LQ_ADDRESS wavefront;         /* LQWavefront */
+    LQ_UINT sampleIndex;          /* the sample every path of this wave traces */
+    LQ_UINT depth;                /* surface interactions so far */
+    LQ_UINT material;             /* shading kernels: the material they shade */
+    LQ_UINT mode;                 /* wavefront_control.comp: LQ_WAVEFRONT_* */
+} LQ_END_STRUCT(LQWavefrontPush)
+
 #endif
