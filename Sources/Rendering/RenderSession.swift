@@ -144,6 +144,20 @@ public final class RenderSession {
         samplesAccumulated += count
     }
 
+    /// Wavefront integrator: traces the camera rays of the next sample,
+    /// sorts their hits by material and returns the sort's buffers, without
+    /// shading or accumulating anything (for checking the sort on the CPU).
+    func wavefrontFirstBinning() throws -> WavefrontState.Binning {
+        guard let wavefront, case .wavefront(let kernels) = tracer.kernel else {
+            throw RenderError("the session's path tracer is not the wavefront integrator")
+        }
+        try tracer.bind(scene: gpuScene)
+        try device.submitAndWait { cmd in
+            kernels.recordFirstBinning(cmd, state: wavefront, frame: frameBuffer.deviceAddress, sample: samplesAccumulated)
+        }
+        return try wavefront.binning(device: device)
+    }
+
     private func readBack<T>(_ buffer: GPUBuffer, _ type: T.Type) throws -> [T] {
         let staging = try GPUBuffer(device: device, size: buffer.size, location: .hostVisible)
         try device.submitAndWait { cmd in buffer.recordCopy(cmd, to: staging) }

@@ -59,47 +59,81 @@ final class WavefrontKernels {
     /// accumulation. `shadingKernels[m]` shades material m.
     func record(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, maxDepth: Int,
                 firstSample: Int, count: Int, shadingKernels: [ComputePipeline]) {
-        let group = Int(LQ_WAVEFRONT_GROUP)
-        func barrier() {
-            VulkanDevice.memoryBarrier(cmd, from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
-                                       to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue | VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT.rawValue,
-                                       VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue
-                                       | VK_ACCESS_INDIRECT_COMMAND_READ_BIT.rawValue)
-        }
-        let extendArguments = MemoryLayout<LQWavefrontCounters>.offset(of: \.extendGroups)!
-        let shadowArguments = MemoryLayout<LQWavefrontCounters>.offset(of: \.shadowGroups)!
-        let binArguments = MemoryLayout<LQWavefrontBin>.offset(of: \.groups)!
         for sample in firstSample..<(firstSample + count) {
-            var push = LQWavefrontPush(frame: frame, wavefront: state.description.deviceAddress,
-                                       sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
-            camera.recordDispatch(cmd, groups: (state.tileCount, 1, 1), pushConstants: push)
-            control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
-            barrier()
+            var push = beginSample(cmd, state: state, frame: frame, sample: sample)
             for depth in 0...maxDepth {
                 push.depth = UInt32(depth)
-                extend.recordDispatchIndirect(cmd, arguments: state.counters, offset: extendArguments, pushConstants: push)
-                barrier()
+                extend(cmd, state: state, push: push)
                 if depth == maxDepth { break }
-                push.mode = LQ_WAVEFRONT_AFTER_EXTEND
-                control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
-                barrier()
-                scatter.recordDispatchIndirect(cmd, arguments: state.counters, offset: extendArguments, pushConstants: push)
-                barrier()
-                for (material, kernel) in shadingKernels.enumerated() {
-                    push.material = UInt32(material)
-                    kernel.recordDispatchIndirect(cmd, arguments: state.bins,
-                                                  offset: material * MemoryLayout<LQWavefrontBin>.stride + binArguments,
-                                                  pushConstants: push)
-                }
-                barrier()
-                push.mode = LQ_WAVEFRONT_AFTER_SHADE
-                control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
-                barrier()
-                shadow.recordDispatchIndirect(cmd, arguments: state.counters, offset: shadowArguments, pushConstants: push)
-                barrier()
+                sortByMaterial(cmd, state: state, push: push)
+                shade(cmd, state: state, push: push, shadingKernels: shadingKernels)
             }
+            let group = Int(LQ_WAVEFRONT_GROUP)
             accumulate.recordDispatch(cmd, groups: ((state.pathCount + group - 1) / group, 1, 1), pushConstants: push)
-            barrier()
+            Self.barrier(cmd)
         }
+    }
+
+    /// Records the camera rays of `sample` and its first extend with the
+    /// counting sort of the hits by material, and stops there: the state
+    /// `WavefrontState.binning` reads, to check the sort against the CPU.
+    func recordFirstBinning(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, sample: Int) {
+        let push = beginSample(cmd, state: state, frame: frame, sample: sample)
+        extend(cmd, state: state, push: push)
+        sortByMaterial(cmd, state: state, push: push)
+    }
+
+    private func beginSample(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, sample: Int) -> LQWavefrontPush {
+        let push = LQWavefrontPush(frame: frame, wavefront: state.description.deviceAddress,
+                                   sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
+        camera.recordDispatch(cmd, groups: (state.tileCount, 1, 1), pushConstants: push)
+        control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
+        Self.barrier(cmd)
+        return push
+    }
+
+    private func extend(_ cmd: VkCommandBuffer, state: WavefrontState, push: LQWavefrontPush) {
+        extend.recordDispatchIndirect(cmd, arguments: state.counters, offset: Self.extendArguments, pushConstants: push)
+        Self.barrier(cmd)
+    }
+
+    /// Counting sort of the extend's hits by material: prefix sums, then scatter.
+    private func sortByMaterial(_ cmd: VkCommandBuffer, state: WavefrontState, push: LQWavefrontPush) {
+        var push = push
+        push.mode = LQ_WAVEFRONT_AFTER_EXTEND
+        control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
+        Self.barrier(cmd)
+        scatter.recordDispatchIndirect(cmd, arguments: state.counters, offset: Self.extendArguments, pushConstants: push)
+        Self.barrier(cmd)
+    }
+
+    /// One shading dispatch per material (sized by its bin), then the shadow rays they queued.
+    private func shade(_ cmd: VkCommandBuffer, state: WavefrontState, push: LQWavefrontPush, shadingKernels: [ComputePipeline]) {
+        var push = push
+        let binArguments = MemoryLayout<LQWavefrontBin>.offset(of: \.groups)!
+        for (material, kernel) in shadingKernels.enumerated() {
+            push.material = UInt32(material)
+            kernel.recordDispatchIndirect(cmd, arguments: state.bins,
+                                          offset: material * MemoryLayout<LQWavefrontBin>.stride + binArguments, pushConstants: push)
+        }
+        Self.barrier(cmd)
+        push.mode = LQ_WAVEFRONT_AFTER_SHADE
+        control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
+        Self.barrier(cmd)
+        shadow.recordDispatchIndirect(cmd, arguments: state.counters, offset: Self.shadowArguments, pushConstants: push)
+        Self.barrier(cmd)
+    }
+
+    private static let extendArguments = MemoryLayout<LQWavefrontCounters>.offset(of: \.extendGroups)!
+    private static let shadowArguments = MemoryLayout<LQWavefrontCounters>.offset(of: \.shadowGroups)!
+
+    /// Every stage reads what the previous one wrote, including the
+    /// workgroup counts of indirect dispatches.
+    private static func barrier(_ cmd: VkCommandBuffer) {
+        VulkanDevice.memoryBarrier(cmd, from: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+                                   to: VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue | VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT.rawValue
+                                   | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
+                                   VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue
+                                   | VK_ACCESS_INDIRECT_COMMAND_READ_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue)
     }
 }

@@ -13,7 +13,11 @@ final class WavefrontState {
     let bins: GPUBuffer
     /// The LQWavefront record the kernels read through their push constants.
     let description: GPUBuffer
+    /// The addresses and sizes in `description`.
+    private let record: LQWavefront
+    /// Every array `record` points at, kept alive with it.
     private let arrays: [GPUBuffer]
+    private let materialCount: Int
 
     init(device: VulkanDevice, width: Int, height: Int, materialCount: Int) throws {
         let pathCount = width * height
@@ -22,6 +26,7 @@ final class WavefrontState {
         tileCount = tilesX * ((height + 7) / 8)
         let queueCapacity = tileCount * Int(LQ_WAVEFRONT_GROUP)
         var arrays: [GPUBuffer] = []
+        self.materialCount = materialCount
         let array = { (bytesPerItem: Int, items: Int?) throws -> UInt64 in
             let buffer = try GPUBuffer(device: device, size: (items ?? pathCount) * bytesPerItem, location: .deviceLocal)
             arrays.append(buffer)
@@ -56,6 +61,31 @@ final class WavefrontState {
         w.materialCount = UInt32(materialCount)
         w.tilesX = UInt32(tilesX)
         description = try GPUBuffer(device: device, contents: [w])
+        record = w
         self.arrays = arrays
+    }
+
+    /// The counting sort's result as the kernels left it: per path its
+    /// (material, slot) or (LQ_WAVEFRONT_NO_PATH, 0) when it hit nothing, per
+    /// material its bin, and the paths grouped by material.
+    struct Binning {
+        var hitBins: [SIMD2<UInt32>]
+        var bins: [LQWavefrontBin]
+        var sortedHits: [UInt32]
+    }
+
+    /// Reads the sort's buffers back (after `WavefrontKernels.recordFirstBinning`).
+    func binning(device: VulkanDevice) throws -> Binning {
+        func read<T>(_ address: UInt64, _ type: T.Type, count: Int) throws -> [T] {
+            guard let buffer = (arrays + [bins]).first(where: { $0.deviceAddress == address }) else {
+                throw RenderError("no wavefront buffer at address \(address)")
+            }
+            let staging = try GPUBuffer(device: device, size: buffer.size, location: .hostVisible)
+            try device.submitAndWait { cmd in buffer.recordCopy(cmd, to: staging) }
+            return try staging.read(as: type, count: count)
+        }
+        return Binning(hitBins: try read(record.hitBin, SIMD2<UInt32>.self, count: pathCount),
+                       bins: try read(record.bins, LQWavefrontBin.self, count: materialCount),
+                       sortedHits: try read(record.sortedHits, UInt32.self, count: pathCount))
     }
 }

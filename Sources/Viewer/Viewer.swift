@@ -169,7 +169,7 @@ public final class Viewer {
         presenter = try SwapchainPresenter(device: renderDevice.device, surface: surface!, width: fb.width, height: fb.height,
                                            presentMode: options.benchmarkSeconds != nil ? .unthrottled : .vsync,
                                            readback: options.screenshot != nil)
-        tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.reference.code, tracing: options.tracing)
+        tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.reference.code, tracing: options.tracing, integrator: options.integrator)
         reference = SessionSlot(try makeSession(materials.reference))
         print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
         if let presenter {
@@ -192,7 +192,7 @@ public final class Viewer {
         } else if let existing = neuralTracer, existing.sceneCode == prepared.code {
             tracer = existing
         } else {
-            tracer = try PathTracer(renderDevice: renderDevice, sceneCode: prepared.code, tracing: options.tracing)
+            tracer = try PathTracer(renderDevice: renderDevice, sceneCode: prepared.code, tracing: options.tracing, integrator: options.integrator)
             neuralTracer = tracer
         }
         var settings = RenderSettings(film: scene.film)

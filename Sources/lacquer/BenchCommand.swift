@@ -22,6 +22,8 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Vulkan device: index or name substring.") var device: String?
         @Option(help: "Coherent shading variants to run: off, on or both (both: on only where the device supports it).") var coherent = "both"
         @Option(help: "How rays are traced: pipeline, query or auto; a comma-separated list runs each, side by side.") var tracing = "auto"
+        @Option(help: "Integrators to run: megakernel, wavefront, or both comma-separated (side by side). The wavefront traces with ray queries and shades one material per dispatch, so --tracing and --coherent apply to the megakernel only.")
+        var integrator = Integrator.megakernel.rawValue
         @Flag(help: "Print the results as JSON.") var json = false
 
         /// The tracing methods to run (resolved, duplicates removed), in the order given.
@@ -38,12 +40,36 @@ struct BenchCommand: ParsableCommand {
             return methods
         }
 
-        /// Every (tracing, coherent) combination to run, tracings innermost
-        /// so that they are measured side by side.
-        func runs(on device: RenderDevice) throws -> [(tracing: TracingMethod, coherent: Bool)] {
-            let methods = try tracingMethods(on: device)
-            let all = methods.flatMap { method in coherentModes(on: device, tracing: method).map { (tracing: method, coherent: $0) } }
-            return [false, true].flatMap { coherent in all.filter { $0.coherent == coherent } }
+        /// The integrators to run, in the order given.
+        func integrators() throws -> [Integrator] {
+            var list: [Integrator] = []
+            for name in integrator.split(separator: ",") {
+                guard let value = Integrator(rawValue: String(name)) else {
+                    throw ValidationError("--integrator: unknown integrator '\(name)'; use megakernel or wavefront")
+                }
+                if !list.contains(value) { list.append(value) }
+            }
+            guard !list.isEmpty else { throw ValidationError("--integrator: name megakernel, wavefront or both") }
+            return list
+        }
+
+        /// Every (integrator, tracing, coherent) combination to run, the
+        /// integrators and tracings innermost so that they are measured side by side.
+        func runs(on device: RenderDevice) throws -> [Run] {
+            let integrators = try integrators()
+            var all: [Run] = []
+            if integrators.contains(.megakernel) {
+                let methods = try tracingMethods(on: device)
+                all += methods.flatMap { method in
+                    coherentModes(on: device, tracing: method).map { Run(integrator: .megakernel, tracing: method, coherent: $0) }
+                }
+            }
+            if integrators.contains(.wavefront) {
+                all.append(Run(integrator: .wavefront, tracing: try TracingMethod.auto.resolved(for: device.device, integrator: .wavefront),
+                               coherent: false))
+            }
+            let ordered = all.sorted { integrators.firstIndex(of: $0.integrator)! < integrators.firstIndex(of: $1.integrator)! }
+            return [false, true].flatMap { coherent in ordered.filter { $0.coherent == coherent } }
         }
 
         /// The shading modes to run with `tracing`. "both" drops coherent
@@ -62,12 +88,36 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// One way of running the path tracer.
+    struct Run {
+        var integrator: Integrator
+        var tracing: TracingMethod
+        var coherent: Bool
+
+        func makeTracer(_ renderDevice: RenderDevice, sceneCode: SceneShaderCode) throws -> PathTracer {
+            try PathTracer(renderDevice: renderDevice, sceneCode: sceneCode, coherentShading: coherent, tracing: tracing, integrator: integrator)
+        }
+
+        func row(variant: String, median: Double, minimum: Double) -> Row {
+            Row(variant: variant, coherent: coherent, tracing: tracing.rawValue, integrator: integrator.rawValue,
+                medianMilliseconds: median, minMilliseconds: minimum)
+        }
+
+        var label: String { "\(integrator.rawValue)\(coherent ? ", coherent" : ""), \(tracing.rawValue)" }
+    }
+
     struct Row {
         var variant: String
         var coherent: Bool
         var tracing: String = TracingMethod.pipeline.rawValue
+        var integrator: String = Integrator.megakernel.rawValue
         var medianMilliseconds: Double
         var minMilliseconds: Double
+
+        /// Whether `other` was measured the same way (integrator, tracing, shading mode).
+        func sameRun(as other: Row) -> Bool {
+            other.integrator == integrator && other.tracing == tracing && other.coherent == coherent
+        }
     }
 
     /// Median and minimum frame time of `frames` 1-spp frames after `warmup`.
@@ -94,6 +144,8 @@ struct BenchCommand: ParsableCommand {
     struct JSONReport: Encodable {
         struct Result: Encodable {
             var variant: String
+            /// "megakernel" or "wavefront".
+            var integrator: String
             /// "pipeline" (ray-tracing pipeline) or "query" (ray queries in compute).
             var tracing: String
             var coherent: Bool
@@ -103,6 +155,7 @@ struct BenchCommand: ParsableCommand {
             var shading_ms: Double?
         }
         var device: String
+        /// The integrators of the results, comma-separated in the order run.
         var integrator: String
         var results: [Result]
     }
@@ -118,24 +171,27 @@ struct BenchCommand: ParsableCommand {
     static func report(_ rows: [Row], title: String, device: String, json: Bool, baseline: String?, traceOnly: String? = nil) {
         if json {
             let results = rows.map { row -> JSONReport.Result in
-                let trace = rows.first { $0.variant == traceOnly && $0.coherent == row.coherent && $0.tracing == row.tracing }
-                return JSONReport.Result(variant: slug(row.variant), tracing: row.tracing, coherent: row.coherent,
+                let trace = rows.first { $0.variant == traceOnly && row.sameRun(as: $0) }
+                return JSONReport.Result(variant: slug(row.variant), integrator: row.integrator, tracing: row.tracing, coherent: row.coherent,
                                          frame_ms: row.medianMilliseconds, min_ms: row.minMilliseconds,
                                          shading_ms: trace.map { row.medianMilliseconds - $0.medianMilliseconds })
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let report = JSONReport(device: device, integrator: "megakernel", results: results)
+            var integrators: [String] = []
+            for row in rows where !integrators.contains(row.integrator) { integrators.append(row.integrator) }
+            let report = JSONReport(device: device, integrator: integrators.joined(separator: ","), results: results)
             let data = (try? encoder.encode(report)) ?? Data()
             print(String(decoding: data, as: UTF8.self))
             return
         }
         print("\(title) on \(device)")
         for row in rows {
-            var line = "  " + row.variant.padding(toLength: 26, withPad: " ", startingAt: 0) + (row.coherent ? " coherent " : " divergent")
+            var line = "  " + row.variant.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + " " + row.integrator.padding(toLength: 10, withPad: " ", startingAt: 0) + (row.coherent ? " coherent " : " divergent")
                 + " " + row.tracing.padding(toLength: 8, withPad: " ", startingAt: 0)
             line += String(format: "  median %8.1f ms  min %8.1f ms", row.medianMilliseconds, row.minMilliseconds)
-            func matching(_ name: String?) -> Row? { rows.first { $0.variant == name && $0.coherent == row.coherent && $0.tracing == row.tracing } }
+            func matching(_ name: String?) -> Row? { rows.first { $0.variant == name && row.sameRun(as: $0) } }
             if let base = matching(baseline), row.variant != traceOnly {
                 line += String(format: "  frame %.2f× the reference's speed", base.medianMilliseconds / row.medianMilliseconds)
                 if let trace = matching(traceOnly) {
@@ -194,11 +250,11 @@ struct BenchCommand: ParsableCommand {
                 let runs = try common.runs(on: renderDevice)
                 for coherent in [false, true] {
                     for (name, materials) in variants {
-                        for method in runs.filter({ $0.coherent == coherent }).map(\.tracing) {
-                            let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent, tracing: method)
+                        for run in runs where run.coherent == coherent {
+                            let tracer = try run.makeTracer(renderDevice, sceneCode: materials.code)
                             let (median, minimum) = try BenchCommand.measure(tracer, scene: loaded, materials: materials, common: common)
-                            rows.append(Row(variant: name, coherent: coherent, tracing: method.rawValue, medianMilliseconds: median, minMilliseconds: minimum))
-                            if !common.json { FileHandle.standardError.write(Data("bench: \(name)\(coherent ? " (coherent)" : "") [\(method.rawValue)]: \(String(format: "%.1f", median)) ms\n".utf8)) }
+                            rows.append(run.row(variant: name, median: median, minimum: minimum))
+                            if !common.json { FileHandle.standardError.write(Data("bench: \(name) [\(run.label)]: \(String(format: "%.1f", median)) ms\n".utf8)) }
                         }
                     }
                 }
@@ -225,16 +281,15 @@ struct BenchCommand: ParsableCommand {
                     CommandSupport.fail("run `lacquer bench scaling` from the repository root (needs Assets/Materials/conductor.json)")
                 }
                 var rows: [Row] = []
-                for (method, coherent) in try common.runs(on: renderDevice) {
+                for run in try common.runs(on: renderDevice) {
                     for countText in counts.split(separator: ",") {
                         guard let count = Int(countText), count > 0 else { throw ValidationError("--counts: \(countText) is not a positive integer") }
                         let scene = BenchCommand.sphereGrid(count: 25, distinctMaterials: count, materialPath: materialPath)
                         let materials = try SceneMaterials.synthetic(scene: scene, architecture: .brdf2x32, latentResolution: 256, logger: logger)
-                        let tracer = try PathTracer(renderDevice: renderDevice, sceneCode: materials.code, coherentShading: coherent, tracing: method)
+                        let tracer = try run.makeTracer(renderDevice, sceneCode: materials.code)
                         let (median, minimum) = try BenchCommand.measure(tracer, scene: scene, materials: materials, common: common)
-                        rows.append(Row(variant: "\(count) neural material(s)", coherent: coherent, tracing: method.rawValue,
-                                        medianMilliseconds: median, minMilliseconds: minimum))
-                        if !common.json { FileHandle.standardError.write(Data("bench: \(count) materials\(coherent ? " (coherent)" : "") [\(method.rawValue)]: \(String(format: "%.1f", median)) ms\n".utf8)) }
+                        rows.append(run.row(variant: "\(count) neural material(s)", median: median, minimum: minimum))
+                        if !common.json { FileHandle.standardError.write(Data("bench: \(count) materials [\(run.label)]: \(String(format: "%.1f", median)) ms\n".utf8)) }
                     }
                 }
                 BenchCommand.report(rows, title: "bench scaling: 25 spheres, N distinct 2×32 neural materials, \(common.width)×\(common.height), 1 spp",

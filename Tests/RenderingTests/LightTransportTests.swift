@@ -47,12 +47,18 @@ final class LightTransportTests: XCTestCase {
     }
 
     func testStrategiesAgree() throws {
+        try Self.assertStrategiesAgree(integrator: .megakernel)
+    }
+
+    /// BSDF-only, NEE-only and MIS images of `scene(envPath:)` rendered by
+    /// `integrator` agree in their means and 4×4 block means.
+    static func assertStrategiesAgree(integrator: Integrator) throws {
         let env = try Self.writeTestEnvironment()
         defer { try? FileManager.default.removeItem(atPath: env) }
         let scene = Self.scene(envPath: env)
         var images: [RenderSettings.Strategy: Image] = [:]
         for (index, strategy) in RenderSettings.Strategy.allCases.enumerated() {
-            images[strategy] = try RenderTestSupport.renderValidated(scene) { s in
+            images[strategy] = try RenderTestSupport.renderValidated(scene, integrator: integrator) { s in
                 s.strategy = strategy
                 s.seed = UInt32(100 + index) // independent noise per strategy
             }.image

@@ -1,6 +1,8 @@
 import Foundation
 import Imaging
 import Logging
+import Materials
+import NeuralMaterial
 import Rendering
 import Scenes
 import XCTest
@@ -21,7 +23,8 @@ enum RenderTestSupport {
 
     /// Renders with a fresh validated device, tears it down and asserts the
     /// validation layer said nothing — including leak reports at teardown.
-    static func renderValidated(_ scene: Scene, _ adjust: (inout RenderSettings) -> Void = { _ in },
+    static func renderValidated(_ scene: Scene, integrator: Integrator = .megakernel,
+                                _ adjust: (inout RenderSettings) -> Void = { _ in },
                                 file: StaticString = #filePath, line: UInt = #line) throws -> RenderOutput {
         var output: RenderOutput?
         let sink: ValidationSinkBox
@@ -29,7 +32,7 @@ enum RenderTestSupport {
             let device = try RenderDevice(validation: true, logger: logger)
             XCTAssertTrue(device.validationEnabled, "validation layer must be on for GPU tests", file: file, line: line)
             sink = ValidationSinkBox(device)
-            let tracer = try PathTracer(renderDevice: device)
+            let tracer = try PathTracer(renderDevice: device, tracing: integrator == .wavefront ? .query : .pipeline, integrator: integrator)
             var settings = RenderSettings(film: scene.film)
             adjust(&settings)
             output = try tracer.render(scene: scene, settings: settings)
@@ -37,6 +40,40 @@ enum RenderTestSupport {
         XCTAssertEqual(sink.messages(), [], "Vulkan validation messages", file: file, line: line)
         guard let output else { throw RenderError("no output") }
         return output
+    }
+
+    /// A small scene with every material kind on triangles and spheres: an
+    /// analytic floor, a layered conductor and a neural twin of the sheen
+    /// material with seeded random weights (its .nmat is written into
+    /// `directory`), under an importance-sampled environment map at `envPath`.
+    static func mixedMaterialScene(in directory: URL, envPath: String) throws -> Scene {
+        let conductor = asset("Assets/Materials/conductor.json")
+        let sheen = asset("Assets/Materials/sheen.json")
+        let sheenMaterial = try MaterialLoader.loadMaterial(path: sheen)
+        let nmat = directory.appendingPathComponent("sheen.nmat").path
+        var parameters = DecoderParameters.initialised(architecture: .brdf2x32, seed: 3)
+        var rng = PCG32(seed: 4)
+        for i in parameters.values.indices { parameters.values[i] += 0.1 * (rng.nextFloat() * 2 - 1) }
+        let latents = LatentPyramid<Float>.random(width: 16, height: 16, channels: 8, levelCount: nil, seed: 5, std: 0.5)
+        try NeuralMaterialFile(parameters: parameters, latents: latents,
+                               metadata: NeuralMaterialMetadata(sourceMaterialName: "sheen", sourceContentHash: "fnv1a64:" + sheenMaterial.contentHashHex, seed: 0))
+            .write(to: nmat)
+        return Scene(
+            camera: Camera(position: Float3(0, 1.0, 4), target: Float3(0, 0.4, 0), up: Float3(0, 1, 0), fovY: 40, focusDistance: 0),
+            film: Film(width: 30, height: 20, samplesPerPixel: 8, maxDepth: 4, seed: 5),
+            environment: .map(path: envPath, rotation: 10, intensity: 1),
+            materials: [
+                NamedMaterial(name: "floor", material: .diffuse(albedo: Float3(0.5, 0.45, 0.4))),
+                NamedMaterial(name: "layered", layered: LayeredBinding(source: conductor)),
+                NamedMaterial(name: "neural", layered: LayeredBinding(source: sheen, neural: nmat)),
+            ],
+            objects: [
+                SceneObject(name: "floor", shape: .mesh(ProceduralShapes.plane(width: 8, depth: 8)), materialIndex: 0),
+                SceneObject(name: "s0", shape: .sphere(center: Float3(-0.9, 0.35, 0), radius: 0.35), materialIndex: 1),
+                SceneObject(name: "s1", shape: .sphere(center: Float3(-0.2, 0.35, 0.2), radius: 0.3), materialIndex: 2),
+                SceneObject(name: "s2", shape: .sphere(center: Float3(0.5, 0.35, 0), radius: 0.35), materialIndex: 1),
+                SceneObject(name: "s3", shape: .sphere(center: Float3(1.1, 0.3, 0.3), radius: 0.3), materialIndex: 2),
+            ])
     }
 
     /// Mean of the RGB channels of every pixel.

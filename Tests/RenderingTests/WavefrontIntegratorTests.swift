@@ -1,0 +1,111 @@
+import Foundation
+import Imaging
+@testable import Rendering
+import Scenes
+import ShaderInterface
+import XCTest
+
+/// The wavefront integrator (`--integrator wavefront`) on its own: energy in
+/// the white furnace (edge tiles included), the three light-transport
+/// strategies agree, the counting sort by material equals a CPU sort of the
+/// same hits, and the combinations it cannot run are refused in plain words.
+/// Bit-for-bit agreement with the megakernel: IntegratorAgreementTests.
+final class WavefrontIntegratorTests: XCTestCase {
+    /// The device, or nil (with a note) where it has no ray queries.
+    private func rayQueryDevice() throws -> RenderDevice? {
+        let device = try RenderDevice(validation: true, logger: RenderTestSupport.logger)
+        guard device.device.supportsRayQuery else {
+            XCTAssertThrowsError(try PathTracer(renderDevice: device, tracing: .auto, integrator: .wavefront)) { error in
+                XCTAssertTrue("\(error)".contains("VK_KHR_ray_query"), "\(error)")
+            }
+            print("note: \(device.deviceName) has no VK_KHR_ray_query: checked the wavefront's refusal only")
+            return nil
+        }
+        return device
+    }
+
+    func testWavefrontFurnaceConvergesToOneEverywhere() throws {
+        guard try rayQueryDevice() != nil else { return }
+        let scene = try SceneLoader.load(path: RenderTestSupport.asset("Assets/Scenes/furnace.json"))
+        let output = try RenderTestSupport.renderValidated(scene, integrator: .wavefront) { s in
+            s.width = 36; s.height = 28   // not multiples of the 8×8 tiles: holes in queue 0
+            s.samplesPerPixel = 128
+            s.aovs = [.albedo, .normal, .depth]
+        }
+        var sum = 0.0, worst = 0.0
+        for p in output.image.pixels {
+            for c in [p.x, p.y, p.z] {
+                XCTAssert(c.isFinite)
+                sum += Double(c)
+                worst = max(worst, abs(Double(c) - 1))
+            }
+        }
+        XCTAssertEqual(sum / Double(output.image.pixels.count * 3), 1, accuracy: 0.005, "furnace mean")
+        XCTAssertLessThan(worst, 0.25, "every pixel must be near 1 at 128 spp")
+        let depth = try XCTUnwrap(output.depth)
+        let centre = (28 / 2) * 36 + 36 / 2
+        XCTAssertEqual(depth[centre], 3, accuracy: 0.03, "centre pixel sees the sphere at distance 3")
+        XCTAssertEqual(try XCTUnwrap(output.albedo).pixels[centre].x, 1, accuracy: 1e-4, "albedo AOV of the white sphere")
+        XCTAssertGreaterThan(try XCTUnwrap(output.normal).pixels[centre].z, 0.98, "normal AOV faces the camera")
+        XCTAssertEqual(depth[0], 0, "corner pixel misses the sphere")
+        XCTAssertEqual(depth[36 * 28 - 1], 0, "last pixel (edge tile) is written and misses the sphere")
+        XCTAssertGreaterThan(output.stats.rays, UInt64(36 * 28 * 128))
+    }
+
+    func testWavefrontStrategiesAgree() throws {
+        guard try rayQueryDevice() != nil else { return }
+        try LightTransportTests.assertStrategiesAgree(integrator: .wavefront)
+    }
+
+    /// The sort kernels (extend's bin slots, the prefix sums, the scatter)
+    /// against a CPU counting sort of the same hits: every material's range
+    /// of sortedHits holds exactly the paths that hit it, each once, and the
+    /// ranges are consecutive in material order.
+    func testCountingSortByMaterialMatchesTheCPU() throws {
+        guard let device = try rayQueryDevice() else { return }
+        let sink = ValidationSinkBox(device)
+        let env = try LightTransportTests.writeTestEnvironment()
+        defer { try? FileManager.default.removeItem(atPath: env) }
+        let scene = LightTransportTests.scene(envPath: env)   // floor + two spheres, three analytic materials
+        let materials = try SceneMaterials(scene: scene, mode: .reference, logger: RenderTestSupport.logger)
+        let tracer = try PathTracer(renderDevice: device, sceneCode: materials.code, tracing: .query, integrator: .wavefront)
+        var settings = RenderSettings(film: scene.film)
+        settings.width = 37; settings.height = 23
+        let session = try RenderSession(tracer: tracer, scene: scene, settings: settings, materials: materials)
+        let binning = try session.wavefrontFirstBinning()
+
+        let pathCount = settings.width * settings.height
+        var expected: [[UInt32]] = Array(repeating: [], count: scene.materials.count)
+        var slotsSeen: [Set<UInt32>] = Array(repeating: [], count: scene.materials.count)
+        for (path, bin) in binning.hitBins.enumerated() where bin.x != LQ_WAVEFRONT_NO_PATH {
+            let material = Int(bin.x)
+            XCTAssertTrue(scene.materials.indices.contains(material), "path \(path): material \(material)")
+            guard scene.materials.indices.contains(material) else { return }
+            expected[material].append(UInt32(path))
+            XCTAssertTrue(slotsSeen[material].insert(bin.y).inserted, "slot \(bin.y) of material \(material) handed out twice")
+        }
+        XCTAssertTrue(expected.allSatisfy { !$0.isEmpty }, "the camera sees every material: \(expected.map(\.count))")
+        XCTAssertLessThan(expected.map(\.count).reduce(0, +), pathCount, "some camera rays escape to the sky")
+        var offset: UInt32 = 0
+        for (material, paths) in expected.enumerated() {
+            let bin = binning.bins[material]
+            XCTAssertEqual(Int(bin.count), paths.count, "material \(material): bin count")
+            XCTAssertEqual(bin.offset, offset, "material \(material): exclusive prefix sum")
+            XCTAssertEqual(bin.groups.0, (UInt32(paths.count) + LQ_WAVEFRONT_GROUP - 1) / LQ_WAVEFRONT_GROUP, "material \(material): dispatch size")
+            let range = Int(bin.offset)..<(Int(bin.offset) + paths.count)
+            XCTAssertEqual(binning.sortedHits[range].sorted(), paths, "material \(material): its range holds exactly its hits")
+            offset += UInt32(paths.count)
+        }
+        XCTAssertEqual(sink.messages(), [], "Vulkan validation messages")
+    }
+
+    func testCombinationsTheWavefrontCannotRunAreRefused() throws {
+        guard let device = try rayQueryDevice() else { return }
+        XCTAssertThrowsError(try PathTracer(renderDevice: device, tracing: .pipeline, integrator: .wavefront)) { error in
+            XCTAssertTrue("\(error)".contains("ray queries"), "\(error)")
+        }
+        XCTAssertThrowsError(try PathTracer(renderDevice: device, coherentShading: true, tracing: .query, integrator: .wavefront)) { error in
+            XCTAssertTrue("\(error)".contains("--coherent"), "\(error)")
+        }
+    }
+}
