@@ -6,6 +6,11 @@
 // Needs `lqFrameTextures` (the LQFrame.textures address) set by the caller.
 
 uint64_t lqFrameTextures;
+// The first texture of the layered material being shaded (LQMaterial.textureBase):
+// generated material code indexes its textures from here, so the code does
+// not depend on where the material sits in a scene. Set by the generated
+// scene dispatch before it calls a layered material's functions.
+uint lqTextureBase = 0u;
 
 int lqWrapIndex(int i, int n, uint wrap) {
     if (wrap == LQ_WRAP_CLAMP) return clamp(i, 0, n - 1);

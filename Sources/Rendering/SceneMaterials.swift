@@ -46,7 +46,7 @@ public struct SceneMaterials {
         var neural: [NeuralBinding] = []
         var kinds: [String] = []
         var loadedMaterials: [String: Material] = [:]
-        var layeredIndex: [String: Int] = [:]   // source path -> index in code.layered
+        var layeredIndex: [String: (code: Int, textureBase: Int)] = [:]   // content hash -> code.layered index, first texture
         var unbaked: [String] = []               // auto mode: no .nmat file yet
 
         for (index, named) in scene.materials.enumerated() {
@@ -87,16 +87,22 @@ public struct SceneMaterials {
                 }
                 var record = LQMaterial()
                 record.kind = UInt32(LQ_MATERIAL_LAYERED)
-                if let existing = layeredIndex[binding.source] {
-                    record.codeIndex = UInt32(existing)
+                // One copy of the code per distinct material content, named by
+                // its content hash: the same material gives the same GLSL (and
+                // so the same compiled shading kernel) in every scene.
+                let hash = material.contentHashHex
+                if let existing = layeredIndex[hash] {
+                    record.codeIndex = UInt32(existing.code)
+                    record.textureBase = UInt32(existing.textureBase)
                 } else {
-                    let suffix = "m\(code.layered.count)"
-                    let generated = generateGLSL(for: material, functionSuffix: suffix, firstTextureIndex: code.textures.count)
+                    let suffix = "c" + hash.prefix(16)
+                    let generated = generateGLSL(for: material, functionSuffix: suffix)
+                    layeredIndex[hash] = (code.layered.count, code.textures.count)
+                    record.codeIndex = UInt32(code.layered.count)
+                    record.textureBase = UInt32(code.textures.count)
                     code.textures += generated.textures.map {
                         SceneShaderCode.Texture(width: $0.width, height: $0.height, pixels: $0.pixels, clamp: $0.wrap == .clamp)
                     }
-                    layeredIndex[binding.source] = code.layered.count
-                    record.codeIndex = UInt32(code.layered.count)
                     code.layered.append(.init(source: generated.source, suffix: suffix))
                 }
                 records.append(record)

@@ -106,7 +106,7 @@ LQ_STRUCT(LQMaterial) {
     float alphaY;             /* GGX alpha along the bitangent */
     float coatIOR;
     LQ_UINT codeIndex;        /* layered/neural: index of the generated code */
-    LQ_UINT pad1;
+    LQ_UINT textureBase;      /* layered: its first texture in LQFrame.textures (its code indexes from there) */
     LQ_UINT pad2;
     LQ_ADDRESS neuralWeights; /* neural: float[] in DecoderParameters layout */
     LQ_UINT latentImage;      /* neural: first of two RGBA16F images at binding 1 */
