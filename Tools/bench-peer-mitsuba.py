@@ -25,7 +25,9 @@ they are for a user's second render. Reported per run:
     excludes BVH build and shader compile but includes the first dispatch;
     Mitsuba: mi.render plus evaluating the image, scene loading excluded);
   - process: wall time of the whole process (start-up, scene load, BVH,
-    render, EXR write).
+    render, EXR write);
+  - CPU: user + system time of that process, all threads (steadier than
+    wall time when other jobs share the cores; counts spinning threads).
 Rounds alternate the renderers so background load hits them alike. The
 headline ratio is mitsuba_time / lacquer_time of the median render times
 (speed relative to Mitsuba; issue 11 asks for >= 0.4).
@@ -35,6 +37,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -150,15 +153,39 @@ def mitsuba_worker(args):
                       "threads": dr.thread_count() if hasattr(dr, "thread_count") else None}))
 
 
-def image_mean(path):
-    """Mean of the R, G, B channels of an EXR (read with Mitsuba's Bitmap,
-    converted to linear float RGB whatever the file's channels)."""
+def read_rgb(path):
+    """An EXR as a linear float64 RGB array (read with Mitsuba's Bitmap,
+    converted whatever the file's channels)."""
     import mitsuba as mi
     import numpy as np
     if not mi.variant():
         mi.set_variant("scalar_rgb")
     rgb = mi.Bitmap(path).convert(mi.Bitmap.PixelFormat.RGB, mi.Struct.Type.Float32, srgb_gamma=False)
-    return float(np.array(rgb, dtype=np.float64).mean())
+    return np.array(rgb, dtype=np.float64)
+
+
+def block_difference(a, b, block=16):
+    """Mean |a − b| of block averages over the mean of b: a check that the
+    images agree in layout, not only in mean (a flipped camera keeps the mean).
+    Blocks of 16×16 pixels average away most of the Monte Carlo noise."""
+    h, w = (a.shape[0] // block) * block, (a.shape[1] // block) * block
+    def blocks(x):
+        return x[:h, :w].reshape(h // block, block, w // block, block, -1).mean(axis=(1, 3))
+    return float(abs(blocks(a) - blocks(b)).mean() / b.mean())
+
+
+def timed_run(command):
+    """Runs `command`; returns its result, wall seconds and CPU seconds
+    (user + system of the child and its threads). On a shared machine the
+    CPU time is the steadier measure: the wall time also counts the time the
+    other users' jobs held the cores."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    r = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return r, wall, cpu
 
 
 LACQUER_RENDER_TIME = re.compile(r"render (\d+(?:\.\d+)?) (ms|s) \(first dispatch")
@@ -167,9 +194,7 @@ LACQUER_RENDER_TIME = re.compile(r"render (\d+(?:\.\d+)?) (ms|s) \(first dispatc
 def run_lacquer(args, integrator, output):
     command = [args.lacquer, "render", args.scene, "-o", output, "--spp", str(args.spp),
                "--integrator", integrator, "--float"] + (["--device", args.device] if args.device else [])
-    start = time.perf_counter()
-    r = subprocess.run(command, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    r, wall, cpu = timed_run(command)
     if r.returncode != 0:
         sys.exit(f"bench-peer-mitsuba: lacquer --integrator {integrator} failed:\n{r.stdout}{r.stderr}")
     m = LACQUER_RENDER_TIME.search(r.stdout)
@@ -177,20 +202,20 @@ def run_lacquer(args, integrator, output):
         sys.exit(f"bench-peer-mitsuba: no 'render … (first dispatch' line in lacquer's output:\n{r.stdout}")
     render = float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
     device = re.search(r"^device: (.*)$", r.stdout, re.M)
-    return {"process_seconds": wall, "render_seconds": render, "device": device.group(1) if device else None}
+    return {"process_seconds": wall, "process_cpu_seconds": cpu, "render_seconds": render,
+            "device": device.group(1) if device else None}
 
 
 def run_mitsuba(args, output):
     command = [sys.executable, os.path.abspath(__file__), "--mitsuba-worker", "--scene", args.scene,
                "--output", output, "--spp", str(args.spp), "--variant", args.variant,
                "--rr-depth", str(args.rr_depth)]
-    start = time.perf_counter()
-    r = subprocess.run(command, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    r, wall, cpu = timed_run(command)
     if r.returncode != 0:
         sys.exit(f"bench-peer-mitsuba: the Mitsuba render failed:\n{r.stdout}{r.stderr}")
     result = json.loads(r.stdout.strip().splitlines()[-1])
     result["process_seconds"] = wall
+    result["process_cpu_seconds"] = cpu
     return result
 
 
@@ -245,7 +270,8 @@ def main():
         for name, render in contenders.items():
             runs[name].append(render(outputs[name]))
             print(f"round {round_index + 1} {name}: render {runs[name][-1]['render_seconds']:.2f} s, "
-                  f"process {runs[name][-1]['process_seconds']:.2f} s", file=sys.stderr)
+                  f"process {runs[name][-1]['process_seconds']:.2f} s, CPU {runs[name][-1]['process_cpu_seconds']:.2f} s",
+                  file=sys.stderr)
 
     summary = {}
     for name in contenders:
@@ -253,15 +279,21 @@ def main():
             "render_seconds": [r["render_seconds"] for r in runs[name]],
             "process_seconds": [r["process_seconds"] for r in runs[name]],
             "median_render_seconds": statistics.median(r["render_seconds"] for r in runs[name]),
+            "process_cpu_seconds": [r["process_cpu_seconds"] for r in runs[name]],
             "median_process_seconds": statistics.median(r["process_seconds"] for r in runs[name]),
-            "image_mean": image_mean(outputs[name]),
+            "median_process_cpu_seconds": statistics.median(r["process_cpu_seconds"] for r in runs[name]),
         }
+    images = {name: read_rgb(outputs[name]) for name in contenders}
+    for name in contenders:
+        summary[name]["image_mean"] = float(images[name].mean())
     mitsuba = summary["mitsuba"]
     for name in ("lacquer-megakernel", "lacquer-wavefront"):
         s = summary[name]
         s["speed_vs_mitsuba_render"] = mitsuba["median_render_seconds"] / s["median_render_seconds"]
         s["speed_vs_mitsuba_process"] = mitsuba["median_process_seconds"] / s["median_process_seconds"]
+        s["speed_vs_mitsuba_process_cpu"] = mitsuba["median_process_cpu_seconds"] / s["median_process_cpu_seconds"]
         s["mean_vs_mitsuba"] = s["image_mean"] / mitsuba["image_mean"] - 1
+        s["block_difference_vs_mitsuba"] = block_difference(images[name], images["mitsuba"])
     with open(args.scene) as f:
         film = json.load(f).get("film") or {}
     report = {
@@ -284,18 +316,22 @@ def main():
           f"  (Lacquer on {report['lacquer_device']}, Mitsuba {report['mitsuba_variant']})")
     if report["mitsuba_note"]:
         print(f"note: {report['mitsuba_note']}")
-    print(f"{'renderer':<20}{'render s':>10}{'process s':>11}{'vs Mitsuba (render)':>21}"
-          f"{'(process)':>11}{'image mean':>12}{'Δ mean':>9}")
+    print(f"{'renderer':<20}{'render s':>9}{'speed':>7}{'process s':>11}{'speed':>7}{'CPU s':>8}{'speed':>7}"
+          f"{'image mean':>12}{'Δ mean':>8}{'Δ blocks':>10}")
     for name, s in summary.items():
         if name == "mitsuba":
-            ratio, ratio_p, delta = "1.00×", "1.00×", ""
+            speeds, delta, delta_blocks = ["1.00×"] * 3, "", ""
         else:
-            ratio = f"{s['speed_vs_mitsuba_render']:.2f}×"
-            ratio_p = f"{s['speed_vs_mitsuba_process']:.2f}×"
+            speeds = [f"{s[k]:.2f}×" for k in ("speed_vs_mitsuba_render", "speed_vs_mitsuba_process",
+                                                "speed_vs_mitsuba_process_cpu")]
             delta = f"{100 * s['mean_vs_mitsuba']:+.1f}%"
-        print(f"{name:<20}{s['median_render_seconds']:>10.2f}{s['median_process_seconds']:>11.2f}"
-              f"{ratio:>21}{ratio_p:>11}{s['image_mean']:>12.4f}{delta:>9}")
-    print("vs Mitsuba = mitsuba_time / lacquer_time (speed relative to Mitsuba; > 1 is faster)")
+            delta_blocks = f"{100 * s['block_difference_vs_mitsuba']:.1f}%"
+        print(f"{name:<20}{s['median_render_seconds']:>9.2f}{speeds[0]:>7}{s['median_process_seconds']:>11.2f}"
+              f"{speeds[1]:>7}{s['median_process_cpu_seconds']:>8.2f}{speeds[2]:>7}"
+              f"{s['image_mean']:>12.4f}{delta:>8}{delta_blocks:>10}")
+    print("speed = mitsuba_time / lacquer_time (relative to Mitsuba, > 1 is faster); render: each renderer's own"
+          " render time; process: wall time of the process; CPU: its user + system time;"
+          " Δ blocks = mean |difference| of 16×16-pixel block averages / Mitsuba's mean")
 
 
 if __name__ == "__main__":
