@@ -104,6 +104,8 @@ def mitsuba_scene_dict(scene, spp, rr_depth):
         field = f"objects[{i}]"
         if "transform" in o:
             raise SceneTranslationError(f"{field}.transform: not translated")
+        if o.get("material") not in bsdfs:
+            raise SceneTranslationError(f"{field}.material: unknown material {o.get('material')!r}; known: {', '.join(bsdfs)}")
         bsdf = bsdfs[o["material"]]
         if o["shape"] == "sphere":
             shape = {"type": "sphere", "center": [float(v) for v in o.get("center", [0, 0, 0])],
