@@ -127,7 +127,14 @@ struct BenchCommand: ParsableCommand {
         settings.height = common.height
         settings.samplesPerPixel = 1
         let session = try RenderSession(tracer: tracer, scene: scene, settings: settings, materials: materials)
-        for _ in 0..<common.warmup { try session.accumulate(samples: 1) }
+        if common.warmup > 0 {
+            // The first frame pays for the driver's pipeline compile (minutes
+            // on lavapipe for a large megakernel): show that it is not a hang.
+            let firstDispatch = FirstDispatchIndicator(label: "bench")
+            defer { firstDispatch.stop() }
+            try session.accumulate(samples: 1)
+        }
+        for _ in 1..<max(common.warmup, 1) { try session.accumulate(samples: 1) }
         var times: [Double] = []
         for _ in 0..<max(1, common.frames) {
             let start = Date()
