@@ -1,4 +1,5 @@
 import Foundation
+import Materials
 
 /// Loads glTF 2.0 geometry (`.gltf` with external or base64 data-URI
 /// buffers, or binary `.glb`) into one merged mesh.
@@ -25,7 +26,10 @@ public enum GLTFLoader {
     public static func parse(bytes: [UInt8], file: String) throws -> Mesh {
         var document: GLTFDocument
         if GLBContainer.isGLB(bytes) {
-            let glb = try GLBContainer.parse(bytes, file: file)
+            let glb: GLBContainer
+            do { glb = try GLBContainer.parse(bytes) } catch {
+                throw SceneError(error.unsupported ? .unsupported : .malformed, file: file, error.message)
+            }
             document = try GLTFDocument(json: glb.json, binary: glb.binary, file: file)
         } else {
             if MeshLoader.fileExtension(file) == "glb" {
