@@ -20,6 +20,15 @@ public enum GLTFMaterialParser {
         try GLTFMaterialDocument(path: path).materialNames
     }
 
+    /// The `FILE#NAME` name of each entry of the file's `materials` array, and
+    /// of glTF's default material when a primitive has none (else nil).
+    public static func selectionNames(path: String) throws -> (materials: [String], defaultMaterial: String?) {
+        let doc = try GLTFMaterialDocument(path: path)
+        let names = doc.materialNames
+        let count = doc.array("materials").count
+        return (Array(names.prefix(count)), names.count > count ? names.last : nil)
+    }
+
     /// One material (`materialName`, or the only one) and the warnings about
     /// what was left out or approximated; file-level warnings come first.
     public static func parseWithWarnings(path: String, materialName: String? = nil) throws -> (material: Material, warnings: [String]) {
