@@ -38,13 +38,23 @@ public enum GLTFMaterialParser {
 
     /// Every material of the file, in order.
     public static func parseAll(path: String) throws -> (materials: [Material], warnings: [String]) {
-        let doc = try GLTFMaterialDocument(path: path)
-        var warnings: [String] = []
+        try parseAll(document: try GLTFMaterialDocument(path: path))
+    }
+
+    /// Every material of .gltf or .glb bytes; `path` names the file and anchors relative uris.
+    public static func parseAll(bytes: [UInt8], path: String) throws -> (materials: [Material], warnings: [String]) {
+        try parseAll(document: try GLTFMaterialDocument(bytes: bytes, path: path))
+    }
+
+    static func parseAll(document doc: GLTFMaterialDocument) throws -> (materials: [Material], warnings: [String]) {
+        try doc.checkRequiredExtensions()
+        let names = doc.materialNames
+        var warnings = doc.extensionWarnings
         var materials: [Material] = []
-        for name in doc.materialNames {
-            let result = try parse(document: doc, materialName: name)
+        for index in names.indices {
+            let result = try build(document: doc, index: index, names: names)
             materials.append(result.material)
-            warnings += (result.fileWarnings + result.materialWarnings).filter { !warnings.contains($0) }
+            warnings += result.materialWarnings.filter { !warnings.contains($0) }
         }
         return (materials, warnings)
     }
@@ -74,6 +84,11 @@ public enum GLTFMaterialParser {
             }
             index = 0
         }
+        return try build(document: doc, index: index, names: names)
+    }
+
+    /// Material `index` of `names` (an index past the file's `materials` is glTF's default material).
+    static func build(document doc: GLTFMaterialDocument, index: Int, names: [String]) throws -> Result {
         let materials = doc.array("materials")
         let object: [String: Any]
         if index < materials.count {

@@ -24,7 +24,20 @@ final class GLTFMaterialRenderTests: XCTestCase {
         """.utf8).write(to: URL(fileURLWithPath: scenePath))
         let scene = try SceneLoader.load(path: scenePath)
         XCTAssertEqual(scene.materials.map(\.name), ["BoxTextured.gltf#Texture"])
-        let output = try RenderTestSupport.renderValidated(scene) { s in s.aovs = [.albedo, .depth] }
+        let logger = RenderTestSupport.logger
+        let output: RenderOutput
+        let sink: ValidationSinkBox
+        do {
+            let device = try RenderDevice(validation: true, logger: logger)
+            sink = ValidationSinkBox(device)
+            let prepared = try SceneMaterials(scene: scene, mode: .reference, logger: logger)
+            XCTAssertEqual(prepared.kinds, ["reference"])
+            let tracer = try PathTracer(renderDevice: device, sceneCode: prepared.code)
+            var settings = RenderSettings(film: scene.film)
+            settings.aovs = [.albedo, .depth]
+            output = try tracer.render(scene: scene, settings: settings, materials: prepared)
+        }
+        XCTAssertEqual(sink.messages(), [], "Vulkan validation messages")
         let albedo = try XCTUnwrap(output.albedo)
         let depth = try XCTUnwrap(output.depth)
         var onBox: [Float] = []
