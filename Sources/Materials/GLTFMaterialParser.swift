@@ -274,6 +274,8 @@ struct GLTFMaterialReader {
         let wrap = try wrapMode(texture["sampler"] as? NSNumber, at: here)
         let key = "image\(source)|\(wrap)|\(srgb ? "srgb" : "raw")"
         let materialName = name
+        // The image read caches buffers in the document; the closure cannot
+        // capture `self` while `builder` is being mutated, so it works on a copy.
         var doc = self.doc
         var added: Data?
         let slot = try builder.texture(key: key) {
@@ -323,14 +325,7 @@ struct GLTFMaterialReader {
 
     func number(_ o: [String: Any], _ key: String, default value: Float, in range: ClosedRange<Float>, at: String) throws -> Float {
         guard let v = o[key] else { return value }
-        guard let n = v as? NSNumber, !JSONMaterialParser.isBool(v), n.floatValue.isFinite else {
-            throw error(.wrongType, field(at, key), "must be a finite number")
-        }
-        let x = n.floatValue
-        guard range.contains(x) else {
-            throw error(.outOfRange, field(at, key), "must be in [\(range.lowerBound), \(range.upperBound)], got \(x)")
-        }
-        return x
+        return try number(v, field: field(at, key), in: range)
     }
 
     func vector(_ o: [String: Any], _ key: String, count: Int, default value: [Float], in range: ClosedRange<Float>, at: String) throws -> [Float] {
@@ -338,6 +333,18 @@ struct GLTFMaterialReader {
         guard let items = v as? [Any], items.count == count else {
             throw error(.wrongType, field(at, key), "must be an array of \(count) numbers")
         }
-        return try items.indices.map { i in try number(["\(key)[\(i)]": items[i]], "\(key)[\(i)]", default: 0, in: range, at: at) }
+        return try items.enumerated().map { i, item in try number(item, field: field(at, key) + "[\(i)]", in: range) }
+    }
+
+    /// A JSON number (not a boolean), finite and inside `range`.
+    func number(_ v: Any, field: String, in range: ClosedRange<Float>) throws -> Float {
+        guard let n = v as? NSNumber, !JSONMaterialParser.isBool(v), n.floatValue.isFinite else {
+            throw error(.wrongType, field, "must be a finite number")
+        }
+        let x = n.floatValue
+        guard range.contains(x) else {
+            throw error(.outOfRange, field, "must be in [\(range.lowerBound), \(range.upperBound)], got \(x)")
+        }
+        return x
     }
 }

@@ -239,4 +239,41 @@ final class GLTFMaterialTests: XCTestCase {
             return try MaterialLoader.loadMaterial(path: bad, warn: { _ in })
         }
     }
+
+    // MARK: bad input
+
+    func testMalformedTruncatedAndHostileFilesAreOneLineErrors() throws {
+        let dir = try TempDir()
+        assertMaterialError("nope.gltf", "does not exist") { try MaterialLoader.materialNames(path: dir.path + "/nope.gltf") }
+        let notJSON = try dir.write("a.gltf", "{\"asset\": ")
+        assertMaterialError("a.gltf", "not valid glTF JSON") { try MaterialLoader.materialNames(path: notJSON) }
+        let oldVersion = try dir.write("v1.gltf", #"{"asset": {"version": "1.0"}, "materials": []}"#)
+        assertMaterialError("glTF version 1.0") { try MaterialLoader.materialNames(path: oldVersion) }
+        let notGLB = try dir.write("b.glb", "{}")
+        assertMaterialError("b.glb", "magic") { try MaterialLoader.materialNames(path: notGLB) }
+        // A GLB header that promises more bytes than the file has.
+        var glb: [UInt8] = Array("glTF".utf8) + [2, 0, 0, 0, 0, 1, 0, 0]
+        glb += [20, 0, 0, 0] + Array("JSON".utf8) + Array("{\"asset\":".utf8)
+        let truncated = dir.path + "/t.glb"
+        try Data(glb).write(to: URL(fileURLWithPath: truncated))
+        assertMaterialError("t.glb", "truncated") { try MaterialLoader.materialNames(path: truncated) }
+        let notObject = try writeGLTF(dir, "n.gltf", materials: "[42]")
+        assertMaterialError("materials[0]", "JSON object") { try MaterialLoader.loadMaterial(path: notObject, warn: { _ in }) }
+        let danglingTexture = try writeGLTF(dir, "d.gltf", materials: #"[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 7}}}]"#)
+        assertMaterialError("baseColorTexture", "texture 7 does not exist") { try MaterialLoader.loadMaterial(path: danglingTexture, warn: { _ in }) }
+        let badSampler = try writeGLTF(dir, "s.gltf", materials: #"[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]"#,
+                                       extra: #""textures": [{"source": 0, "sampler": 0}], "images": [{"uri": "x.png"}], "samplers": [{"wrapS": 1}]"#)
+        assertMaterialError("samplers[0].wrapS", "unknown wrap mode 1") { try MaterialLoader.loadMaterial(path: badSampler, warn: { _ in }) }
+        let badURI = try writeGLTF(dir, "u.gltf", materials: #"[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]"#,
+                                   extra: #""textures": [{"source": 0}], "images": [{"uri": "data:image/png;base64,@@@"}]"#)
+        assertMaterialError("base64") { try MaterialLoader.loadMaterial(path: badURI, warn: { _ in }) }
+        let notPNG = try writeGLTF(dir, "p.gltf", materials: #"[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]"#,
+                                   extra: #""textures": [{"source": 0}], "images": [{"uri": "data:image/png;base64,AAAA"}]"#)
+        assertMaterialError("cannot decode texture") { try MaterialLoader.loadMaterial(path: notPNG, warn: { _ in }) }
+        let remote = try writeGLTF(dir, "r.gltf", materials: #"[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]"#,
+                                   extra: #""textures": [{"source": 0}], "images": [{"uri": "https://example.com/a.png"}]"#)
+        assertMaterialError("remote image") { try MaterialLoader.loadMaterial(path: remote, warn: { _ in }) }
+        let boolFactor = try writeGLTF(dir, "f.gltf", materials: #"[{"pbrMetallicRoughness": {"metallicFactor": true}}]"#)
+        assertMaterialError("metallicFactor", "finite number") { try MaterialLoader.loadMaterial(path: boolFactor, warn: { _ in }) }
+    }
 }
