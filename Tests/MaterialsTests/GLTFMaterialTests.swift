@@ -240,6 +240,44 @@ final class GLTFMaterialTests: XCTestCase {
         }
     }
 
+    /// χ² of sample against pdf and the white furnace for a white glTF
+    /// material with every reflection extension at once (anisotropic metal and
+    /// specular under a clear coat under sheen). The coat is no smoother than
+    /// roughness 0.3: the uniform-integration estimate cannot resolve a
+    /// near-mirror peak at grazing incidence (as for the bundled car paint).
+    func testEveryExtensionTogetherPassesChi2AndFurnace() throws {
+        let dir = try TempDir()
+        let path = try writeGLTF(dir, materials: """
+            [{"name": "All", "pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1, 1], "metallicFactor": 0.5, "roughnessFactor": 0.4},
+              "extensions": {"KHR_materials_anisotropy": {"anisotropyStrength": 0.8, "anisotropyRotation": 0.7},
+                             "KHR_materials_clearcoat": {"clearcoatFactor": 1, "clearcoatRoughnessFactor": 0.3},
+                             "KHR_materials_sheen": {"sheenColorFactor": [0.5, 0.5, 0.5], "sheenRoughnessFactor": 0.5},
+                             "KHR_materials_specular": {"specularFactor": 1, "specularColorFactor": [1, 1, 1]},
+                             "KHR_materials_ior": {"ior": 1.6}}}]
+            """)
+        let m = try MaterialLoader.loadMaterial(path: path, warn: { _ in })
+        XCTAssertEqual(Set(m.lobeKinds), [.orenNayar, .dielectric, .generalizedSchlick, .sheen])
+        let thetas: [Float] = [0, 40, 75, 88]
+        let alpha = Stats.sidak(0.01, tests: thetas.count)
+        let failures = Collected()
+        parallelFor(thetas.count) { k in
+            let wi = direction(thetaDegrees: thetas[k], phiDegrees: 31)
+            let chi2 = Chi2.test(m, wi: wi, uv: V2(0.5, 0.5), samples: 5_000, seed: UInt64(500 + k), significance: alpha)
+            if !chi2.passed { failures.add("θi=\(thetas[k]): \(chi2.message)") }
+            let r = furnace(m, wi: wi, uv: V2(0.5, 0.5), samples: 4_096, seed: UInt64(k))
+            for c in 0..<3 {
+                if r.sampled[c] > 1 + 3 * r.sampledSigma[c] + 0.01 || r.uniform[c] > 1 + 3 * r.uniformSigma[c] + 0.01 {
+                    failures.add("θ=\(thetas[k]): albedo \(r.sampled) / \(r.uniform) > 1")
+                }
+                let tol = 3 * (r.sampledSigma[c] * r.sampledSigma[c] + r.uniformSigma[c] * r.uniformSigma[c]).squareRoot() + 0.01
+                if abs(r.sampled[c] - r.uniform[c]) > tol {
+                    failures.add("θ=\(thetas[k]): sampled \(r.sampled) ± \(r.sampledSigma) vs uniform \(r.uniform) ± \(r.uniformSigma)")
+                }
+            }
+        }
+        XCTAssertEqual(failures.items, [])
+    }
+
     // MARK: bad input
 
     func testMalformedTruncatedAndHostileFilesAreOneLineErrors() throws {
