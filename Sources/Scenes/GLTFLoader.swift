@@ -12,8 +12,9 @@ import Materials
 /// positions, normals and tangents. Missing normals become flat normals (as
 /// the spec requires), missing TEXCOORD_0 zeros, missing tangents are
 /// generated. Skins, morph targets and animations are ignored (materials are
-/// read by the Materials module's `GLTFMaterialParser`); sparse accessors, compressed or quantized geometry and non-triangle
-/// modes are reported as unsupported.
+/// read by the Materials module's `GLTFMaterialParser`); sparse accessors,
+/// compressed or quantized geometry and non-triangle modes are reported as
+/// unsupported.
 public enum GLTFLoader {
     /// Refuse to build meshes beyond this many vertices (hostile instancing).
     static let maxVertices = 100_000_000
@@ -70,6 +71,8 @@ public struct GLTFPart: Equatable, Sendable {
 struct GLTFSceneBuilder {
     private var meshCache: [Int: [GLTFPart]] = [:]
     private var parts: [GLTFPart] = []
+    /// Where each material's part is in `parts` (key −1: no material).
+    private var partIndex: [Int: Int] = [:]
     private var vertexCount = 0
 
     mutating func build(_ doc: inout GLTFDocument) throws -> [GLTFPart] {
@@ -118,9 +121,10 @@ struct GLTFSceneBuilder {
             throw SceneError(.unsupported, file: doc.file, "the scene expands to more than \(GLTFLoader.maxVertices) vertices")
         }
         vertexCount += part.mesh.positions.count
-        if let i = parts.firstIndex(where: { $0.materialIndex == part.materialIndex }) {
+        if let i = partIndex[part.materialIndex ?? -1] {
             parts[i].mesh.append(part.mesh)
         } else {
+            partIndex[part.materialIndex ?? -1] = parts.count
             parts.append(part)
         }
     }
@@ -169,6 +173,8 @@ struct GLTFSceneBuilder {
         if let cached = meshCache[index] { return cached }
         let object = try doc.element("meshes", index, referencedBy: reference)
         var result: [GLTFPart] = []
+        var resultIndex: [Int: Int] = [:]  // material (−1: none) → index in result
+        var meshVertices = 0
         for primitive in try object.require("primitives").array() {
             let p = try primitive.object()
             let material = try p.optional("material").map { node -> Int in
@@ -177,12 +183,14 @@ struct GLTFSceneBuilder {
                 return i
             }
             let mesh = try GLTFPrimitive.build(p, &doc)
-            guard vertexCount + result.reduce(0, { $0 + $1.mesh.positions.count }) + mesh.positions.count <= GLTFLoader.maxVertices else {
+            meshVertices += mesh.positions.count
+            guard vertexCount + meshVertices <= GLTFLoader.maxVertices else {
                 throw SceneError(.unsupported, file: doc.file, "the scene expands to more than \(GLTFLoader.maxVertices) vertices")
             }
-            if let i = result.firstIndex(where: { $0.materialIndex == material }) {
+            if let i = resultIndex[material ?? -1] {
                 result[i].mesh.append(mesh)
             } else {
+                resultIndex[material ?? -1] = result.count
                 result.append(GLTFPart(materialIndex: material, mesh: mesh))
             }
         }

@@ -50,8 +50,9 @@ extension SceneParser {
     }
 
     /// One object per material of a glTF file (named `NAME/MATERIAL` when there
-    /// are several), each bound to the layered material `FILE#MATERIAL`; scene
-    /// materials of the same source are shared between objects.
+    /// are several), each bound to the layered material `FILE#MATERIAL`. A scene
+    /// material of that source is reused — one the user declared (with its
+    /// baked `neural` twin) or one added for an earlier object.
     private mutating func gltfObjects(name: String, pathNode: JSONNode, transform: Transform,
                                       materials: inout [NamedMaterial]) throws -> [SceneObject] {
         let resolved = try existingFile(pathNode, what: "mesh")
@@ -67,6 +68,12 @@ extension SceneParser {
             throw pathNode.error(.invalidValue, "cannot read the materials of \(resolved): \(error)")
         }
         let fileName = (resolved as NSString).lastPathComponent
+        // Lookups by source and by name, kept current as materials are added.
+        var indexBySource: [String: Int] = [:]
+        for (i, m) in materials.enumerated() {
+            if case .layered(let b) = m.source, indexBySource[b.source] == nil { indexBySource[b.source] = i }
+        }
+        var takenNames = Set(materials.map(\.name))
         return try parts.map { part in
             let materialName: String
             if let i = part.materialIndex, i < names.materials.count {
@@ -76,15 +83,17 @@ extension SceneParser {
             } else {
                 throw pathNode.error(.invalidValue, "\(resolved): a primitive's material has no name (the file is corrupt)")
             }
-            let binding = LayeredBinding(source: resolved + "#" + materialName)
+            let source = resolved + "#" + materialName
             let index: Int
-            if let existing = materials.firstIndex(where: { $0.source == .layered(binding) }) {
+            if let existing = indexBySource[source] {
                 index = existing
             } else {
                 var sceneName = fileName + "#" + materialName
-                while materials.contains(where: { $0.name == sceneName }) { sceneName += "_" }
-                materials.append(NamedMaterial(name: sceneName, layered: binding))
+                while takenNames.contains(sceneName) { sceneName += "_" }
+                takenNames.insert(sceneName)
+                materials.append(NamedMaterial(name: sceneName, layered: LayeredBinding(source: source)))
                 index = materials.count - 1
+                indexBySource[source] = index
             }
             let objectName = parts.count == 1 ? name : name + "/" + materialName
             return SceneObject(name: objectName, shape: .mesh(part.mesh), materialIndex: index, transform: transform)

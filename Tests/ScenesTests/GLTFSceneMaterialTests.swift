@@ -61,6 +61,19 @@ final class GLTFSceneMaterialTests: XCTestCase {
         XCTAssertEqual(loaded.materials.map(\.name), ["grey"])
     }
 
+    /// A declared layered material of the same `FILE#NAME` (with its neural twin) is used.
+    func testDeclaredBindingOfTheSameSourceIsReused() throws {
+        let box = try assimpModel("BoxTextured-glTF/BoxTextured.gltf")
+        let dir = try TempDir()
+        let path = try scene(dir, objects: #"[{"name": "box", "shape": "mesh", "path": "\#(box)"}]"#,
+                             materials: #"{"logo": {"type": "layered", "source": "\#(box)#Texture", "neural": "logo.nmat"}}"#)
+        let loaded = try SceneLoader.load(path: path)
+        XCTAssertEqual(loaded.materials.map(\.name), ["logo"])
+        XCTAssertEqual(loaded.objects.map(\.materialIndex), [0])
+        guard case .layered(let binding) = loaded.materials[0].source else { return XCTFail("expected a layered binding") }
+        XCTAssertEqual(binding.neural.map { URL(fileURLWithPath: $0).lastPathComponent }, "logo.nmat")
+    }
+
     func testOtherMeshesStillNeedAMaterial() throws {
         let dir = try TempDir()
         try dir.write("tri.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
