@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "ShaderInterface", path: "Sources/ShaderInterface"),
 
         .target(name: "Imaging", dependencies: ["COpenEXR", "CPNG", "CJPEG"]),
-        .target(name: "Scenes"),
+        .target(name: "Scenes", dependencies: ["Materials"]),
         .target(name: "Materials", dependencies: ["Imaging"]),
         // Training kernels compiled per instruction set, chosen at run time (NeuralMaterial/TrainingISA.swift).
         .target(name: "CTrainingKernels", path: "Sources/CTrainingKernels"),

@@ -13,7 +13,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case sceneJSON = "scene-json"
     case materialJSON = "material-json"
     case materialX = "materialx"
-    /// glTF JSON and binary GLB (the loader tells them apart by the magic number).
+    /// glTF JSON and binary GLB (the loader tells them apart by the magic
+    /// number): geometry, then materials (whose errors do not decide acceptance).
     case gltf
     case obj
     /// `.nmat` files, and with them the SafeTensors container they use.
@@ -32,7 +33,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = FuzzWorkspace.shared
         switch self {
         case .bsdfRows: _ = BundledMaterials.all
-        case .materialJSON, .materialX: _ = AlbedoTables.shared
+        case .materialJSON, .materialX, .gltf: _ = AlbedoTables.shared
         default: break
         }
     }
@@ -61,7 +62,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .materialX:
             MaterialProbe.exercise(try MaterialXParser.parse(data: data, path: workspace.path("fuzz.mtlx")))
         case .gltf:
-            _ = try GLTFLoader.parse(bytes: [UInt8](data), file: workspace.path("fuzz.gltf"))
+            let bytes = [UInt8](data)
+            if let materials = try? GLTFMaterialParser.parseAll(bytes: bytes, path: workspace.path("fuzz.gltf")).materials {
+                for m in materials { MaterialProbe.exercise(m) }
+            }
+            _ = try GLTFLoader.parse(bytes: bytes, file: workspace.path("fuzz.gltf"))
         case .obj:
             _ = try OBJLoader.parse(data: data, file: workspace.path("fuzz.obj"))
         case .nmat:

@@ -45,6 +45,27 @@ public func readPNG(_ path: String) throws -> Image {
         png_image_free(&png)
         throw ImagingError(.corrupt, path: path, "not a readable PNG (\(message)); check that it is a complete .png image")
     }
+    return try finishPNGRead(&png, path: path)
+}
+
+/// Decodes PNG bytes held in memory (an image embedded in a .glb or a data
+/// URI) exactly as `readPNG` decodes a file; `path` names it in errors.
+public func decodePNG(_ data: Data, path: String) throws -> Image {
+    // libpng keeps a pointer to the memory until the read finishes: one scope for both halves.
+    try data.withUnsafeBytes { raw in
+        var png = png_image()
+        png.version = LQ_PNG_IMAGE_VERSION
+        guard let base = raw.baseAddress, raw.count > 0, png_image_begin_read_from_memory(&png, base, raw.count) != 0 else {
+            let message = raw.count == 0 ? "no bytes" : pngMessage(&png)
+            png_image_free(&png)
+            throw ImagingError(.corrupt, path: path, "not a readable PNG (\(message)); check that it is a complete .png image")
+        }
+        return try finishPNGRead(&png, path: path)
+    }
+}
+
+/// The second half of a simplified-API read: 8-bit sRGB RGBA decoded to linear.
+private func finishPNGRead(_ png: inout png_image, path: String) throws -> Image {
     png.format = LQ_PNG_FORMAT_RGBA
     let width = Int(png.width), height = Int(png.height)
     guard width > 0, height > 0, width <= 1 << 28, height <= 1 << 28, width * height <= 1 << 28 else {

@@ -3,14 +3,7 @@ import Foundation
 /// `gltf_pbr` and `UsdPreviewSurface` mapped onto Lacquer's lobes, following
 /// the node graphs MaterialX itself defines for them (α = roughness²):
 ///
-///     gltf_pbr:
-///       diffuse   = oren_nayar(base_color, roughness 0)
-///       dielBase  = layer(dielectric(weight specular, tint specular_color, ior, α), diffuse)
-///       metal     = generalized_schlick(F0 = base_color, F90 = 1, α)
-///       substrate = mix(fg = metal, bg = dielBase, mix = metallic)
-///       coated    = layer(dielectric(weight clearcoat, ior 1.5, α(clearcoat_roughness),
-///                                    normal clearcoat_normal), substrate)
-///       result    = layer(sheen(weight 1, sheen_color, sheen_roughness), coated)
+///     gltf_pbr: `GLTFPBRLowering.swift` (shared with glTF 2.0 files)
 ///
 ///     UsdPreviewSurface:
 ///       F0        = useSpecularWorkflow ? specularColor
@@ -113,43 +106,15 @@ extension MaterialXParser {
         if let mode = try constantText(node, "alpha_mode"), mode != "0" {
             throw err(.unsupported, node, "alpha_mode", "alpha_mode \(mode) (mask / blend) is not supported; use 0 (opaque)")
         }
-        let (regs, constants) = try shaderInputs(node, scope: scope, spec)
+        let (regs, _) = try shaderInputs(node, scope: scope, spec)
         func r(_ n: String) -> InputRef { regs[n] ?? builder.constant(Float(0)) }
-        func isConst(_ n: String, _ v: Float) -> Bool { constants[n].map { $0.x == v && $0.y == v && $0.z == v } ?? false }
-        let name = node["name"] ?? node.tag
-        let normal = constants["normal"] == nil ? regs["normal"] : nil
-        let zero = builder.constant(Float(0))
-        let alpha = builder.roughnessAnisotropy(r("roughness"), zero)
-        var substrate: BsdfRef?
-        if !isConst("metallic", 1) {
-            let diffuse = builder.lobe(.orenNayar, name: name + ".base", weight: builder.constant(Float(1)), color: r("base_color"),
-                                       rough: zero, normal: normal)
-            if isConst("specular", 0) {
-                substrate = diffuse
-            } else {
-                let dielectric = builder.lobe(.dielectric, name: name + ".specular", weight: r("specular"), color: r("specular_color"),
-                                              alpha: alpha, ior: r("ior"), normal: normal)
-                substrate = builder.layer(top: dielectric, base: diffuse)
-            }
-        }
-        if !isConst("metallic", 0) {
-            let metal = builder.lobe(.generalizedSchlick, name: name + ".metal", weight: builder.constant(Float(1)),
-                                     color: r("base_color"), color2: builder.constant(Vec3(1, 1, 1)), alpha: alpha,
-                                     exponent: builder.constant(Float(5)), normal: normal)
-            substrate = substrate.map { builder.mix(fg: metal, bg: $0, weight: r("metallic")) } ?? metal
-        }
-        guard var result = substrate else { throw err(.malformed, node, nil, "no lobe left") }
-        if !isConst("clearcoat", 0) {
-            let coatNormal = constants["clearcoat_normal"] == nil ? regs["clearcoat_normal"] : nil
-            let coat = builder.lobe(.dielectric, name: name + ".clearcoat", weight: r("clearcoat"), color: builder.constant(Vec3(1, 1, 1)),
-                                    alpha: builder.roughnessAnisotropy(r("clearcoat_roughness"), zero),
-                                    ior: builder.constant(Float(1.5)), normal: coatNormal)
-            result = builder.layer(top: coat, base: result)
-        }
-        if !isConst("sheen_color", 0) {
-            let sheen = builder.lobe(.sheen, name: name + ".sheen", weight: builder.constant(Float(1)), color: r("sheen_color"),
-                                     rough: r("sheen_roughness"), normal: normal)
-            result = builder.layer(top: sheen, base: result)
+        let inputs = GLTFPBRInputs(
+            baseColor: r("base_color"), metallic: r("metallic"), roughness: r("roughness"), normal: r("normal"),
+            specular: r("specular"), specularColor: r("specular_color"), ior: r("ior"),
+            clearcoat: r("clearcoat"), clearcoatRoughness: r("clearcoat_roughness"), clearcoatNormal: r("clearcoat_normal"),
+            sheenColor: r("sheen_color"), sheenRoughness: r("sheen_roughness"))
+        guard let result = builder.gltfPBR(inputs, name: node["name"] ?? node.tag) else {
+            throw err(.malformed, node, nil, "no lobe left")
         }
         return result
     }

@@ -14,18 +14,26 @@ enum TextureLoading {
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw MaterialError(.io, file: file, node: node, input: "file", "cannot read texture '\(path)'; check permissions")
         }
-        let lower = path.lowercased()
+        return (try decode(bytes, name: path, path: path, wrap: wrap, raw: raw, file: file, node: node), bytes)
+    }
+
+    /// Decodes an image held in memory, its format chosen by `name`'s extension
+    /// (.png, .jpg/.jpeg; .exr only from a file at `path`). Used for files and
+    /// for images embedded in glTF buffers or data URIs.
+    static func decode(_ bytes: Data, name: String, path: String?, wrap: TextureWrap, raw: Bool,
+                       file: String, node: String) throws -> MaterialTexture {
+        let lower = name.lowercased()
         let image: Image
         do {
             if lower.hasSuffix(".png") {
-                image = try readPNG(path)
+                image = try decodePNG(bytes, path: name)
             } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
-                return (try texture(from: try decodeJPEG8(bytes, path: path), wrap: wrap, raw: raw), bytes)
-            } else if lower.hasSuffix(".exr") {
+                return try texture(from: try decodeJPEG8(bytes, path: name), wrap: wrap, raw: raw)
+            } else if lower.hasSuffix(".exr"), let path {
                 image = try readEXR(path, clampNegative: false)
             } else {
                 throw MaterialError(.unsupported, file: file, node: node, input: "file",
-                                    "texture '\(path)' is not .png, .jpg or .exr; convert it to one of those")
+                                    "texture '\(name)' is not .png, .jpg or .exr; convert it to one of those")
             }
         } catch let e as MaterialError {
             throw e
@@ -33,7 +41,7 @@ enum TextureLoading {
             throw MaterialError(.texture, file: file, node: node, input: "file", "cannot decode texture: \(error)")
         }
         guard image.width > 0, image.height > 0 else {
-            throw MaterialError(.texture, file: file, node: node, input: "file", "texture '\(path)' is empty")
+            throw MaterialError(.texture, file: file, node: node, input: "file", "texture '\(name)' is empty")
         }
         // 8-bit formats are decoded from sRGB by Imaging; raw data gets its code values back.
         let isPNG = lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg")
@@ -45,12 +53,12 @@ enum TextureLoading {
                 if raw && isPNG { p = SIMD4(srgbEncode(p.x), srgbEncode(p.y), srgbEncode(p.z), p.w) }
                 if !(p.x.isFinite && p.y.isFinite && p.z.isFinite && p.w.isFinite) {
                     throw MaterialError(.texture, file: file, node: node, input: "file",
-                                        "texture '\(path)' contains non-finite values at pixel (\(x), \(image.height - 1 - y)); fix the image")
+                                        "texture '\(name)' contains non-finite values at pixel (\(x), \(image.height - 1 - y)); fix the image")
                 }
                 pixels[y * image.width + x] = p
             }
         }
-        return (MaterialTexture(width: image.width, height: image.height, pixels: pixels, wrap: wrap), bytes)
+        return MaterialTexture(width: image.width, height: image.height, pixels: pixels, wrap: wrap)
     }
 
     /// An 8-bit RGB image as a texture (alpha 1), rows flipped: one table

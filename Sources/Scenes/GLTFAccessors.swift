@@ -1,3 +1,4 @@
+import Materials
 /// Reading glTF accessors: typed views into buffer views. Every offset is
 /// validated (accessor inside its buffer view, view inside its buffer) with
 /// overflow-safe arithmetic before a single byte is read, so hostile counts,

@@ -1,16 +1,20 @@
 import Foundation
+import Materials
 
 /// Loads glTF 2.0 geometry (`.gltf` with external or base64 data-URI
-/// buffers, or binary `.glb`) into one merged mesh.
+/// buffers, or binary `.glb`) into one merged mesh, or into one mesh per
+/// material the primitives use (`loadParts`), so that a scene can render the
+/// file with its own materials.
 ///
 /// Every TRIANGLES primitive reachable from the default scene (`scene`, else
 /// scene 0; with no scenes, every root node) is placed by its node's world
 /// transform (matrix, or translation · rotation · scale), baked into
 /// positions, normals and tangents. Missing normals become flat normals (as
 /// the spec requires), missing TEXCOORD_0 zeros, missing tangents are
-/// generated. Materials, textures, skins, morph targets and animations are
-/// ignored; sparse accessors, compressed or quantized geometry and non-triangle
-/// modes are reported as unsupported.
+/// generated. Skins, morph targets and animations are ignored (materials are
+/// read by the Materials module's `GLTFMaterialParser`); sparse accessors,
+/// compressed or quantized geometry and non-triangle modes are reported as
+/// unsupported.
 public enum GLTFLoader {
     /// Refuse to build meshes beyond this many vertices (hostile instancing).
     static let maxVertices = 100_000_000
@@ -20,12 +24,28 @@ public enum GLTFLoader {
         return try parse(bytes: bytes, file: path)
     }
 
-    /// Parses .gltf JSON or .glb bytes (detected by the magic number).
+    /// The file's geometry split by material, in order of first use.
+    public static func loadParts(path: String) throws -> [GLTFPart] {
+        let bytes = [UInt8](try FilePaths.read(path))
+        return try parseParts(bytes: bytes, file: path)
+    }
+
+    /// Parses .gltf JSON or .glb bytes (detected by the magic number) into one mesh.
     /// External buffers resolve relative to `file`'s directory.
     public static func parse(bytes: [UInt8], file: String) throws -> Mesh {
+        var merged = Mesh(positions: [], normals: [], uvs: [], tangents: [], indices: [])
+        for part in try parseParts(bytes: bytes, file: file) { merged.append(part.mesh) }
+        return merged
+    }
+
+    /// Parses .gltf JSON or .glb bytes into one mesh per material.
+    public static func parseParts(bytes: [UInt8], file: String) throws -> [GLTFPart] {
         var document: GLTFDocument
         if GLBContainer.isGLB(bytes) {
-            let glb = try GLBContainer.parse(bytes, file: file)
+            let glb: GLBContainer
+            do { glb = try GLBContainer.parse(bytes) } catch {
+                throw SceneError(error.unsupported ? .unsupported : .malformed, file: file, error.message)
+            }
             document = try GLTFDocument(json: glb.json, binary: glb.binary, file: file)
         } else {
             if MeshLoader.fileExtension(file) == "glb" {
@@ -38,16 +58,30 @@ public enum GLTFLoader {
     }
 }
 
-/// Walks the node hierarchy and accumulates world-space primitives.
-struct GLTFSceneBuilder {
-    private var meshCache: [Int: Mesh] = [:]
+/// The primitives of a glTF file that share one material, in world space.
+public struct GLTFPart: Equatable, Sendable {
+    /// Index into the file's `materials`; nil for primitives without one
+    /// (glTF's default material).
+    public var materialIndex: Int?
+    public var mesh: Mesh
+}
 
-    mutating func build(_ doc: inout GLTFDocument) throws -> Mesh {
+/// Walks the node hierarchy and accumulates world-space primitives, one
+/// merged mesh per material.
+struct GLTFSceneBuilder {
+    private var meshCache: [Int: [GLTFPart]] = [:]
+    private var parts: [GLTFPart] = []
+    /// Where each material's part is in `parts` (key −1: no material).
+    private var partIndex: [Int: Int] = [:]
+    private var vertexCount = 0
+
+    mutating func build(_ doc: inout GLTFDocument) throws -> [GLTFPart] {
         let roots = try rootNodes(doc)
-        var merged = Mesh(positions: [], normals: [], uvs: [], tangents: [], indices: [])
         if roots.isEmpty, try doc.count("nodes") == 0 {
             // No node hierarchy at all: take every mesh as it is.
-            for m in 0..<(try doc.count("meshes")) { try append(mesh(m, &doc, referencedBy: doc.root.node), to: &merged, doc) }
+            for m in 0..<(try doc.count("meshes")) {
+                for part in try mesh(m, &doc, referencedBy: doc.root.node) { try append(part, doc) }
+            }
         }
         // Depth-first with an explicit stack (hostile files can nest deeply);
         // a node reached twice means a cycle or shared child, which the spec forbids.
@@ -60,8 +94,9 @@ struct GLTFSceneBuilder {
             }
             let world = parent * (try localTransform(node))
             if let meshNode = node.optional("mesh") {
-                let m = try mesh(try meshNode.int(in: 0...Int(Int32.max)), &doc, referencedBy: meshNode)
-                try append(m.transformed(by: world), to: &merged, doc)
+                for part in try mesh(try meshNode.int(in: 0...Int(Int32.max)), &doc, referencedBy: meshNode) {
+                    try append(GLTFPart(materialIndex: part.materialIndex, mesh: part.mesh.transformed(by: world)), doc)
+                }
             }
             if let children = node.optional("children") {
                 for child in try children.array().reversed() {
@@ -69,20 +104,29 @@ struct GLTFSceneBuilder {
                 }
             }
         }
-        guard !merged.indices.isEmpty else {
+        guard parts.contains(where: { !$0.mesh.indices.isEmpty }) else {
             throw SceneError(.malformed, file: doc.file, "no triangle geometry in the default scene")
         }
-        if let problem = merged.validationProblem {
-            throw SceneError(.malformed, file: doc.file, "invalid geometry: \(problem)")
+        for part in parts {
+            if let problem = part.mesh.validationProblem {
+                throw SceneError(.malformed, file: doc.file, "invalid geometry: \(problem)")
+            }
         }
-        return merged
+        return parts
     }
 
-    private func append(_ mesh: Mesh, to merged: inout Mesh, _ doc: GLTFDocument) throws {
-        guard merged.positions.count + mesh.positions.count <= GLTFLoader.maxVertices else {
+    /// Adds a primitive group to the part of its material (the first use of a material starts a part).
+    private mutating func append(_ part: GLTFPart, _ doc: GLTFDocument) throws {
+        guard vertexCount + part.mesh.positions.count <= GLTFLoader.maxVertices else {
             throw SceneError(.unsupported, file: doc.file, "the scene expands to more than \(GLTFLoader.maxVertices) vertices")
         }
-        merged.append(mesh)
+        vertexCount += part.mesh.positions.count
+        if let i = partIndex[part.materialIndex ?? -1] {
+            parts[i].mesh.append(part.mesh)
+        } else {
+            partIndex[part.materialIndex ?? -1] = parts.count
+            parts.append(part)
+        }
     }
 
     /// Root node indices with the JSON node that names them.
@@ -124,13 +168,31 @@ struct GLTFSceneBuilder {
         return t
     }
 
-    /// glTF mesh `index` in its own space: all its primitives merged.
-    private mutating func mesh(_ index: Int, _ doc: inout GLTFDocument, referencedBy reference: JSONNode) throws -> Mesh {
+    /// glTF mesh `index` in its own space: its primitives merged per material.
+    private mutating func mesh(_ index: Int, _ doc: inout GLTFDocument, referencedBy reference: JSONNode) throws -> [GLTFPart] {
         if let cached = meshCache[index] { return cached }
         let object = try doc.element("meshes", index, referencedBy: reference)
-        var result = Mesh(positions: [], normals: [], uvs: [], tangents: [], indices: [])
+        var result: [GLTFPart] = []
+        var resultIndex: [Int: Int] = [:]  // material (−1: none) → index in result
+        var meshVertices = 0
         for primitive in try object.require("primitives").array() {
-            try append(try GLTFPrimitive.build(try primitive.object(), &doc), to: &result, doc)
+            let p = try primitive.object()
+            let material = try p.optional("material").map { node -> Int in
+                let i = try node.int(in: 0...Int(Int32.max))
+                _ = try doc.element("materials", i, referencedBy: node)
+                return i
+            }
+            let mesh = try GLTFPrimitive.build(p, &doc)
+            meshVertices += mesh.positions.count
+            guard vertexCount + meshVertices <= GLTFLoader.maxVertices else {
+                throw SceneError(.unsupported, file: doc.file, "the scene expands to more than \(GLTFLoader.maxVertices) vertices")
+            }
+            if let i = resultIndex[material ?? -1] {
+                result[i].mesh.append(mesh)
+            } else {
+                resultIndex[material ?? -1] = result.count
+                result.append(GLTFPart(materialIndex: material, mesh: mesh))
+            }
         }
         meshCache[index] = result
         return result

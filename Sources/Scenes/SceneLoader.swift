@@ -28,6 +28,8 @@ struct SceneParser {
     let file: String
     let baseDirectory: String
     var meshCache: [String: Mesh] = [:]
+    /// glTF files split by material (objects that use the file's own materials).
+    var partsCache: [String: [GLTFPart]] = [:]
 
     init(file: String, baseDirectory: String) {
         self.file = file; self.baseDirectory = baseDirectory
@@ -40,11 +42,11 @@ struct SceneParser {
         let camera = try self.camera(try object.require("camera"))
         let film = try object.optional("film").map(self.film) ?? Film()
         let environment = try object.optional("environment").map(self.environment) ?? .constant(.one)
-        let materials = try object.optional("materials").map(self.materials) ?? []
+        var materials = try object.optional("materials").map(self.materials) ?? []
         var objects: [SceneObject] = []
         if let list = object.optional("objects") {
             for (i, item) in try list.array().enumerated() {
-                objects.append(try self.object(item, index: i, materials: materials))
+                objects += try self.object(item, index: i, materials: &materials)
             }
         }
         return Scene(camera: camera, film: film, environment: environment, materials: materials, objects: objects)

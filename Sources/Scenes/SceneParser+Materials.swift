@@ -16,7 +16,7 @@ extension SceneParser {
         return result
     }
 
-    /// `{"type": "layered", "source": "car_paint.json" | "paint.mtlx" | "set.mtlx#Pawn_White", "neural": "car_paint.nmat"}`.
+    /// `{"type": "layered", "source": "car_paint.json" | "paint.mtlx" | "set.mtlx#Pawn_White" | "model.glb#Chrome", "neural": "car_paint.nmat"}`.
     /// The source must exist; `FILE#NAME` picks one material of a file that
     /// holds several (the name is checked when the material is loaded). A
     /// missing `.nmat` is left to the renderer to report (it falls back to the
@@ -24,11 +24,11 @@ extension SceneParser {
     func layered(_ node: JSONNode) throws -> LayeredBinding {
         let o = try node.object()
         try o.checkKeys(["type", "source", "neural"], context: "for a layered material")
-        let sourceNode = try o.require("source", hint: "give a .json or .mtlx material file (FILE or FILE#NAME), relative to the scene file")
+        let sourceNode = try o.require("source", hint: "give a .json, .mtlx, .gltf or .glb material file (FILE or FILE#NAME), relative to the scene file")
         let (source, materialName) = try materialSource(sourceNode)
         let lower = source.lowercased()
-        guard lower.hasSuffix(".json") || lower.hasSuffix(".mtlx") else {
-            throw sourceNode.error(.unsupported, "unsupported material format \"\(source)\"; use .json or .mtlx")
+        guard [".json", ".mtlx", ".gltf", ".glb"].contains(where: { lower.hasSuffix($0) }) else {
+            throw sourceNode.error(.unsupported, "unsupported material format \"\(source)\"; use .json, .mtlx, .gltf or .glb")
         }
         var neural: String?
         if let n = o.optional("neural") {

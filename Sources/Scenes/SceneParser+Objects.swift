@@ -1,9 +1,14 @@
+import Foundation
+import Materials
+
 /// The `objects` list: each entry is a shape, a material reference and an
-/// optional transform.
+/// optional transform. A glTF mesh without a `material` renders with the
+/// file's own materials: one object per material its primitives use, bound
+/// to `FILE#NAME` layered materials that are added to the scene's list.
 extension SceneParser {
     static let shapeNames = ["sphere", "uv_sphere", "plane", "box", "shader_ball", "mesh"]
 
-    mutating func object(_ node: JSONNode, index: Int, materials: [NamedMaterial]) throws -> SceneObject {
+    mutating func object(_ node: JSONNode, index: Int, materials: inout [NamedMaterial]) throws -> [SceneObject] {
         let o = try node.object()
         let shapeNode = try o.require("shape", hint: "one of \(Self.shapeNames.joined(separator: ", "))")
         let shapeName = try shapeNode.string()
@@ -25,7 +30,12 @@ extension SceneParser {
         var name = "\(shapeName)\(index)"
         if let n = o.optional("name") { name = try n.string() }
 
-        let materialNode = try o.require("material", hint: "name one of the materials defined under \"materials\"")
+        let transform = try o.optional("transform").map(TransformParser.parse) ?? .identity
+        if shapeName == "mesh", o.optional("material") == nil, let pathNode = o.optional("path"),
+           ["gltf", "glb"].contains(MeshLoader.fileExtension(try pathNode.string())) {
+            return try gltfObjects(name: name, pathNode: pathNode, transform: transform, materials: &materials)
+        }
+        let materialNode = try o.require("material", hint: "name one of the materials defined under \"materials\" (a glTF mesh may omit it to use its own materials)")
         let materialName = try materialNode.string()
         guard let materialIndex = materials.firstIndex(where: { $0.name == materialName }) else {
             let known = materials.map(\.name)
@@ -35,9 +45,59 @@ extension SceneParser {
             throw materialNode.error(.unknownMaterial, message)
         }
 
-        let transform = try o.optional("transform").map(TransformParser.parse) ?? .identity
         let shape = try self.shape(shapeName, o)
-        return SceneObject(name: name, shape: shape, materialIndex: materialIndex, transform: transform)
+        return [SceneObject(name: name, shape: shape, materialIndex: materialIndex, transform: transform)]
+    }
+
+    /// One object per material of a glTF file (named `NAME/MATERIAL` when there
+    /// are several), each bound to the layered material `FILE#MATERIAL`. A scene
+    /// material of that source is reused — one the user declared (with its
+    /// baked `neural` twin) or one added for an earlier object.
+    private mutating func gltfObjects(name: String, pathNode: JSONNode, transform: Transform,
+                                      materials: inout [NamedMaterial]) throws -> [SceneObject] {
+        let resolved = try existingFile(pathNode, what: "mesh")
+        let parts: [GLTFPart]
+        if let cached = partsCache[resolved] {
+            parts = cached
+        } else {
+            parts = try GLTFLoader.loadParts(path: resolved)
+            partsCache[resolved] = parts
+        }
+        let names: (materials: [String], defaultMaterial: String?)
+        do { names = try GLTFMaterialParser.selectionNames(path: resolved) } catch {
+            throw pathNode.error(.invalidValue, "cannot read the materials of \(resolved): \(error)")
+        }
+        let fileName = (resolved as NSString).lastPathComponent
+        // Lookups by source and by name, kept current as materials are added.
+        var indexBySource: [String: Int] = [:]
+        for (i, m) in materials.enumerated() {
+            if case .layered(let b) = m.source, indexBySource[b.source] == nil { indexBySource[b.source] = i }
+        }
+        var takenNames = Set(materials.map(\.name))
+        return try parts.map { part in
+            let materialName: String
+            if let i = part.materialIndex, i < names.materials.count {
+                materialName = names.materials[i]
+            } else if let d = names.defaultMaterial {
+                materialName = d
+            } else {
+                throw pathNode.error(.invalidValue, "\(resolved): a primitive's material has no name (the file is corrupt)")
+            }
+            let source = resolved + "#" + materialName
+            let index: Int
+            if let existing = indexBySource[source] {
+                index = existing
+            } else {
+                var sceneName = fileName + "#" + materialName
+                while takenNames.contains(sceneName) { sceneName += "_" }
+                takenNames.insert(sceneName)
+                materials.append(NamedMaterial(name: sceneName, layered: LayeredBinding(source: source)))
+                index = materials.count - 1
+                indexBySource[source] = index
+            }
+            let objectName = parts.count == 1 ? name : name + "/" + materialName
+            return SceneObject(name: objectName, shape: .mesh(part.mesh), materialIndex: index, transform: transform)
+        }
     }
 
     private mutating func shape(_ kind: String, _ o: JSONObject) throws -> Shape {

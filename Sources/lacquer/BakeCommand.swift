@@ -21,7 +21,7 @@ struct BakeCommand: ParsableCommand {
         continue with --resume CHECKPOINT. OUT.nmat appears only when the bake completes.
         """)
 
-    @Argument(help: "Material file (.json or .mtlx), FILE#NAME for one material of a file with several. Optional with --resume (the checkpoint records it).") var material: String?
+    @Argument(help: "Material file (.json, .mtlx, .gltf or .glb), FILE#NAME for one material of a file with several. Optional with --resume (the checkpoint records it).") var material: String?
     @Option(name: .shortAndLong, help: "Output .nmat path (written only when the bake completes); with --all, a directory.") var output: String
     @Flag(help: "Bake every material of the file, one after the other, to OUTPUT/NAME.nmat.") var all = false
     @Option(help: "quick, standard (default) or high.") var preset: String?
@@ -120,7 +120,7 @@ struct BakeCommand: ParsableCommand {
             do { m = try MaterialLoader.loadMaterial(path: materialPath) } catch { fail("\(error)") }
             do { baker = try Baker(resume: resume, material: m, materialPath: materialPath) } catch { fail("\(error)") }
         } else {
-            guard let material else { fail("missing MATERIAL argument (a .json or .mtlx file), or pass --resume CHECKPOINT") }
+            guard let material else { fail("missing MATERIAL argument (a .json, .mtlx, .gltf or .glb file), or pass --resume CHECKPOINT") }
             materialPath = material
             let settings = makeSettings()
             let m: Material

@@ -11,7 +11,7 @@ struct BsdfCommand: ParsableCommand {
         subcommands: [Eval.self, Sample.self])
 
     struct Options: ParsableArguments {
-        @Option(help: "Material file (.json or .mtlx), FILE#NAME for one material of a file with several.")
+        @Option(help: "Material file (.json, .mtlx, .gltf or .glb), FILE#NAME for one material of a file with several.")
         var material: String
         @Option(help: "Texture coordinate U,V for every row (default 0.5,0.5).")
         var uv: String?

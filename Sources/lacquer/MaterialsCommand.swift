@@ -7,10 +7,10 @@ import Materials
 struct MaterialsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "materials",
-        abstract: "List the materials in a material file (.json or .mtlx), one name per line.",
+        abstract: "List the materials in a material file (.json, .mtlx, .gltf or .glb), one name per line.",
         discussion: "Select one of them anywhere a material file is named with FILE#NAME (scene bindings, bake, bsdf, bench --material).")
 
-    @Argument(help: "Material file (.json or .mtlx).") var file: String
+    @Argument(help: "Material file (.json, .mtlx, .gltf or .glb).") var file: String
 
     func run() throws {
         let names: [String]

@@ -31,7 +31,7 @@ final class LayeredBindingTests: XCTestCase {
         assertSceneError(.missingFile, "materials.paint.source", "nope.json") { try SceneLoader.load(path: missing) }
         try dir.write("paint.txt", "x")
         let wrong = try scene(materials: #"{"paint": {"type": "layered", "source": "paint.txt"}}"#, dir: dir)
-        assertSceneError(.unsupported, ".json or .mtlx") { try SceneLoader.load(path: wrong) }
+        assertSceneError(.unsupported, ".json, .mtlx, .gltf or .glb") { try SceneLoader.load(path: wrong) }
         try dir.write("paint.mtlx", "<materialx/>")
         let badNeural = try scene(materials: #"{"paint": {"type": "layered", "source": "paint.mtlx", "neural": "paint.bin"}}"#, dir: dir)
         assertSceneError(.invalidValue, ".nmat") { try SceneLoader.load(path: badNeural) }

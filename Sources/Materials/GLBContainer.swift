@@ -2,27 +2,35 @@
 /// version 2, total length), a JSON chunk, and an optional BIN chunk. Every
 /// length is checked against the bytes actually present, so a truncated or
 /// hostile file gives an error instead of an out-of-bounds read.
-struct GLBContainer {
-    var json: [UInt8]
-    var binary: [UInt8]?
+/// Shared by the geometry reader (Scenes) and the material reader.
+public struct GLBContainer: Sendable {
+    public var json: [UInt8]
+    public var binary: [UInt8]?
+
+    /// Why a .glb could not be read: `unsupported` for a valid container of
+    /// another version, otherwise a malformed file. The message names no file.
+    public struct FormatError: Error, Sendable {
+        public var unsupported: Bool
+        public var message: String
+    }
 
     static let magic: UInt32 = 0x4654_6C67      // "glTF"
     static let jsonChunk: UInt32 = 0x4E4F_534A  // "JSON"
     static let binChunk: UInt32 = 0x004E_4942   // "BIN\0"
 
-    static func isGLB(_ bytes: [UInt8]) -> Bool {
+    public static func isGLB(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 4 && readU32(bytes, 0) == magic
     }
 
-    static func parse(_ bytes: [UInt8], file: String) throws -> GLBContainer {
-        func fail(_ message: String) -> SceneError {
-            SceneError(.malformed, file: file, "invalid GLB: \(message); re-export the file")
+    public static func parse(_ bytes: [UInt8]) throws(FormatError) -> GLBContainer {
+        func fail(_ message: String) -> FormatError {
+            FormatError(unsupported: false, message: "invalid GLB: \(message); re-export the file")
         }
         guard bytes.count >= 12 else { throw fail("only \(bytes.count) bytes, shorter than the 12-byte header (truncated?)") }
         guard readU32(bytes, 0) == magic else { throw fail("missing the \"glTF\" magic number") }
         let version = readU32(bytes, 4)
         guard version == 2 else {
-            throw SceneError(.unsupported, file: file, "GLB version \(version) is not supported; only glTF 2.0 is")
+            throw FormatError(unsupported: true, message: "GLB version \(version) is not supported; only glTF 2.0 is")
         }
         let length = Int(readU32(bytes, 8))
         guard length <= bytes.count else { throw fail("header says \(length) bytes but the file has \(bytes.count) (truncated?)") }
@@ -57,7 +65,7 @@ struct GLBContainer {
         return GLBContainer(json: json, binary: binary)
     }
 
-    static func readU32(_ b: [UInt8], _ o: Int) -> UInt32 {
+    public static func readU32(_ b: [UInt8], _ o: Int) -> UInt32 {
         UInt32(b[o]) | UInt32(b[o + 1]) << 8 | UInt32(b[o + 2]) << 16 | UInt32(b[o + 3]) << 24
     }
 }
