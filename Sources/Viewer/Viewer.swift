@@ -71,6 +71,8 @@ public final class Viewer {
     private final class SessionSlot {
         let session: RenderSession
         var applied: RenderKey?
+        /// Whether a frame has been traced: the first one pays for the driver's pipeline compile.
+        var hasTraced = false
         init(_ session: RenderSession) { self.session = session }
     }
 
@@ -357,7 +359,18 @@ public final class Viewer {
                 slot.applied = key
             }
             if slot.session.samplesAccumulated < options.maxSamples {
+                let compiling = !slot.hasTraced
+                let started = Self.now()
+                if compiling {
+                    // The window cannot repaint while the driver compiles (minutes
+                    // on lavapipe for a large megakernel): say so where the user looks.
+                    logger.notice("first frame: the driver compiles the path tracer's pipelines (on lavapipe this can take minutes)…")
+                }
                 try slot.session.accumulate(samples: options.samplesPerFrame)
+                if compiling {
+                    slot.hasTraced = true
+                    logger.notice("first frame traced after \(String(format: "%.1f", Self.now() - started)) s")
+                }
                 traced = true
             }
         }
