@@ -41,8 +41,13 @@ public struct BakeVerdict: Equatable, Sendable {
     /// Worst first (by how far past its limit, as a factor).
     public let failures: [Failure]
     public var isPoor: Bool { !failures.isEmpty }
+    /// The twin's log-L1 is no better than the best constant's: it learned
+    /// nothing. With a real budget that is what a near-mirror lobe gives (the
+    /// twin settles on the off-peak median, black), and no longer bake helps.
+    public let learnedNothing: Bool
 
     public init(metrics m: BakeMetrics, limits: BakeQualityLimits = .standard) {
+        learnedNothing = !(m.logL1 < 0.95 * m.constantBaselineLogL1)
         var f: [Failure] = []
         // `!(x >= limit)` so that a NaN metric fails too.
         if !(m.energyRatio >= limits.minimumEnergyRatio) {
@@ -62,6 +67,9 @@ public struct BakeVerdict: Equatable, Sendable {
         }
         failures = f.sorted { excess($0) > excess($1) }
     }
+
+    /// The roughness below which a lobe did not bake (docs/BAKING.md "Poor bakes").
+    static let nearMirror = "roughness ≲ 0.05"
 
     /// What to try, from the settings the bake used: a longer preset first,
     /// then a finer latent pyramid.
@@ -89,7 +97,8 @@ public struct BakeVerdict: Equatable, Sendable {
         let what = failures.map { f in
             String(format: "held-out %@ %.3f %@ %.2f (%@)", f.metric, f.value, f.below ? "<" : ">", f.limit, f.symptom)
         }.joined(separator: ", ")
-        let tail = allowed ? "kept because of --allow-poor" : "try \(Self.advice(for: settings)), or pass --allow-poor to accept it"
+        let nothing = learnedNothing ? "the twin learned no more than a constant, as with a near-mirror lobe (\(Self.nearMirror)), which the decoder does not learn: raise the material's roughness; or " : ""
+        let tail = allowed ? "kept because of --allow-poor" : "\(nothing)try \(Self.advice(for: settings)), or pass --allow-poor to accept it"
         return "poor bake of \(material): \(what); \(output) was written; \(tail)"
     }
 }
