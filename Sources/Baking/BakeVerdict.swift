@@ -42,8 +42,9 @@ public struct BakeVerdict: Equatable, Sendable {
     public let failures: [Failure]
     public var isPoor: Bool { !failures.isEmpty }
     /// The twin's log-L1 is no better than the best constant's: it learned
-    /// nothing. With a real budget that is what a near-mirror lobe gives (the
-    /// twin settles on the off-peak median, black), and no longer bake helps.
+    /// nothing. With at least the quick preset's budget that is what a
+    /// near-mirror lobe gives (the twin settles on the off-peak median, black),
+    /// and the message then says to raise the roughness.
     public let learnedNothing: Bool
 
     public init(metrics m: BakeMetrics, limits: BakeQualityLimits = .standard) {
@@ -69,7 +70,7 @@ public struct BakeVerdict: Equatable, Sendable {
     }
 
     /// The roughness below which a lobe did not bake (docs/BAKING.md "Poor bakes").
-    static let nearMirror = "roughness ≲ 0.05"
+    static let nearMirror = "roughness below about 0.05"
 
     /// What to try, from the settings the bake used: a longer preset first,
     /// then a finer latent pyramid.
@@ -97,7 +98,9 @@ public struct BakeVerdict: Equatable, Sendable {
         let what = failures.map { f in
             String(format: "held-out %@ %.3f %@ %.2f (%@)", f.metric, f.value, f.below ? "<" : ">", f.limit, f.symptom)
         }.joined(separator: ", ")
-        let nothing = learnedNothing ? "the twin learned no more than a constant, as with a near-mirror lobe (\(Self.nearMirror)), which the decoder does not learn: raise the material's roughness; or " : ""
+        // Below the quick preset's budget, learning nothing is just starvation.
+        let blameLobe = learnedNothing && settings.samples >= BakeSettings.preset(.quick).samples
+        let nothing = blameLobe ? "the twin learned no more than a constant, as with a near-mirror lobe (\(Self.nearMirror)), which the decoder does not learn: raise the material's roughness; or " : ""
         let tail = allowed ? "kept because of --allow-poor" : "\(nothing)try \(Self.advice(for: settings)), or pass --allow-poor to accept it"
         return "poor bake of \(material): \(what); \(output) was written; \(tail)"
     }

@@ -193,7 +193,7 @@ struct BakeCommand: ParsableCommand {
                     "seed": s.seed, "threads": s.threads, "batch": s.batch,
                     "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
                     "samples_per_second": summary.samplesPerSecond, "metrics": metrics,
-                    "poor": verdict.isPoor, "poor_metrics": verdict.failures.map(\.metric),
+                    "poor": verdict.isPoor, "poor_metrics": verdict.failures.map { $0.metric.lowercased().replacingOccurrences(of: " ", with: "_") },
                 ]
                 let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
                 print(String(decoding: d, as: UTF8.self))

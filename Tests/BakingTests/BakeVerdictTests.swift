@@ -102,6 +102,10 @@ final class BakeVerdictTests: XCTestCase {
         constant.logL1 = constant.constantBaselineLogL1
         let flat = BakeVerdict(metrics: constant).message(material: "Gold", output: "gold.nmat", settings: quick, allowed: false)
         XCTAssertTrue(flat.contains("no more than a constant") && flat.contains("roughness") && !flat.contains("\n"), flat)
+        var starved = quick
+        starved.samples = 2048
+        let early = BakeVerdict(metrics: constant).message(material: "Gold", output: "gold.nmat", settings: starved, allowed: false)
+        XCTAssertFalse(early.contains("roughness"), "a starved bake that learned nothing is told to bake longer: \(early)")
         m.energyRatio = .nan
         XCTAssertTrue(BakeVerdict(metrics: m).isPoor, "a NaN metric is never a pass")
     }

@@ -61,6 +61,7 @@ final class PoorBakeCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.hasPrefix("warning: poor bake of Gold") && r.stderr.contains("--allow-poor"), r.stderr)
         XCTAssertTrue(r.stdout.contains("\"poor\":true") && r.stdout.contains("\"energy_ratio\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains(#""poor_metrics":["energy_ratio""#) || r.stdout.contains(#""poor_metrics":["relative_l1""#), r.stdout)
         let info = try CLI.run(["info", out])
         XCTAssertEqual(info.status, 0, info.stderr)
         XCTAssertTrue(info.stdout.contains("energyRatio"), "the .nmat metrics carry the energy ratio: \(info.stdout)")
