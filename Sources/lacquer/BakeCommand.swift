@@ -19,9 +19,9 @@ struct BakeCommand: ParsableCommand {
         Overrides: --resolution --levels --decoder --samples or --seconds --seed --batch --threads.
         A checkpoint (OUT.nmat.ckpt) is written every --checkpoint-every seconds and on Ctrl-C;
         continue with --resume CHECKPOINT. OUT.nmat appears only when the bake completes.
-        A poor bake (held-out energy ratio or relative L1 past the limits in docs/BAKING.md, e.g. a
-        black twin) still writes OUT.nmat but exits with status 3 and one line saying what to try,
-        unless --allow-poor.
+        A poor bake (a black or washed-out twin: held-out metrics past the limits
+        in docs/BAKING.md) still writes OUT.nmat but exits with status 3 and one
+        line saying what to try, unless --allow-poor.
         """)
 
     @Argument(help: "Material file (.json or .mtlx), FILE#NAME for one material of a file with several. Optional with --resume (the checkpoint records it).") var material: String?
