@@ -34,6 +34,11 @@ public struct BakeMetrics: Codable, Equatable, Sendable {
     /// log-L1 of the best constant per channel (the median target): a
     /// trivial baseline to compare `logL1` with.
     public var constantBaselineLogL1: Double
+    /// Twin's / reference's integrated cosine-weighted reflectance, luminance
+    /// (`HeldOutErrors.energyRatio`): 0 = a black twin, 1 = as bright as the reference.
+    public var energyRatio: Double
+    /// The same per RGB channel.
+    public var energyRatioRGB: [Double]
     public var validationSamples: Int
     public var validationSeed: UInt64
 }
@@ -466,23 +471,8 @@ public final class Baker {
         let wi = Array(UnsafeBufferPointer(start: batch.wi, count: n))
         let wo = Array(UnsafeBufferPointer(start: batch.wo, count: n))
         let pred = try decoders.evalBRDF(latents: lat, wi: wi, wo: wo)
-        var logSum = 0.0, absSum = 0.0, tSum = 0.0, relSq = 0.0
-        var channels: [[Float]] = [[], [], []]
-        for r in 0..<n {
-            for ch in 0..<3 {
-                let t = Double(batch.target[3 * r + ch]), y = Double(pred[r][ch])
-                logSum += abs(log(max(y, 0) + LogL1Loss.offset) - log(max(t, 0) + LogL1Loss.offset))
-                absSum += abs(y - t); tSum += abs(t)
-                relSq += (y - t) * (y - t) / (t * t + 0.01)
-                channels[ch].append(Float(t))
-            }
-        }
-        var baseline = 0.0
-        for ch in 0..<3 {
-            let sorted = channels[ch].sorted()
-            let med = Double(sorted[sorted.count / 2])
-            for t in channels[ch] { baseline += abs(log(med + LogL1Loss.offset) - log(Double(t) + LogL1Loss.offset)) }
-        }
+        let errors = HeldOutErrors(targets: Array(UnsafeBufferPointer(start: batch.target, count: 3 * n)), predictions: pred,
+                                   densities: Array(UnsafeBufferPointer(start: batch.density, count: n)))
         // Sampler KL against the reference's own sampling distribution.
         var rng = PCG32(seed: vseed, stream: 77)
         var klWi: [SIMD3<Float>] = [], klWo: [SIMD3<Float>] = [], klLat: [Float] = [], klRef: [Float] = []
@@ -498,8 +488,8 @@ public final class Baker {
             for j in q.indices { kl += log(Double(klRef[j])) - log(max(Double(q[j]), 1e-12)) }
             kl /= Double(q.count)
         }
-        let count = Double(3 * n)
-        return BakeMetrics(logL1: logSum / count, relativeL1: tSum > 0 ? absSum / tSum : 0, relativeMSE: relSq / count,
-                           samplerKL: kl, constantBaselineLogL1: baseline / count, validationSamples: n, validationSeed: vseed)
+        return BakeMetrics(logL1: errors.logL1, relativeL1: errors.relativeL1, relativeMSE: errors.relativeMSE, samplerKL: kl,
+                           constantBaselineLogL1: errors.constantBaselineLogL1, energyRatio: errors.energyRatio,
+                           energyRatioRGB: errors.energyRatioRGB, validationSamples: n, validationSeed: vseed)
     }
 }

@@ -95,6 +95,9 @@ final class TrainingBatch: @unchecked Sendable {
     let weight: UnsafeMutablePointer<Float>
     /// Reference pdf of wo at the row's uv (0 if unknown).
     let referencePdf: UnsafeMutablePointer<Float>
+    /// Deterministic-mixture density r(wi, wo) the row was drawn with (per
+    /// dωi dωo): 1/r turns row sums into integrals (the held-out energy ratio).
+    let density: UnsafeMutablePointer<Float>
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -105,11 +108,12 @@ final class TrainingBatch: @unchecked Sendable {
         target = .allocate(capacity: 3 * capacity); target.initialize(repeating: 0, count: 3 * capacity)
         weight = .allocate(capacity: capacity); weight.initialize(repeating: 0, count: capacity)
         referencePdf = .allocate(capacity: capacity); referencePdf.initialize(repeating: 0, count: capacity)
+        density = .allocate(capacity: capacity); density.initialize(repeating: 0, count: capacity)
     }
 
     deinit {
         uv.deallocate(); level.deallocate(); wi.deallocate(); wo.deallocate()
-        target.deallocate(); weight.deallocate(); referencePdf.deallocate()
+        target.deallocate(); weight.deallocate(); referencePdf.deallocate(); density.deallocate()
     }
 }
 
@@ -245,6 +249,7 @@ struct TrainingDataGenerator: Sendable {
                 + importanceShare * invTwoPi * pRef
             let w = density > 0 ? Self.luminance(t.x, t.y, t.z) / density : 0
             batch.weight[r] = w.isFinite ? w : 0
+            batch.density[r] = density.isFinite ? density : 0
         }
     }
 }

@@ -4,6 +4,7 @@ import Materials
 /// `lacquer bake FILE --all -o DIR`: one bake per material of FILE, each
 /// exactly as `lacquer bake FILE#NAME -o DIR/NAME.nmat` (same settings, its
 /// own checkpoint), one after the other, once every material has loaded.
+/// Poor bakes are reported together at the end.
 extension BakeCommand {
     func runAll() throws {
         guard let material else { fail("--all needs a MATERIAL file") }
@@ -27,13 +28,17 @@ extension BakeCommand {
                 fail("\(error) (nothing was baked; bake the other materials one by one with FILE#NAME)")
             }
         }
+        // A poor twin does not stop the others: every material is baked, then
+        // every poor one is reported (one line each) and the status says so.
+        var poor: [String] = []
         for (name, file) in zip(names, files) {
             var one = self
             one.all = false
             one.material = "\(ref.path)#\(name)"
             one.output = URL(fileURLWithPath: output).appendingPathComponent(file).path
-            try one.run()
+            if let line = try one.bakeOne() { poor.append(line) }
         }
+        Self.endWithPoorBakes(poor, allowed: allowPoor)
     }
 
     /// NAME.nmat with every character outside [A-Za-z0-9._-] replaced by '_'.

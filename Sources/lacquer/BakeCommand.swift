@@ -19,6 +19,9 @@ struct BakeCommand: ParsableCommand {
         Overrides: --resolution --levels --decoder --samples or --seconds --seed --batch --threads.
         A checkpoint (OUT.nmat.ckpt) is written every --checkpoint-every seconds and on Ctrl-C;
         continue with --resume CHECKPOINT. OUT.nmat appears only when the bake completes.
+        A poor bake (a black or washed-out twin: held-out metrics past the limits
+        in docs/BAKING.md) still writes OUT.nmat but exits with status 3 and one
+        line saying what to try, unless --allow-poor.
         """)
 
     @Argument(help: "Material file (.json, .mtlx, .gltf or .glb), FILE#NAME for one material of a file with several. Optional with --resume (the checkpoint records it).") var material: String?
@@ -37,6 +40,7 @@ struct BakeCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Seconds between checkpoints (default 60).") var checkpointEvery: Double = 60
     @Option(help: "Continue the bake stored in this checkpoint (settings come from the checkpoint).") var resume: String?
     @Option(name: .customLong("settings"), help: ArgumentHelp("Advanced: a BakeSettings JSON file (as stored in a .nmat's 'training' metadata) used instead of the preset; the other options still override it.", visibility: .hidden)) var settingsFile: String?
+    @Flag(name: .customLong("allow-poor"), help: "Accept a poor bake (held-out metrics past the quality limits) with a warning and exit 0 instead of status 3.") var allowPoor = false
     @Flag(help: "Print a JSON summary on stdout at the end.") var json = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -97,8 +101,25 @@ struct BakeCommand: ParsableCommand {
         try? FileManager.default.removeItem(atPath: probe)
     }
 
+    /// Exit status of a bake that completed, wrote its .nmat, and missed the quality limits.
+    static let poorBakeStatus: Int32 = 3
+
     func run() throws {
         if all { return try runAll() }
+        if let poor = try bakeOne() { Self.endWithPoorBakes([poor], allowed: allowPoor) }
+    }
+
+    /// Prints one line per poor bake (a warning with `--allow-poor`, an error
+    /// otherwise) and, without `--allow-poor`, exits with `poorBakeStatus`.
+    static func endWithPoorBakes(_ lines: [String], allowed: Bool) {
+        guard !lines.isEmpty else { return }
+        for line in lines { FileHandle.standardError.write(Data("\(allowed ? "warning" : "error"): \(line)\n".utf8)) }
+        if !allowed { Foundation.exit(poorBakeStatus) }
+    }
+
+    /// Bakes one material; returns the poor-bake line when the twin missed the
+    /// quality limits (the .nmat is written either way), nil when it met them.
+    func bakeOne() throws -> String? {
         guard output.lowercased().hasSuffix(".nmat") else { fail("-o \(output): the output must be a .nmat file") }
         guard checkpointEvery > 0, checkpointEvery.isFinite else { fail("--checkpoint-every \(checkpointEvery): must be a positive finite number") }
         let ckptPath = checkpoint ?? resume ?? (output + ".ckpt")
@@ -160,9 +181,11 @@ struct BakeCommand: ParsableCommand {
             Foundation.exit(130)
         case let .completed(summary):
             let m = summary.metrics
+            let verdict = BakeVerdict(metrics: m)
             if json {
                 let metrics: [String: Any] = ["log_l1": m.logL1, "relative_l1": m.relativeL1, "relative_mse": m.relativeMSE,
                                               "sampler_kl": m.samplerKL, "constant_baseline_log_l1": m.constantBaselineLogL1,
+                                              "energy_ratio": m.energyRatio, "energy_ratio_rgb": m.energyRatioRGB,
                                               "validation_samples": m.validationSamples]
                 let obj: [String: Any] = [
                     "output": summary.output, "material": materialPath, "material_name": baker.material.name,
@@ -170,6 +193,7 @@ struct BakeCommand: ParsableCommand {
                     "seed": s.seed, "threads": s.threads, "batch": s.batch,
                     "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
                     "samples_per_second": summary.samplesPerSecond, "metrics": metrics,
+                    "poor": verdict.isPoor, "poor_metrics": verdict.failures.map { $0.metric.lowercased().replacingOccurrences(of: " ", with: "_") },
                 ]
                 let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
                 print(String(decoding: d, as: UTF8.self))
@@ -177,7 +201,11 @@ struct BakeCommand: ParsableCommand {
                 print("wrote \(summary.output): \(summary.steps) steps, \(summary.samples) samples in \(CommandSupport.formatSeconds(summary.seconds)) (\(CommandSupport.formatRate(summary.samplesPerSecond))samples/s)")
                 print(String(format: "held-out (%d pairs): log-L1 %.4f (constant baseline %.4f), relative L1 %.4f, relative MSE %.4f, sampler KL %.3f nats",
                              m.validationSamples, m.logL1, m.constantBaselineLogL1, m.relativeL1, m.relativeMSE, m.samplerKL))
+                print(String(format: "held-out energy ratio (twin / reference reflectance) %.3f (R %.3f, G %.3f, B %.3f)",
+                             m.energyRatio, m.energyRatioRGB[0], m.energyRatioRGB[1], m.energyRatioRGB[2]))
             }
+            guard verdict.isPoor else { return nil }
+            return verdict.message(material: baker.material.name, output: summary.output, settings: s, allowed: allowPoor)
         }
     }
 }

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+@testable import Baking
+import Materials
+import NeuralMaterial
+
+/// The held-out energy ratio and the poor-bake verdict on twins whose
+/// predictions are known exactly (no training): black, perfect, too bright.
+final class BakeVerdictTests: XCTestCase {
+    /// A smooth gold-like conductor (GGX roughness 0.05): the kind of material
+    /// whose black twin passed unnoticed.
+    static let smoothConductorJSON = #"""
+    {
+      "lacquer_material": 1,
+      "name": "smooth_gold",
+      "bsdf": { "node": "conductor_bsdf", "ior": [0.183, 0.421, 1.373], "extinction": [3.424, 2.346, 1.770], "roughness": 0.05 }
+    }
+    """#
+
+    /// Held-out rows of the smooth conductor, drawn exactly as the baker's validation draws them.
+    func heldOutRows(rows n: Int = 4096) throws -> (targets: [Float], densities: [Float]) {
+        let material = try JSONMaterialParser.parse(data: Data(Self.smoothConductorJSON.utf8), path: "smooth_gold.json")
+        var settings = BakeSettings.preset(.quick, seed: 3, threads: 1)
+        settings.resolution = 4
+        settings.levels = 3
+        let gen = TrainingDataGenerator(material: material, settings: settings)
+        let batch = TrainingBatch(capacity: n)
+        for c in 0..<(n / TrainingDataGenerator.chunkRows) {
+            var rng = SeedMixer.rng(seed: settings.validationSeed, step: 0, chunk: c, purpose: 2)
+            gen.fill(batch: batch, start: c * TrainingDataGenerator.chunkRows, count: TrainingDataGenerator.chunkRows,
+                     rng: &rng, coneRadians: 0, tapsAtCoarse: 8)
+        }
+        return (Array(UnsafeBufferPointer(start: batch.target, count: 3 * n)), Array(UnsafeBufferPointer(start: batch.density, count: n)))
+    }
+
+    func metrics(_ e: HeldOutErrors) -> BakeMetrics {
+        BakeMetrics(logL1: e.logL1, relativeL1: e.relativeL1, relativeMSE: e.relativeMSE, samplerKL: 0,
+                    constantBaselineLogL1: e.constantBaselineLogL1, energyRatio: e.energyRatio, energyRatioRGB: e.energyRatioRGB,
+                    validationSamples: e.energyRatioRGB.count, validationSeed: 0)
+    }
+
+    func predictions(_ targets: [Float], scale: Float) -> [SIMD3<Float>] {
+        stride(from: 0, to: targets.count, by: 3).map { SIMD3(targets[$0], targets[$0 + 1], targets[$0 + 2]) * scale }
+    }
+
+    func testBlackTwinIsPoorAndPerfectTwinIsNot() throws {
+        let (targets, densities) = try heldOutRows()
+        XCTAssertTrue(densities.allSatisfy { $0 > 0 && $0.isFinite }, "every held-out row has the density it was drawn with")
+
+        let black = HeldOutErrors(targets: targets, predictions: predictions(targets, scale: 0), densities: densities)
+        print("black twin of a smooth conductor: log-L1 \(black.logL1) (constant baseline \(black.constantBaselineLogL1)), relative L1 \(black.relativeL1), energy ratio \(black.energyRatio)")
+        XCTAssertEqual(black.energyRatio, 0)
+        XCTAssertEqual(black.energyRatioRGB, [0, 0, 0])
+        XCTAssertEqual(black.relativeL1, 1, accuracy: 1e-9)
+        let blackVerdict = BakeVerdict(metrics: metrics(black))
+        XCTAssertTrue(blackVerdict.isPoor)
+        XCTAssertEqual(blackVerdict.failures.first?.metric, "energy ratio", "the worst failure of a black twin is its darkness")
+        XCTAssertEqual(blackVerdict.failures.first?.below, true)
+
+        let perfect = HeldOutErrors(targets: targets, predictions: predictions(targets, scale: 1), densities: densities)
+        XCTAssertEqual(perfect.energyRatio, 1, accuracy: 1e-9)
+        XCTAssertEqual(perfect.relativeL1, 0)
+        XCTAssertEqual(perfect.logL1, 0)
+        XCTAssertFalse(BakeVerdict(metrics: metrics(perfect)).isPoor)
+    }
+
+    /// Twice as bright (washed out) fails the upper energy limit; 10 % off passes.
+    func testEnergyRatioMeasuresBrightness() throws {
+        let (targets, densities) = try heldOutRows()
+        let bright = HeldOutErrors(targets: targets, predictions: predictions(targets, scale: 2), densities: densities)
+        XCTAssertEqual(bright.energyRatio, 2, accuracy: 1e-6)
+        let verdict = BakeVerdict(metrics: metrics(bright))
+        XCTAssertTrue(verdict.failures.contains { $0.metric == "energy ratio" && !$0.below })
+        let close = HeldOutErrors(targets: targets, predictions: predictions(targets, scale: 0.9), densities: densities)
+        XCTAssertEqual(close.energyRatio, 0.9, accuracy: 1e-6)
+        XCTAssertFalse(BakeVerdict(metrics: metrics(close)).isPoor)
+    }
+
+    /// The energy sums weight each row by 1 / the density it was drawn with,
+    /// so they estimate integrals: with f = 1 the sum estimates
+    /// ∫∫ dωi dωo over the two upper hemispheres, (2π)², which checks that the
+    /// stored densities are the normalised mixture density of the two strategies.
+    func testRowDensitiesIntegrateTheHemispherePair() throws {
+        let (_, densities) = try heldOutRows(rows: 8192)
+        let estimate = densities.reduce(0.0) { $0 + 1 / Double($1) } / Double(densities.count)
+        XCTAssertEqual(estimate, 4 * Double.pi * Double.pi, accuracy: 0.05 * 4 * Double.pi * Double.pi)
+    }
+
+    func testMessageIsOneLineNamingMetricLimitAndWhatToTry() {
+        var m = BakeMetrics(logL1: 0.1, relativeL1: 0.95, relativeMSE: 1, samplerKL: 0, constantBaselineLogL1: 1,
+                            energyRatio: 0.05, energyRatioRGB: [0.05, 0.05, 0.05], validationSamples: 16, validationSeed: 0)
+        let quick = BakeSettings.preset(.quick)
+        let line = BakeVerdict(metrics: m).message(material: "Gold", output: "gold.nmat", settings: quick, allowed: false)
+        XCTAssertFalse(line.contains("\n"))
+        for needle in ["Gold", "energy ratio 0.050 < 0.70", "too dark", "relative L1 0.950 > 0.85", "gold.nmat", "--preset standard", "--resolution", "--allow-poor"] {
+            XCTAssertTrue(line.contains(needle), "\(needle) missing from: \(line)")
+        }
+        XCTAssertFalse(line.contains("roughness"), "a twin that beats the constant baseline is not blamed on a near-mirror lobe")
+        XCTAssertTrue(BakeVerdict.advice(for: .preset(.standard)).contains("--preset high"))
+        // No better than the constant baseline (a black twin of a near-mirror): the line says so.
+        var constant = m
+        constant.logL1 = constant.constantBaselineLogL1
+        let flat = BakeVerdict(metrics: constant).message(material: "Gold", output: "gold.nmat", settings: quick, allowed: false)
+        XCTAssertTrue(flat.contains("no more than a constant") && flat.contains("roughness") && !flat.contains("\n"), flat)
+        var starved = quick
+        starved.samples = 2048
+        let early = BakeVerdict(metrics: constant).message(material: "Gold", output: "gold.nmat", settings: starved, allowed: false)
+        XCTAssertFalse(early.contains("roughness"), "a starved bake that learned nothing is told to bake longer: \(early)")
+        m.energyRatio = .nan
+        XCTAssertTrue(BakeVerdict(metrics: m).isPoor, "a NaN metric is never a pass")
+    }
+}
