@@ -14,25 +14,11 @@ final class CoherentShadingTests: XCTestCase {
     func testCoherentShadingMatchesDivergentShadingOrIsRefused() throws {
         let env = try LightTransportTests.writeTestEnvironment()
         defer { try? FileManager.default.removeItem(atPath: env) }
-        let conductor = RenderTestSupport.asset("Assets/Materials/conductor.json")
-        let sheen = RenderTestSupport.asset("Assets/Materials/sheen.json")
-        let scene = Scene(
-            camera: Camera(position: Float3(0, 1.0, 4), target: Float3(0, 0.4, 0), up: Float3(0, 1, 0), fovY: 40, focusDistance: 0),
-            film: Film(width: 32, height: 24, samplesPerPixel: 8, maxDepth: 4, seed: 5),
-            environment: .map(path: env, rotation: 10, intensity: 1),
-            materials: [
-                NamedMaterial(name: "floor", material: .diffuse(albedo: Float3(0.5, 0.45, 0.4))),
-                NamedMaterial(name: "a", layered: LayeredBinding(source: conductor)),
-                NamedMaterial(name: "b", layered: LayeredBinding(source: sheen)),
-            ],
-            objects: [
-                SceneObject(name: "floor", shape: .mesh(ProceduralShapes.plane(width: 8, depth: 8)), materialIndex: 0),
-                // Small, interleaved spheres so subgroups see several materials.
-                SceneObject(name: "s0", shape: .sphere(center: Float3(-0.9, 0.35, 0), radius: 0.35), materialIndex: 1),
-                SceneObject(name: "s1", shape: .sphere(center: Float3(-0.2, 0.35, 0.2), radius: 0.3), materialIndex: 2),
-                SceneObject(name: "s2", shape: .sphere(center: Float3(0.5, 0.35, 0), radius: 0.35), materialIndex: 1),
-                SceneObject(name: "s3", shape: .sphere(center: Float3(1.1, 0.3, 0.3), radius: 0.3), materialIndex: 2),
-            ])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-coherent-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Small, interleaved spheres so subgroups see several materials.
+        let scene = try RenderTestSupport.mixedMaterialScene(in: dir, envPath: env)
         let logger = RenderTestSupport.logger
         let device = try RenderDevice(validation: true, logger: logger)
         let sink = ValidationSinkBox(device)

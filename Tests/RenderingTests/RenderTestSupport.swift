@@ -76,6 +76,30 @@ enum RenderTestSupport {
             ])
     }
 
+    /// The white furnace (Assets/Scenes/furnace.json) rendered at
+    /// width × height (edge tiles when not multiples of 8), `spp` samples with
+    /// the depth AOV: every pixel near 1, the mean 1 to 0.5 %, the sphere at
+    /// distance 3 in the centre, corners (the last pixel: the last edge tile)
+    /// written and missing it, at least one ray per sample.
+    static func assertWhiteFurnace(_ output: RenderOutput, width: Int, height: Int, spp: Int,
+                                   file: StaticString = #filePath, line: UInt = #line) throws {
+        var sum = 0.0, worst = 0.0
+        for p in output.image.pixels {
+            for c in [p.x, p.y, p.z] {
+                XCTAssert(c.isFinite, file: file, line: line)
+                sum += Double(c)
+                worst = max(worst, abs(Double(c) - 1))
+            }
+        }
+        XCTAssertEqual(sum / Double(output.image.pixels.count * 3), 1, accuracy: 0.005, "furnace mean", file: file, line: line)
+        XCTAssertLessThan(worst, 0.25, "every pixel must be near 1 at \(spp) spp", file: file, line: line)
+        let depth = try XCTUnwrap(output.depth, file: file, line: line)
+        XCTAssertEqual(depth[(height / 2) * width + width / 2], 3, accuracy: 0.03, "centre pixel sees the sphere at distance 3", file: file, line: line)
+        XCTAssertEqual(depth[0], 0, "corner pixel misses the sphere", file: file, line: line)
+        XCTAssertEqual(depth[width * height - 1], 0, "last pixel (edge tile) is written and misses the sphere", file: file, line: line)
+        XCTAssertGreaterThan(output.stats.rays, UInt64(width * height * spp), file: file, line: line)
+    }
+
     /// Mean of the RGB channels of every pixel.
     static func meanLuminanceLike(_ image: Image) -> Double {
         image.pixels.reduce(0.0) { $0 + Double($1.x + $1.y + $1.z) / 3 } / Double(image.pixels.count)
