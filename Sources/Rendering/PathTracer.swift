@@ -44,6 +44,7 @@ public final class PathTracer {
     let kernel: Kernel
     /// The concrete way rays are traced (never `.auto`).
     public let tracing: TracingMethod
+    /// The concrete integrator (never `.auto`).
     public let integrator: Integrator
     public let shaderSeconds: Double
 
@@ -59,8 +60,9 @@ public final class PathTracer {
         self.renderDevice = renderDevice
         self.sceneCode = sceneCode
         self.coherentShading = coherentShading
-        self.integrator = integrator
         let device = renderDevice.device
+        let integrator = integrator.resolved(for: device, tracing: tracing, coherentShading: coherentShading)
+        self.integrator = integrator
         let resolvedTracing = try tracing.resolved(for: device, integrator: integrator)
         self.tracing = resolvedTracing
         if integrator == .wavefront && coherentShading {

@@ -14,8 +14,8 @@ public struct ViewerOptions: Sendable {
     public var validation = false
     /// `--tracing`: how the path tracer traces rays.
     public var tracing: TracingMethod = .auto
-    /// `--integrator`: megakernel or wavefront.
-    public var integrator: Integrator = .megakernel
+    /// `--integrator`: megakernel, wavefront or auto.
+    public var integrator: Integrator = .auto
     /// Scripted mode: render this many frames, then exit.
     public var frames: Int?
     /// Scripted mode: save what the swapchain shows after the last frame.

@@ -22,8 +22,8 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Vulkan device: index or name substring.") var device: String?
         @Option(help: "Coherent shading variants to run: off, on or both (both: on only where the device supports it).") var coherent = "both"
         @Option(help: "How rays are traced: pipeline, query or auto; a comma-separated list runs each, side by side.") var tracing = "auto"
-        @Option(help: "Integrators to run: megakernel, wavefront, or both comma-separated (side by side). The wavefront traces with ray queries and shades one material per dispatch, so --tracing and --coherent apply to the megakernel only.")
-        var integrator = Integrator.megakernel.rawValue
+        @Option(help: "Integrators to run: megakernel, wavefront or auto (the better on this device); a comma-separated list runs each, side by side. The wavefront traces with ray queries and shades one material per dispatch, so --tracing and --coherent apply to the megakernel only.")
+        var integrator = Integrator.auto.rawValue
         @Flag(help: "Print the results as JSON.") var json = false
 
         /// The tracing methods to run (resolved, duplicates removed), in the order given.
@@ -40,23 +40,24 @@ struct BenchCommand: ParsableCommand {
             return methods
         }
 
-        /// The integrators to run, in the order given.
-        func integrators() throws -> [Integrator] {
+        /// The integrators to run (resolved, duplicates removed), in the order given.
+        func integrators(on device: RenderDevice) throws -> [Integrator] {
             var list: [Integrator] = []
             for name in integrator.split(separator: ",") {
                 guard let value = Integrator(rawValue: String(name)) else {
-                    throw ValidationError("--integrator: unknown integrator '\(name)'; use megakernel or wavefront")
+                    throw ValidationError("--integrator: unknown integrator '\(name)'; use megakernel, wavefront or auto")
                 }
-                if !list.contains(value) { list.append(value) }
+                let resolved = value.resolved(for: device.device)
+                if !list.contains(resolved) { list.append(resolved) }
             }
-            guard !list.isEmpty else { throw ValidationError("--integrator: name megakernel, wavefront or both") }
+            guard !list.isEmpty else { throw ValidationError("--integrator: name megakernel, wavefront or auto") }
             return list
         }
 
         /// Every (integrator, tracing, coherent) combination to run, the
         /// integrators and tracings innermost so that they are measured side by side.
         func runs(on device: RenderDevice) throws -> [Run] {
-            let integrators = try integrators()
+            let integrators = try integrators(on: device)
             var all: [Run] = []
             if integrators.contains(.megakernel) {
                 let methods = try tracingMethods(on: device)

@@ -26,7 +26,7 @@ struct RenderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Exposure for the PNG in stops.") var exposure: Float = 0
     @Flag(help: "Material-coherent shading (a subgroup waterfall per material) instead of per-lane divergent shading.") var coherent = false
     @Option(help: "How rays are traced: pipeline (ray-tracing pipeline), query (compute + ray queries) or auto (the faster on this device).") var tracing: TracingMethod = .auto
-    @Option(help: "How work is scheduled: megakernel (one kernel per path) or wavefront (stages per depth, one shading dispatch per material; needs ray queries).") var integrator: Integrator = .megakernel
+    @Option(help: "How work is scheduled: megakernel (one kernel per path), wavefront (stages per depth, one shading dispatch per material; needs ray queries) or auto (the better on this device).") var integrator: Integrator = .auto
     @Flag(name: .customLong("float"), help: "Write 32-bit float EXR channels instead of half.") var floatEXR = false
     @Flag(help: "Debug logging (shader compiles, cache hits).") var verbose = false
 
@@ -87,6 +87,7 @@ struct RenderCommand: ParsableCommand {
             tracer = try PathTracer(renderDevice: renderDevice, sceneCode: prepared.code, coherentShading: coherent, tracing: tracing, integrator: integrator)
         } catch { CommandSupport.fail("\(error)") }
         print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
+        print("integrator: \(tracer.integrator.rawValue), tracing: \(tracer.tracing.rawValue)")
         let counts = Dictionary(grouping: prepared.kinds, by: { $0 }).mapValues(\.count)
         print("materials: " + ["analytic", "reference", "neural"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", "))
 

@@ -85,6 +85,19 @@ final class WavefrontIntegratorTests: XCTestCase {
         XCTAssertEqual(sink.messages(), [], "Vulkan validation messages")
     }
 
+    /// `auto` takes the wavefront on CPU devices with ray queries (measured
+    /// better there) unless another option asks for a megakernel mode.
+    func testAutoPicksTheWavefrontOnCPUDevicesUnlessAMegakernelModeIsAsked() throws {
+        guard let device = try rayQueryDevice() else { return }
+        let expected: Integrator = device.device.physical.isCPU ? .wavefront : .megakernel
+        XCTAssertEqual(try PathTracer(renderDevice: device, tracing: .auto, integrator: .auto).integrator, expected)
+        XCTAssertEqual(try PathTracer(renderDevice: device, tracing: .pipeline, integrator: .auto).integrator, .megakernel)
+        if device.device.subgroupBallotInCompute {
+            XCTAssertEqual(try PathTracer(renderDevice: device, coherentShading: true, tracing: .query, integrator: .auto).integrator,
+                           .megakernel)
+        }
+    }
+
     func testCombinationsTheWavefrontCannotRunAreRefused() throws {
         guard let device = try rayQueryDevice() else { return }
         XCTAssertThrowsError(try PathTracer(renderDevice: device, tracing: .pipeline, integrator: .wavefront)) { error in
