@@ -12,9 +12,10 @@ void main() {
     LQWavefront w = WavefrontRef(wp.wavefront).w;
     uint path = gl_GlobalInvocationID.x;
     if (path >= w.pathCount) return;
+    uint pixel = w.firstPixel + path;
     vec3 radiance = Vec4sRef(w.radiance).items[path].xyz;
     if (any(isnan(radiance)) || any(isinf(radiance))) radiance = vec3(0.0);
     AccumRef accum = AccumRef(f.accumulation);
-    accum.items[path] = vec4(accum.items[path].rgb + radiance, 1.0);
-    UintsRef(f.rayCounts).items[path] += Uvec2sRef(w.rngAndRays).items[path].y;
+    accum.items[pixel] = vec4(accum.items[pixel].rgb + radiance, 1.0);
+    UintsRef(f.rayCounts).items[pixel] += Uvec2sRef(w.rngAndRays).items[path].y;
 }

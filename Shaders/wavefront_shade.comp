@@ -29,9 +29,10 @@ void main() {
     VertexAOVs aovs;
     bool goesOn = pathVertex(f, hit, wp.material, wp.depth, p, shadow, aovs);
     if (wp.depth == 0u) {
-        if ((f.flags & LQ_FLAG_AOV_ALBEDO) != 0u) AccumRef(f.aovAlbedo).items[path] += vec4(aovs.albedo, 0.0);
-        if ((f.flags & LQ_FLAG_AOV_NORMAL) != 0u) AccumRef(f.aovNormal).items[path] += vec4(aovs.normal, 0.0);
-        if ((f.flags & LQ_FLAG_AOV_DEPTH) != 0u) FloatsRef(f.aovDepth).items[path] += hit.t;
+        uint pixel = w.firstPixel + path;
+        if ((f.flags & LQ_FLAG_AOV_ALBEDO) != 0u) AccumRef(f.aovAlbedo).items[pixel] += vec4(aovs.albedo, 0.0);
+        if ((f.flags & LQ_FLAG_AOV_NORMAL) != 0u) AccumRef(f.aovNormal).items[pixel] += vec4(aovs.normal, 0.0);
+        if ((f.flags & LQ_FLAG_AOV_DEPTH) != 0u) FloatsRef(f.aovDepth).items[pixel] += hit.t;
     }
     WavefrontCountersRef counters = WavefrontCountersRef(w.counters);
     if (shadow.wanted) {

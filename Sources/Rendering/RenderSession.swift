@@ -77,7 +77,8 @@ public final class RenderSession {
         frameBuffer = try GPUBuffer(device: device, size: MemoryLayout<LQFrame>.stride)
         wavefront = nil
         if shadingKernels != nil {
-            wavefront = try WavefrontState(device: device, width: settings.width, height: settings.height, materialCount: materialCount)
+            wavefront = try WavefrontState(device: device, width: settings.width, height: settings.height, materialCount: materialCount,
+                                           maxPaths: settings.maxWavefrontPaths)
         }
         try reset(camera: camera)
     }

@@ -30,6 +30,10 @@ public struct RenderSettings: Sendable {
     /// Upper bound on samples per pixel in one GPU submission; the renderer
     /// adapts below it to keep each submission short (progress, watchdogs).
     public var maxSamplesPerDispatch: Int = 64
+    /// Wavefront integrator: the most paths in flight at once. Larger frames
+    /// are traced in bands of whole 8-pixel rows, so the path state (≈ 220
+    /// bytes a path) stays bounded whatever the frame size.
+    public var maxWavefrontPaths: Int = 1 << 20
 
     public init(film: Film) {
         width = film.width; height = film.height; samplesPerPixel = film.samplesPerPixel

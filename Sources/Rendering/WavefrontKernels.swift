@@ -54,23 +54,25 @@ final class WavefrontKernels {
     }
 
     /// Records `count` samples per pixel, from sample `firstSample`, of the
-    /// frame at `frame` into `cmd`: per sample, camera rays, then per depth
-    /// extend → bin → scatter → shade per material → shadow rays, then
-    /// accumulation. `shadingKernels[m]` shades material m.
+    /// frame at `frame` into `cmd`: per sample and band of rows, camera rays,
+    /// then per depth extend → bin → scatter → shade per material → shadow
+    /// rays, then accumulation. `shadingKernels[m]` shades material m.
     func record(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, maxDepth: Int,
                 firstSample: Int, count: Int, shadingKernels: [ComputePipeline]) {
         for sample in firstSample..<(firstSample + count) {
-            var push = beginSample(cmd, state: state, frame: frame, sample: sample)
-            for depth in 0...maxDepth {
-                push.depth = UInt32(depth)
-                extend(cmd, state: state, push: push)
-                if depth == maxDepth { break }
-                sortByMaterial(cmd, state: state, push: push)
-                shade(cmd, state: state, push: push, shadingKernels: shadingKernels)
+            for band in state.bands {
+                var push = beginSample(cmd, state: state, band: band, frame: frame, sample: sample)
+                for depth in 0...maxDepth {
+                    push.depth = UInt32(depth)
+                    extend(cmd, state: state, push: push)
+                    if depth == maxDepth { break }
+                    sortByMaterial(cmd, state: state, push: push)
+                    shade(cmd, state: state, push: push, shadingKernels: shadingKernels)
+                }
+                let group = Int(LQ_WAVEFRONT_GROUP)
+                accumulate.recordDispatch(cmd, groups: ((band.pathCount + group - 1) / group, 1, 1), pushConstants: push)
+                Self.barrier(cmd)
             }
-            let group = Int(LQ_WAVEFRONT_GROUP)
-            accumulate.recordDispatch(cmd, groups: ((state.pathCount + group - 1) / group, 1, 1), pushConstants: push)
-            Self.barrier(cmd)
         }
     }
 
@@ -78,15 +80,16 @@ final class WavefrontKernels {
     /// counting sort of the hits by material, and stops there: the state
     /// `WavefrontState.binning` reads, to check the sort against the CPU.
     func recordFirstBinning(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, sample: Int) {
-        let push = beginSample(cmd, state: state, frame: frame, sample: sample)
+        let push = beginSample(cmd, state: state, band: state.bands[0], frame: frame, sample: sample)
         extend(cmd, state: state, push: push)
         sortByMaterial(cmd, state: state, push: push)
     }
 
-    private func beginSample(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, sample: Int) -> LQWavefrontPush {
-        let push = LQWavefrontPush(frame: frame, wavefront: state.description.deviceAddress,
+    private func beginSample(_ cmd: VkCommandBuffer, state: WavefrontState, band: WavefrontState.Band,
+                             frame: UInt64, sample: Int) -> LQWavefrontPush {
+        let push = LQWavefrontPush(frame: frame, wavefront: band.description.deviceAddress,
                                    sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
-        camera.recordDispatch(cmd, groups: (state.tileCount, 1, 1), pushConstants: push)
+        camera.recordDispatch(cmd, groups: (band.tileCount, 1, 1), pushConstants: push)
         control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
         Self.barrier(cmd)
         return push

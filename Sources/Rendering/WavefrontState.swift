@@ -3,32 +3,37 @@ import ShaderInterface
 import VulkanSupport
 
 /// The wavefront integrator's buffers for one frame size: path state, hit
-/// records and shadow rays as structures of arrays (one path per pixel),
-/// the queues, the material bins and the counters whose dispatch sizes the
-/// kernels write for each other (LQWavefront in ShaderInterface.h).
+/// records and shadow rays as structures of arrays (one path per pixel of a
+/// band of rows), the queues, the material bins and the counters whose
+/// dispatch sizes the kernels write for each other (LQWavefront in
+/// ShaderInterface.h). A frame with more pixels than `maxPaths` is traced
+/// band by band (whole 8-pixel rows), so memory stays bounded.
 final class WavefrontState {
-    let pathCount: Int
-    let tileCount: Int
+    /// One band of rows: its LQWavefront record (same arrays, its own rows).
+    struct Band {
+        let description: GPUBuffer
+        let record: LQWavefront
+        var pathCount: Int { Int(record.pathCount) }
+        /// 8×8 tiles of the band (workgroups of the camera kernel).
+        var tileCount: Int { Int(record.queueCapacity) / Int(LQ_WAVEFRONT_GROUP) }
+    }
+
+    let bands: [Band]
     let counters: GPUBuffer
     let bins: GPUBuffer
-    /// The LQWavefront record the kernels read through their push constants.
-    let description: GPUBuffer
-    /// The addresses and sizes in `description`.
-    private let record: LQWavefront
-    /// Every array `record` points at, kept alive with it.
+    /// Every array the records point at, kept alive with them.
     private let arrays: [GPUBuffer]
     private let materialCount: Int
 
-    init(device: VulkanDevice, width: Int, height: Int, materialCount: Int) throws {
-        let pathCount = width * height
-        self.pathCount = pathCount
+    init(device: VulkanDevice, width: Int, height: Int, materialCount: Int, maxPaths: Int) throws {
         let tilesX = (width + 7) / 8
-        tileCount = tilesX * ((height + 7) / 8)
-        let queueCapacity = tileCount * Int(LQ_WAVEFRONT_GROUP)
+        let bandRows = max(8, maxPaths / max(width, 1) / 8 * 8)
+        let pathsPerBand = min(bandRows, height) * width
+        let queueCapacity = tilesX * ((min(bandRows, height) + 7) / 8) * Int(LQ_WAVEFRONT_GROUP)
         var arrays: [GPUBuffer] = []
         self.materialCount = materialCount
         let array = { (bytesPerItem: Int, items: Int?) throws -> UInt64 in
-            let buffer = try GPUBuffer(device: device, size: (items ?? pathCount) * bytesPerItem, location: .deviceLocal)
+            let buffer = try GPUBuffer(device: device, size: (items ?? pathsPerBand) * bytesPerItem, location: .deviceLocal)
             arrays.append(buffer)
             return buffer.deviceAddress
         }
@@ -56,12 +61,19 @@ final class WavefrontState {
                              usage: GPUBuffer.indirectUsage, location: .deviceLocal)
         w.counters = counters.deviceAddress
         w.bins = bins.deviceAddress
-        w.pathCount = UInt32(pathCount)
-        w.queueCapacity = UInt32(queueCapacity)
         w.materialCount = UInt32(materialCount)
         w.tilesX = UInt32(tilesX)
-        description = try GPUBuffer(device: device, contents: [w])
-        record = w
+        var bands: [Band] = []
+        for firstRow in stride(from: 0, to: height, by: bandRows) {
+            let rows = min(bandRows, height - firstRow)
+            var band = w
+            band.firstRow = UInt32(firstRow)
+            band.firstPixel = UInt32(firstRow * width)
+            band.pathCount = UInt32(rows * width)
+            band.queueCapacity = UInt32(tilesX * ((rows + 7) / 8) * Int(LQ_WAVEFRONT_GROUP))
+            bands.append(Band(description: try GPUBuffer(device: device, contents: [band]), record: band))
+        }
+        self.bands = bands
         self.arrays = arrays
     }
 
@@ -74,8 +86,11 @@ final class WavefrontState {
         var sortedHits: [UInt32]
     }
 
-    /// Reads the sort's buffers back (after `WavefrontKernels.recordFirstBinning`).
+    /// Reads the sort's buffers back (after `WavefrontKernels.recordFirstBinning`
+    /// of the first band).
     func binning(device: VulkanDevice) throws -> Binning {
+        let record = bands[0].record
+        let pathCount = bands[0].pathCount
         func read<T>(_ address: UInt64, _ type: T.Type, count: Int) throws -> [T] {
             guard let buffer = (arrays + [bins]).first(where: { $0.deviceAddress == address }) else {
                 throw RenderError("no wavefront buffer at address \(address)")

@@ -14,7 +14,7 @@ _Static_assert(offsetof(LQFrame, textures) == 200, "LQFrame.textures offset");
 _Static_assert(sizeof(LQTexture) == 24, "LQTexture layout");
 _Static_assert(sizeof(LQPushConstants) == 16, "LQPushConstants layout");
 _Static_assert(sizeof(LQKernelPush) == 48, "LQKernelPush layout");
-_Static_assert(sizeof(LQWavefront) == 8 * 20 + 16, "LQWavefront layout");
+_Static_assert(sizeof(LQWavefront) == 8 * 20 + 24, "LQWavefront layout");
 _Static_assert(sizeof(LQWavefrontCounters) == 64, "LQWavefrontCounters layout");
 _Static_assert(offsetof(LQWavefrontCounters, extendGroups) == 16, "LQWavefrontCounters.extendGroups offset");
 _Static_assert(offsetof(LQWavefrontCounters, shadowGroups) == 32, "LQWavefrontCounters.shadowGroups offset");

@@ -43,6 +43,32 @@ final class WavefrontIntegratorTests: XCTestCase {
         try LightTransportTests.assertStrategiesAgree(integrator: .wavefront)
     }
 
+    /// A frame larger than `maxWavefrontPaths` is traced in bands of rows
+    /// (bounded memory); every pixel's path is the same, so the image, AOVs
+    /// and ray count equal the single-band render bit for bit — including a
+    /// last band shorter than the others.
+    func testBandsOfRowsGiveTheSameImageAsOneBand() throws {
+        guard try rayQueryDevice() != nil else { return }
+        let env = try LightTransportTests.writeTestEnvironment()
+        defer { try? FileManager.default.removeItem(atPath: env) }
+        let scene = LightTransportTests.scene(envPath: env)
+        func render(maxPaths: Int) throws -> RenderOutput {
+            try RenderTestSupport.renderValidated(scene, integrator: .wavefront) { s in
+                s.width = 36; s.height = 28; s.samplesPerPixel = 4
+                s.aovs = [.albedo, .normal, .depth]
+                s.maxWavefrontPaths = maxPaths
+            }
+        }
+        let whole = try render(maxPaths: 1 << 20)
+        let banded = try render(maxPaths: 36 * 8)   // bands of 8 rows: 8, 8, 8, 4
+        XCTAssertEqual(banded.image.pixels, whole.image.pixels, "beauty")
+        XCTAssertEqual(try XCTUnwrap(banded.albedo).pixels, try XCTUnwrap(whole.albedo).pixels, "albedo")
+        XCTAssertEqual(try XCTUnwrap(banded.normal).pixels, try XCTUnwrap(whole.normal).pixels, "normal")
+        XCTAssertEqual(banded.depth, whole.depth, "depth")
+        XCTAssertEqual(banded.stats.rays, whole.stats.rays, "ray count")
+        XCTAssertGreaterThan(RenderTestSupport.meanLuminanceLike(whole.image), 0.05, "scene must be lit")
+    }
+
     /// The sort kernels (extend's bin slots, the prefix sums, the scatter)
     /// against a CPU counting sort of the same hits: every material's range
     /// of sortedHits holds exactly the paths that hit it, each once, and the

@@ -186,10 +186,11 @@ LQ_STRUCT(LQKernelPush) {
 } LQ_END_STRUCT(LQKernelPush)
 
 /* ---- Wavefront integrator (Shaders/wavefront_*.comp) ----
- * One path slot per pixel; path state and hit records are structures of
- * arrays (one array per field, each indexed by the path's pixel index), so
- * a kernel touching a few fields reads only those. Queues hold path
- * indices; LQ_WAVEFRONT_NO_PATH marks a hole (a tile lane outside the frame). */
+ * One path slot per pixel of a band of rows (the whole frame unless it is
+ * very large); path state and hit records are structures of arrays (one
+ * array per field, indexed by the path), so a kernel touching a few fields
+ * reads only those. Queues hold path indices; LQ_WAVEFRONT_NO_PATH marks a
+ * hole (a tile lane outside the frame). */
 #define LQ_WAVEFRONT_NO_PATH 0xFFFFFFFFu
 #define LQ_WAVEFRONT_GROUP 64u       /* invocations per workgroup of every wavefront kernel */
 
@@ -218,10 +219,12 @@ LQ_STRUCT(LQWavefront) {
     LQ_ADDRESS sortedHits;        /* uint[n]: paths that hit a surface, grouped by material */
     LQ_ADDRESS counters;          /* LQWavefrontCounters */
     LQ_ADDRESS bins;              /* LQWavefrontBin[materialCount] */
-    LQ_UINT pathCount;            /* width * height */
-    LQ_UINT queueCapacity;        /* pathCount rounded up to whole 8x8 tiles */
+    LQ_UINT pathCount;            /* paths of this band: its pixels */
+    LQ_UINT queueCapacity;        /* the band's 8x8 tiles * 64 */
     LQ_UINT materialCount;
     LQ_UINT tilesX;               /* 8x8 pixel tiles per row */
+    LQ_UINT firstRow;             /* the band's first pixel row (a multiple of 8) */
+    LQ_UINT firstPixel;           /* firstRow * width: path i is pixel firstPixel + i */
 } LQ_END_STRUCT(LQWavefront)
 
 /* Queue lengths and indirect dispatch sizes (64 bytes). */
