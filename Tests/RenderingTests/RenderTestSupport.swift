@@ -100,6 +100,21 @@ enum RenderTestSupport {
         XCTAssertGreaterThan(output.stats.rays, UInt64(width * height * spp), file: file, line: line)
     }
 
+    /// Asserts two images are equal bit for bit; on failure says how many
+    /// pixels differ and the first one (not thousands of values).
+    static func assertSamePixels(_ a: [SIMD4<Float>], _ b: [SIMD4<Float>], _ what: String,
+                                 file: StaticString = #filePath, line: UInt = #line) {
+        guard a.count == b.count else {
+            XCTFail("\(what): \(a.count) vs \(b.count) pixels", file: file, line: line)
+            return
+        }
+        let differing = a.indices.filter { a[$0] != b[$0] }
+        if let first = differing.first {
+            XCTFail("\(what): \(differing.count) of \(a.count) pixels differ, first at \(first): \(a[first]) vs \(b[first])",
+                    file: file, line: line)
+        }
+    }
+
     /// Mean of the RGB channels of every pixel.
     static func meanLuminanceLike(_ image: Image) -> Double {
         image.pixels.reduce(0.0) { $0 + Double($1.x + $1.y + $1.z) / 3 } / Double(image.pixels.count)
