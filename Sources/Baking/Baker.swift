@@ -79,6 +79,11 @@ public enum BakeOutcome: Sendable {
 /// log-L1 step and sampler KL step (`DecoderTrainer`, latents detached for
 /// the sampler), Adam β = (0.9, 0.999), ε = 1e-7, cosine 1e-3 → 1e-4.
 ///
+/// With `settings.copies` > 1 every live decoder copy takes that step on the
+/// same rows, the shared latents follow the mean of their latent gradients,
+/// and the worse half is pruned at 25/50/75 % of the steps
+/// (`CopyPruningSchedule`, docs/BAKING.md "Multi-copy training").
+///
 /// Determinism: a step's data depends only on (seed, step, chunk); every
 /// reduction runs over a fixed shard partition in a fixed order; so the same
 /// settings (thread count included) give the same bytes, and a resumed bake

@@ -198,6 +198,7 @@ struct BakeCommand: ParsableCommand {
                     "seed": s.seed, "threads": s.threads, "batch": s.batch,
                     "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
                     "samples_per_second": summary.samplesPerSecond, "metrics": metrics, "copies": s.copyCount, "kept_copy": summary.keptCopy,
+                    "copy_pruning": summary.copyPruning.map { ["step": $0.step, "candidates": $0.candidates, "losses": $0.losses, "kept": $0.kept] as [String: Any] },
                     "poor": verdict.isPoor, "poor_metrics": verdict.failures.map { $0.metric.lowercased().replacingOccurrences(of: " ", with: "_") },
                 ]
                 let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
