@@ -111,6 +111,26 @@ final class CopyPruningTests: XCTestCase {
         }
     }
 
+    /// A multi-copy checkpoint whose pruning state is damaged is refused with one line.
+    func testDamagedMultiCopyCheckpointIsRefused() throws {
+        let material = try BakeTestSupport.conductor()
+        let dir = try BakeTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("x.nmat").path
+        _ = try BakeTestSupport.bake(Self.settings(copies: 4), material: material, to: out, stopAfter: 2)
+        let good = try SafeTensorsFile.parse(try Data(contentsOf: URL(fileURLWithPath: out + ".ckpt")), file: out + ".ckpt")
+        XCTAssertEqual(good.metadata["live_copies"], "0,1,2,3")
+        for (key, value) in [("live_copies", "0,7"), ("live_copies", ""), ("next_pruning_point", "9"), ("decoder_adam.copy.1", "{")] {
+            var bad = good
+            bad.metadata[key] = value
+            let path = dir.appendingPathComponent("bad.ckpt").path
+            try bad.serialized().write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try Baker(resume: path, material: material, materialPath: BakeTestSupport.conductorPath)) { e in
+                XCTAssertTrue("\(e)".contains(key) && !"\(e)".contains("\n"), "\(key)=\(value): \(e)")
+            }
+        }
+    }
+
     /// `copies = 1` is the plain bake: the same bytes, and no trace of the
     /// option in the stored settings (so files match bakes made before it).
     func testOneCopyIsThePlainBakeByteForByte() throws {
