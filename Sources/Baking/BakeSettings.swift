@@ -64,6 +64,14 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// Encoder hidden widths (ReLU); output = latent channels.
     public var encoderHidden: [Int] = [64, 64]
 
+    // Multi-copy training (`CopyPruningSchedule`).
+    /// Decoder copies trained side by side and pruned to the best; nil = 1.
+    /// Optional so a single-copy bake's settings JSON (checkpoint, `.nmat`
+    /// metadata) stays byte-identical to bakes made before the option.
+    public var copies: Int?
+    /// Decoder copies trained (1 unless `copies` says more).
+    public var copyCount: Int { copies ?? 1 }
+
     // Held-out validation.
     public var validationSamples: Int = 16_384
     public var validationSeed: UInt64 = 0x76616c69_64617465
@@ -111,6 +119,9 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         guard samples >= 1 else { throw bad("--samples \(samples): must be at least 1") }
         if let seconds { guard seconds > 0, seconds.isFinite else { throw bad("--seconds \(seconds): must be positive") } }
         guard (16...65_536).contains(batch) else { throw bad("--batch \(batch): must be in 16...65536") }
+        if let copies, !(1...CopyPruningSchedule.maximumCopies).contains(copies) {
+            throw bad("--copies \(copies): must be in 1...\(CopyPruningSchedule.maximumCopies)")
+        }
         guard (1...256).contains(threads) else { throw bad("--threads \(threads): must be in 1...256") }
         guard (0...1).contains(encoderFraction), (0...1).contains(smoothingFraction), (0...1).contains(importanceShare), samplerShare > 0, samplerShare <= 1 else {
             throw bad("encoder/smoothing/importance fractions must be in 0...1")

@@ -53,6 +53,10 @@ public struct BakeSummary: Sendable {
     /// Training rows per second in this session.
     public var samplesPerSecond: Double
     public var settings: BakeSettings
+    /// Multi-copy bakes: every pruning decision, the final choice last (empty for one copy).
+    public var copyPruning: [CopyPruningRecord]
+    /// The copy written (0 for a single-copy bake).
+    public var keptCopy: Int
 }
 
 public enum BakeOutcome: Sendable {
@@ -75,6 +79,11 @@ public enum BakeOutcome: Sendable {
 /// log-L1 step and sampler KL step (`DecoderTrainer`, latents detached for
 /// the sampler), Adam β = (0.9, 0.999), ε = 1e-7, cosine 1e-3 → 1e-4.
 ///
+/// With `settings.copies` > 1 every live decoder copy takes that step on the
+/// same rows, the shared latents follow the mean of their latent gradients,
+/// and the worse half is pruned at 25/50/75 % of the steps
+/// (`CopyPruningSchedule`, docs/BAKING.md "Multi-copy training").
+///
 /// Determinism: a step's data depends only on (seed, step, chunk); every
 /// reduction runs over a fixed shard partition in a fixed order; so the same
 /// settings (thread count included) give the same bytes, and a resumed bake
@@ -91,8 +100,20 @@ public final class Baker {
     private var lossEMA: Double = 0
     private var samplerLossEMA: Double = 0
 
-    public private(set) var parameters: DecoderParameters
-    private var decoderAdam: AdamOptimizer
+    /// Decoder copies (`settings.copyCount`, `CopyPruningSchedule`); a
+    /// pruned copy keeps the weights it had when it was dropped.
+    public private(set) var copies: [DecoderParameters]
+    /// Adam state per copy; nil once the copy is pruned (its moments freed).
+    private var copyAdams: [AdamOptimizer?]
+    /// Copies still trained, ascending; exactly one once the bake completed.
+    public private(set) var liveCopies: [Int]
+    /// Pruning decisions so far (the final choice appended at completion).
+    public private(set) var copyPruning: [CopyPruningRecord] = []
+    /// Index into `CopyPruningSchedule.steps` of the next pruning point.
+    private var nextPruningPoint = 0
+    /// The decoder that is (or will be) written: the first live copy; after
+    /// completion the best one.
+    public var parameters: DecoderParameters { copies[liveCopies[0]] }
     private var encoder: EncoderNetwork?
     private var encoderAdam: AdamOptimizer?
     private var features: LatentPyramid<Float>?
@@ -105,13 +126,19 @@ public final class Baker {
     /// A new bake.
     public init(material: Material, materialPath: String, settings: BakeSettings) throws {
         try settings.validate()
+        var settings = settings
+        if settings.copies == 1 { settings.copies = nil }   // one copy is the plain bake, byte for byte
         self.material = material
         self.materialPath = materialPath
         self.settings = settings
-        architecture = try settings.architecture
+        let architecture = try settings.architecture
+        self.architecture = architecture
         calibrated = settings.seconds == nil
-        parameters = DecoderParameters.initialised(architecture: architecture, seed: SeedMixer.splitmix(settings.seed ^ 0xdec0de))
-        decoderAdam = AdamOptimizer(parameterCount: parameters.count)
+        copies = (0..<settings.copyCount).map {
+            DecoderParameters.initialised(architecture: architecture, seed: CopyPruningSchedule.decoderSeed(bakeSeed: settings.seed, copy: $0))
+        }
+        copyAdams = copies.map { AdamOptimizer(parameterCount: $0.count) }
+        liveCopies = Array(0..<settings.copyCount)
         let enc = EncoderNetwork(inputs: ProbeFeatures.count, hidden: settings.encoderHidden, outputs: architecture.latentChannels,
                                  seed: SeedMixer.splitmix(settings.seed ^ 0xe2c0de))
         encoder = enc
@@ -146,9 +173,20 @@ public final class Baker {
             "elapsed_seconds": String(previousElapsed + sessionElapsed()),
             "loss_ema": String(lossEMA),
             "sampler_loss_ema": String(samplerLossEMA),
-            "decoder_adam": json(decoderAdam),
         ]
-        var tensors = [SafeTensor(name: "decoder", shape: [parameters.count], float32: parameters.values)]
+        var tensors: [SafeTensor] = []
+        if settings.copyCount == 1, let adam = copyAdams[0] {   // the single-copy layout of version 1
+            md["decoder_adam"] = json(adam)
+            tensors.append(SafeTensor(name: "decoder", shape: [copies[0].count], float32: copies[0].values))
+        } else {
+            md["live_copies"] = liveCopies.map(String.init).joined(separator: ",")
+            md["next_pruning_point"] = String(nextPruningPoint)
+            md["copy_pruning"] = json(copyPruning)
+            for (k, copy) in copies.enumerated() {
+                tensors.append(SafeTensor(name: "decoder.copy.\(k)", shape: [copy.count], float32: copy.values))
+                if let adam = copyAdams[k] { md["decoder_adam.copy.\(k)"] = json(adam) }
+            }
+        }
         if let encoder, let encoderAdam {
             md["encoder_adam"] = json(encoderAdam)
             tensors.append(SafeTensor(name: "encoder", shape: [encoder.count], float32: encoder.values))
@@ -219,21 +257,47 @@ public final class Baker {
         self.material = material
         self.materialPath = materialPath
         settings = s
-        architecture = try s.architecture
+        let arch = try s.architecture
+        architecture = arch
         guard let st0 = Int(try field("step")), st0 >= 0, st0 <= s.totalSteps else { throw BakeError.badCheckpoint(file: path, detail: "bad 'step'") }
         step = st0
         calibrated = try field("calibrated") == "1"
         previousElapsed = Double(md["elapsed_seconds"] ?? "0") ?? 0
         lossEMA = Double(md["loss_ema"] ?? "0") ?? 0
         samplerLossEMA = Double(md["sampler_loss_ema"] ?? "0") ?? 0
-        var p = DecoderParameters(architecture: architecture)
-        p.values = try floats("decoder", p.count)
-        parameters = p
         let dec = JSONDecoder()
-        do { decoderAdam = try dec.decode(AdamOptimizer.self, from: Data(try field("decoder_adam").utf8)) } catch {
-            throw BakeError.badCheckpoint(file: path, detail: "decoder Adam state does not decode")
+        func decoderCopy(tensor: String, adamKey: String?) throws -> (DecoderParameters, AdamOptimizer?) {
+            var p = DecoderParameters(architecture: arch)
+            p.values = try floats(tensor, p.count)
+            guard let adamKey else { return (p, nil) }
+            let adam: AdamOptimizer
+            do { adam = try dec.decode(AdamOptimizer.self, from: Data(try field(adamKey).utf8)) } catch {
+                throw BakeError.badCheckpoint(file: path, detail: "decoder Adam state '\(adamKey)' does not decode")
+            }
+            guard adam.parameterCount == p.count else { throw BakeError.badCheckpoint(file: path, detail: "decoder Adam state has the wrong size") }
+            return (p, adam)
         }
-        guard decoderAdam.parameterCount == p.count else { throw BakeError.badCheckpoint(file: path, detail: "decoder Adam state has the wrong size") }
+        if s.copyCount == 1 {
+            let (p, adam) = try decoderCopy(tensor: "decoder", adamKey: "decoder_adam")
+            copies = [p]; copyAdams = [adam]; liveCopies = [0]
+        } else {
+            let live = try field("live_copies").split(separator: ",").compactMap { Int($0) }
+            guard !live.isEmpty, live == live.sorted(), Set(live).count == live.count, live.allSatisfy({ (0..<s.copyCount).contains($0) }) else {
+                throw BakeError.badCheckpoint(file: path, detail: "bad 'live_copies'")
+            }
+            guard let next = Int(try field("next_pruning_point")), (0...CopyPruningSchedule.fractions.count).contains(next) else {
+                throw BakeError.badCheckpoint(file: path, detail: "bad 'next_pruning_point'")
+            }
+            var ps: [DecoderParameters] = [], adams: [AdamOptimizer?] = []
+            for k in 0..<s.copyCount {
+                let (p, adam) = try decoderCopy(tensor: "decoder.copy.\(k)", adamKey: live.contains(k) ? "decoder_adam.copy.\(k)" : nil)
+                ps.append(p); adams.append(adam)
+            }
+            copies = ps; copyAdams = adams; liveCopies = live; nextPruningPoint = next
+            do { copyPruning = try dec.decode([CopyPruningRecord].self, from: Data(try field("copy_pruning").utf8)) } catch {
+                throw BakeError.badCheckpoint(file: path, detail: "'copy_pruning' does not decode")
+            }
+        }
         latents = LatentPyramid<Float>(width: s.resolution, height: s.resolution, channels: architecture.latentChannels, levelCount: s.levels)
         let phase = try field("phase")
         if phase == "encoder" {
@@ -290,8 +354,23 @@ public final class Baker {
         let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
         let featureRows = UnsafeMutablePointer<Float>.allocate(capacity: B * K); defer { featureRows.deallocate() }
         var grads = [Float](repeating: 0, count: parameters.count)
-        var encoderGrads = [Float](repeating: 0, count: encoder?.count ?? 0)
         let encoderTrainer = encoder.map { EncoderTrainer(net: $0, maxBatch: B, shards: threads) }
+        // Multi-copy: each copy's dL/dlatent lands here, their mean in `dLatents`.
+        let copyDLatents = UnsafeMutablePointer<Float>.allocate(capacity: settings.copyCount > 1 ? B * C : 0)
+        defer { copyDLatents.deallocate() }
+        var selectionRows: CopySelectionRows?
+        func pruneDueCopies() throws {
+            let points = CopyPruningSchedule.steps(totalSteps: totalSteps)
+            while nextPruningPoint < points.count, step >= points[nextPruningPoint] {
+                if liveCopies.count > 1 {
+                    let rows = selectionRows ?? CopySelectionRows(material: material, settings: settings)
+                    selectionRows = rows
+                    try prune(keeping: CopyPruningSchedule.survivors(of: liveCopies.count), rows: rows, at: step, encoderTrainer: encoderTrainer)
+                }
+                nextPruningPoint += 1
+            }
+        }
+        var encoderGrads = [Float](repeating: 0, count: encoder?.count ?? 0)
         var lastCheckpoint = Date()
         var trainedRows = 0
         var trainingSeconds = 0.0
@@ -327,6 +406,7 @@ public final class Baker {
                 encoder = nil; encoderAdam = nil; features = nil
                 latentAdam = SparseLatentAdam(shape: latents)
             }
+            try pruneDueCopies()
             let t0 = Date()
             let cone = coneRadians(step: step)
             let taps = settings.footprintTaps
@@ -357,19 +437,32 @@ public final class Baker {
                     }
                 }
             }
-            // Decoders.
-            for i in grads.indices { grads[i] = 0 }
-            let (lossB, lossS) = grads.withUnsafeMutableBufferPointer { g -> (Float, Float) in
-                let lb = trainer.brdfStep(parameters: parameters, latents: latentRows, wi: batch.wi, wo: batch.wo, target: batch.target,
-                                          rows: B, gradients: g.baseAddress!, dLatents: dLatents)
-                let ls = trainer.samplerStep(parameters: parameters, latents: latentRows, wi: batch.wi, wo: batch.wo, weights: batch.weight,
-                                             rows: samplerRows, gradients: g.baseAddress!)
-                return (lb, ls)
-            }
-            guard lossB.isFinite, lossS.isFinite, grads.allSatisfy({ $0.isFinite }) else { throw BakeError.diverged(step: step) }
+            // Decoders: every live copy on the same rows (pruned copies cost nothing).
             let schedule = CosineSchedule(initial: settings.learningRate, final: settings.finalLearningRate, totalSteps: totalSteps)
             let lr = schedule.learningRate(step: step)
-            decoderAdam.update(parameters: &parameters.values, gradients: grads, learningRate: lr)
+            let live = liveCopies
+            let alone = live.count == 1
+            var lossBSum = 0.0, lossSSum = 0.0
+            if !alone { dLatents.update(repeating: 0, count: B * C) }
+            for k in live {
+                for i in grads.indices { grads[i] = 0 }
+                // `copies[k]` is read inside, so no copy of its weights outlives the Adam update below.
+                let (lossB, lossS) = grads.withUnsafeMutableBufferPointer { g -> (Float, Float) in
+                    let lb = trainer.brdfStep(parameters: copies[k], latents: latentRows, wi: batch.wi, wo: batch.wo, target: batch.target,
+                                              rows: B, gradients: g.baseAddress!, dLatents: alone ? dLatents : copyDLatents)
+                    let ls = trainer.samplerStep(parameters: copies[k], latents: latentRows, wi: batch.wi, wo: batch.wo, weights: batch.weight,
+                                                 rows: samplerRows, gradients: g.baseAddress!)
+                    return (lb, ls)
+                }
+                guard lossB.isFinite, lossS.isFinite, grads.allSatisfy({ $0.isFinite }) else { throw BakeError.diverged(step: step) }
+                if !alone { for i in 0..<(B * C) { dLatents[i] += copyDLatents[i] } }
+                lossBSum += Double(lossB); lossSSum += Double(lossS)
+                copyAdams[k]!.update(parameters: &copies[k].values, gradients: grads, learningRate: lr)
+            }
+            if !alone {   // the shared latents follow the mean loss of the live copies
+                let scale = 1 / Float(live.count)
+                for i in 0..<(B * C) { dLatents[i] *= scale }
+            }
             if var enc = encoder, let et = encoderTrainer, var ea = encoderAdam {
                 encoderGrads.withUnsafeMutableBufferPointer { et.backward(net: enc, dLatents: dLatents, rows: B, gradients: $0.baseAddress!) }
                 encoder = nil; encoderAdam = nil   // unique references: no copy-on-write of the arrays
@@ -382,8 +475,8 @@ public final class Baker {
                 latentAdam = adam
             }
             let a = step == 0 ? 1.0 : 0.02
-            lossEMA += a * (Double(lossB) - lossEMA)
-            samplerLossEMA += a * (Double(lossS) - samplerLossEMA)
+            lossEMA += a * (lossBSum / Double(live.count) - lossEMA)
+            samplerLossEMA += a * (lossSSum / Double(live.count) - samplerLossEMA)
             step += 1
             trainedRows += B
             trainingSeconds += Date().timeIntervalSince(t0)
@@ -406,6 +499,11 @@ public final class Baker {
             latents = EncoderTrainer.bake(net: enc, features: f, workers: threads)
             encoder = nil; encoderAdam = nil; features = nil
         }
+        try pruneDueCopies()
+        if liveCopies.count > 1 {   // the final choice among the survivors
+            let rows = selectionRows ?? CopySelectionRows(material: material, settings: settings)
+            try prune(keeping: 1, rows: rows, at: step, encoderTrainer: nil)
+        }
         report("validation")
         let metrics = try Self.validate(material: material, parameters: parameters, latents: latents, settings: settings)
         let file = neuralMaterialFile(metrics: metrics)
@@ -413,7 +511,42 @@ public final class Baker {
         try? FileManager.default.removeItem(atPath: checkpoint)
         let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
         return .completed(BakeSummary(output: output, metrics: metrics, steps: step, samples: step * B,
-                                      seconds: previousElapsed + sessionElapsed(), samplesPerSecond: rate, settings: settings))
+                                      seconds: previousElapsed + sessionElapsed(), samplesPerSecond: rate, settings: settings,
+                                      copyPruning: copyPruning, keptCopy: liveCopies[0]))
+    }
+
+    /// Ranks the live copies by held-out log-L1 on `rows` and keeps the best
+    /// `count` (`CopyPruningSchedule.ranked`); the others stop training and
+    /// lose their Adam state. The rows' latents come from the encoder while
+    /// it exists, else from the pyramid.
+    private func prune(keeping count: Int, rows: CopySelectionRows, at step: Int, encoderTrainer: EncoderTrainer?) throws {
+        let C = architecture.latentChannels
+        var lat = [Float](repeating: 0, count: rows.count * C)
+        if let enc = encoder, let f = features, let et = encoderTrainer {
+            let K = ProbeFeatures.count
+            var feat = [Float](repeating: 0, count: et.maxBatch * K)
+            var lo = 0
+            while lo < rows.count {   // the trainer's buffers hold one batch at a time
+                let n = min(et.maxBatch, rows.count - lo)
+                feat.withUnsafeMutableBufferPointer { fp in
+                    for r in 0..<n { Self.fetch(f, level: Int(rows.level[lo + r]), uv: rows.uv[lo + r], into: fp.baseAddress! + r * K) }
+                }
+                feat.withUnsafeBufferPointer { fp in
+                    lat.withUnsafeMutableBufferPointer { lp in et.forward(net: enc, features: fp.baseAddress!, rows: n, latents: lp.baseAddress! + lo * C) }
+                }
+                lo += n
+            }
+        } else {
+            lat.withUnsafeMutableBufferPointer { lp in
+                for r in 0..<rows.count { Self.fetch(latents, level: Int(rows.level[r]), uv: rows.uv[r], into: lp.baseAddress! + r * C) }
+            }
+        }
+        let candidates = liveCopies
+        let losses = try candidates.map { try rows.logL1(parameters: copies[$0], latents: lat, workers: settings.threads) }
+        let kept = CopyPruningSchedule.ranked(candidates: candidates, losses: losses).prefix(count).sorted()
+        for k in candidates where !kept.contains(k) { copyAdams[k] = nil }
+        liveCopies = kept
+        copyPruning.append(CopyPruningRecord(step: step, candidates: candidates, losses: losses, kept: kept))
     }
 
     /// The `.nmat` contents (fp16 tensors). Metadata holds no timing, so

@@ -17,6 +17,8 @@ struct BakeCommand: ParsableCommand {
         discussion: """
         Presets: quick (64², a couple of minutes on 2 cores), standard (512², the default), high (1024², longer).
         Overrides: --resolution --levels --decoder --samples or --seconds --seed --batch --threads.
+        --copies N trains N decoders from different seeds on the same rows, keeps the
+        better half by held-out loss at 25, 50 and 75 % of the steps, writes the best.
         A checkpoint (OUT.nmat.ckpt) is written every --checkpoint-every seconds and on Ctrl-C;
         continue with --resume CHECKPOINT. OUT.nmat appears only when the bake completes.
         A poor bake (a black or washed-out twin: held-out metrics past the limits
@@ -36,6 +38,7 @@ struct BakeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed (default 1).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Rows per optimisation step (default 4096).") var batch: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Part of the reproducibility key.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Decoder copies trained side by side, pruned to the best by held-out loss (1...\(CopyPruningSchedule.maximumCopies), default 1).") var copies: Int?
     @Option(help: "Checkpoint path (default OUT.nmat.ckpt).") var checkpoint: String?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Seconds between checkpoints (default 60).") var checkpointEvery: Double = 60
     @Option(help: "Continue the bake stored in this checkpoint (settings come from the checkpoint).") var resume: String?
@@ -80,6 +83,7 @@ struct BakeCommand: ParsableCommand {
         if let batch { s.batch = batch }
         if let samples { s.samples = samples }
         if let seconds { s.seconds = seconds }
+        if let copies { s.copies = copies == 1 ? nil : copies }
         do { try s.validate() } catch { fail("\(error)") }
         return s
     }
@@ -131,7 +135,8 @@ struct BakeCommand: ParsableCommand {
         if let resume {
             let given = [("--preset", preset != nil), ("--settings", settingsFile != nil), ("--resolution", resolution != nil), ("--levels", levels != nil),
                          ("--decoder", decoder != nil), ("--seconds", seconds != nil), ("--samples", samples != nil),
-                         ("--seed", seed != nil), ("--batch", batch != nil), ("--threads", threads != nil)].filter(\.1).map(\.0)
+                         ("--seed", seed != nil), ("--batch", batch != nil), ("--threads", threads != nil),
+                         ("--copies", copies != nil)].filter(\.1).map(\.0)
             if !given.isEmpty {
                 fail("--resume takes every training setting from the checkpoint; remove \(given.joined(separator: ", "))")
             }
@@ -159,7 +164,7 @@ struct BakeCommand: ParsableCommand {
         let s = baker.settings
         if !quiet {
             let what = baker.step > 0 ? "resuming at step \(baker.step) of" : "baking"
-            FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))
+            FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder)\(s.copyCount > 1 ? " × \(s.copyCount) copies" : ""), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))
         }
         let printer = BakeProgressPrinter(enabled: !quiet)
         let outcome: BakeOutcome
@@ -192,7 +197,8 @@ struct BakeCommand: ParsableCommand {
                     "preset": s.preset.rawValue, "resolution": s.resolution, "levels": s.levels, "decoder": s.decoder,
                     "seed": s.seed, "threads": s.threads, "batch": s.batch,
                     "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
-                    "samples_per_second": summary.samplesPerSecond, "metrics": metrics,
+                    "samples_per_second": summary.samplesPerSecond, "metrics": metrics, "copies": s.copyCount, "kept_copy": summary.keptCopy,
+                    "copy_pruning": summary.copyPruning.map { ["step": $0.step, "candidates": $0.candidates, "losses": $0.losses, "kept": $0.kept] as [String: Any] },
                     "poor": verdict.isPoor, "poor_metrics": verdict.failures.map { $0.metric.lowercased().replacingOccurrences(of: " ", with: "_") },
                 ]
                 let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
@@ -201,6 +207,11 @@ struct BakeCommand: ParsableCommand {
                 print("wrote \(summary.output): \(summary.steps) steps, \(summary.samples) samples in \(CommandSupport.formatSeconds(summary.seconds)) (\(CommandSupport.formatRate(summary.samplesPerSecond))samples/s)")
                 print(String(format: "held-out (%d pairs): log-L1 %.4f (constant baseline %.4f), relative L1 %.4f, relative MSE %.4f, sampler KL %.3f nats",
                              m.validationSamples, m.logL1, m.constantBaselineLogL1, m.relativeL1, m.relativeMSE, m.samplerKL))
+                if let last = summary.copyPruning.last, let i = last.candidates.firstIndex(of: summary.keptCopy) {
+                    let pruned = summary.copyPruning.map { "\($0.candidates.count)→\($0.kept.count) at step \($0.step)" }.joined(separator: ", ")
+                    print(String(format: "copies: %d, pruned %@; kept copy %d (selection log-L1 %.4f, worst candidate %.4f)", s.copyCount, pruned,
+                                 summary.keptCopy, last.losses[i], last.losses.max() ?? 0))
+                }
                 print(String(format: "held-out energy ratio (twin / reference reflectance) %.3f (R %.3f, G %.3f, B %.3f)",
                              m.energyRatio, m.energyRatioRGB[0], m.energyRatioRGB[1], m.energyRatioRGB[2]))
             }
