@@ -115,6 +115,24 @@ enum RenderTestSupport {
         }
     }
 
+    /// Asserts two images agree to `relative` per channel (plus a tiny
+    /// absolute floor): the same paths computed by differently compiled
+    /// kernels may differ in the last bits (fused multiply-adds).
+    static func assertClosePixels(_ a: [SIMD4<Float>], _ b: [SIMD4<Float>], relative: Float, _ what: String,
+                                  file: StaticString = #filePath, line: UInt = #line) {
+        guard a.count == b.count else {
+            XCTFail("\(what): \(a.count) vs \(b.count) pixels", file: file, line: line)
+            return
+        }
+        let differing = a.indices.filter { i in
+            (0..<4).contains { c in !(abs(a[i][c] - b[i][c]) <= relative * max(abs(a[i][c]), abs(b[i][c])) + 1e-7) }
+        }
+        if let first = differing.first {
+            XCTFail("\(what): \(differing.count) of \(a.count) pixels differ by more than \(relative) relative, first at \(first): \(a[first]) vs \(b[first])",
+                    file: file, line: line)
+        }
+    }
+
     /// Mean of the RGB channels of every pixel.
     static func meanLuminanceLike(_ image: Image) -> Double {
         image.pixels.reduce(0.0) { $0 + Double($1.x + $1.y + $1.z) / 3 } / Double(image.pixels.count)
