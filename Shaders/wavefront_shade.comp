@@ -10,9 +10,6 @@
 #define LQ_RAY_QUERY 1
 #include "common.glsl"
 #include "wavefront.glsl"
-#define LQ_COHERENT_BEGIN(key) {
-#define LQ_COHERENT_END }
-#define LQ_UNIFORM(key) (key)
 #include "path_vertex.glsl"
 
 void main() {

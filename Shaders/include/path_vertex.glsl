@@ -5,8 +5,23 @@
 // wavefront integrator's shading kernels (wavefront_shade.comp) call it for
 // one material at a time. Visibility of the next-event shadow ray is left to
 // the caller (traced at once by the megakernel, queued by the wavefront).
-// Needs common.glsl and the LQ_COHERENT_* macros; includes the generated
-// scene_materials.glsl.
+// Needs common.glsl; includes the generated scene_materials.glsl.
+// Coherent shading (megakernel option, PAPER.md "Run-time execution"): a waterfall loop
+// runs each material's code with only the lanes of the subgroup that hit that
+// material active, and with the material record loaded through a
+// subgroup-uniform index, so decoder weights are fetched uniformly. Without
+// it, lanes shade their own material divergently.
+#ifdef LQ_COHERENT_SHADING
+#extension GL_KHR_shader_subgroup_ballot : require
+#define LQ_COHERENT_BEGIN(key) for (;;) { uint lqLead = subgroupBroadcastFirst(key); if (lqLead == (key)) {
+#define LQ_COHERENT_END break; } }
+#define LQ_UNIFORM(key) lqLead
+#else
+#define LQ_COHERENT_BEGIN(key) {
+#define LQ_COHERENT_END }
+#define LQ_UNIFORM(key) (key)
+#endif
+
 #include "path_state.glsl"
 #include "microfacet.glsl"
 #include "analytic_bsdf.glsl"

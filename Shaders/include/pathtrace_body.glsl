@@ -11,22 +11,6 @@
 //   bool visible(vec3 origin, vec3 dir);        shadow ray, true if unoccluded
 // Both kernels run the same arithmetic in the same order, so the same seed
 // gives the same image whichever way the rays are traced.
-// Coherent shading (option, PAPER.md "Run-time execution"): a waterfall loop
-// runs each material's code with only the lanes of the subgroup that hit that
-// material active, and with the material record loaded through a
-// subgroup-uniform index, so decoder weights are fetched uniformly. Without
-// it, lanes shade their own material divergently.
-#ifdef LQ_COHERENT_SHADING
-#extension GL_KHR_shader_subgroup_ballot : require
-#define LQ_COHERENT_BEGIN(key) for (;;) { uint lqLead = subgroupBroadcastFirst(key); if (lqLead == (key)) {
-#define LQ_COHERENT_END break; } }
-#define LQ_UNIFORM(key) lqLead
-#else
-#define LQ_COHERENT_BEGIN(key) {
-#define LQ_COHERENT_END }
-#define LQ_UNIFORM(key) (key)
-#endif
-
 #include "path_vertex.glsl"
 
 /// Traces every sample of `pixel` and adds them to its running sums.

@@ -80,13 +80,14 @@ public final class PathTracer {
         let compile = { (name: String) in try renderDevice.compiler.compile(lib.url(name)) }
         let generatedBase = renderDevice.compiler.cacheDirectory?.appendingPathComponent("generated")
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-generated")
-        let sceneInclude = try sceneCode.writeIncludeDirectory(under: generatedBase)
-        let defines = coherentShading ? ["LQ_COHERENT_SHADING": "1"] : [:]
         if integrator == .wavefront {
             kernel = .wavefront(try WavefrontKernels(renderDevice: renderDevice, sceneCode: sceneCode, generatedBase: generatedBase))
             shaderSeconds = Date().timeIntervalSince(start)
             return
         }
+        // The megakernels inline every material of the scene.
+        let sceneInclude = try sceneCode.writeIncludeDirectory(under: generatedBase)
+        let defines = coherentShading ? ["LQ_COHERENT_SHADING": "1"] : [:]
         if resolvedTracing == .query {
             let descriptors = try TraceDescriptorSet(device: device, stages: VK_SHADER_STAGE_COMPUTE_BIT.rawValue,
                                                      pushConstantSize: MemoryLayout<LQPushConstants>.size,

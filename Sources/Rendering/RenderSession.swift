@@ -27,7 +27,6 @@ public final class RenderSession {
     /// shading kernel of each scene material.
     private var wavefront: WavefrontState?
     private let shadingKernels: [ComputePipeline]?
-    private let materialCount: Int
     /// Samples per pixel accumulated since the last reset.
     public private(set) var samplesAccumulated = 0
     public private(set) var camera: Camera
@@ -52,7 +51,6 @@ public final class RenderSession {
         }
         gpuScene = try GPUScene(scene: scene, device: device, materials: prepared, logger: tracer.renderDevice.logger)
         shadingKernels = try tracer.wavefrontShadingKernels(for: prepared.records)
-        materialCount = prepared.records.count
         // Placeholders; allocate() sizes them.
         accum = try GPUBuffer(device: device, size: 16)
         rayCounts = accum
@@ -76,9 +74,9 @@ public final class RenderSession {
         frame.aovDepth = depth?.deviceAddress ?? 0
         frameBuffer = try GPUBuffer(device: device, size: MemoryLayout<LQFrame>.stride)
         wavefront = nil
-        if shadingKernels != nil {
-            wavefront = try WavefrontState(device: device, width: settings.width, height: settings.height, materialCount: materialCount,
-                                           maxPaths: settings.maxWavefrontPaths)
+        if let shadingKernels {   // one per scene material
+            wavefront = try WavefrontState(device: device, width: settings.width, height: settings.height,
+                                           materialCount: shadingKernels.count, maxPaths: settings.maxWavefrontPaths)
         }
         try reset(camera: camera)
     }
@@ -156,13 +154,11 @@ public final class RenderSession {
         try device.submitAndWait { cmd in
             kernels.recordFirstBinning(cmd, state: wavefront, frame: frameBuffer.deviceAddress, sample: samplesAccumulated)
         }
-        return try wavefront.binning(device: device)
+        return try wavefront.binning()
     }
 
     private func readBack<T>(_ buffer: GPUBuffer, _ type: T.Type) throws -> [T] {
-        let staging = try GPUBuffer(device: device, size: buffer.size, location: .hostVisible)
-        try device.submitAndWait { cmd in buffer.recordCopy(cmd, to: staging) }
-        return try staging.read(as: type, count: settings.width * settings.height)
+        try buffer.readBack(as: type, count: settings.width * settings.height)
     }
 
     private func averaged(_ buffer: GPUBuffer) throws -> Image {

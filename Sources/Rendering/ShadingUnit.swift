@@ -5,7 +5,7 @@ import ShaderInterface
 /// architecture (SceneShaderCode indexes the last two). Materials that share
 /// a unit share its compiled pipeline; each is still shaded by its own
 /// dispatch, so a neural material's weights are uniform within it.
-public enum ShadingUnit: Hashable, Sendable, CustomStringConvertible {
+public enum ShadingUnit: Hashable, Sendable {
     case analytic
     case layered(Int)
     case neural(Int)
@@ -18,14 +18,6 @@ public enum ShadingUnit: Hashable, Sendable, CustomStringConvertible {
             self = .neural(Int(record.codeIndex))
         } else {
             self = .analytic
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .analytic: return "analytic"
-        case .layered(let i): return "layered \(i)"
-        case .neural(let i): return "neural \(i)"
         }
     }
 }

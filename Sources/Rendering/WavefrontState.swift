@@ -23,6 +23,9 @@ final class WavefrontState {
     let bins: GPUBuffer
     /// Every array the records point at, kept alive with them.
     private let arrays: [GPUBuffer]
+    /// The arrays `binning` reads back.
+    private let hitBins: GPUBuffer
+    private let sortedHits: GPUBuffer
     private let materialCount: Int
 
     init(device: VulkanDevice, width: Int, height: Int, materialCount: Int, maxPaths: Int) throws {
@@ -32,11 +35,12 @@ final class WavefrontState {
         let queueCapacity = tilesX * ((min(bandRows, height) + 7) / 8) * Int(LQ_WAVEFRONT_GROUP)
         var arrays: [GPUBuffer] = []
         self.materialCount = materialCount
-        let array = { (bytesPerItem: Int, items: Int?) throws -> UInt64 in
+        let buffer = { (bytesPerItem: Int, items: Int?) throws -> GPUBuffer in
             let buffer = try GPUBuffer(device: device, size: (items ?? pathsPerBand) * bytesPerItem, location: .deviceLocal)
             arrays.append(buffer)
-            return buffer.deviceAddress
+            return buffer
         }
+        let array = { (bytesPerItem: Int, items: Int?) throws -> UInt64 in try buffer(bytesPerItem, items).deviceAddress }
         var w = LQWavefront()
         w.rayOrigin = try array(16, nil)
         w.rayDirection = try array(16, nil)
@@ -48,13 +52,15 @@ final class WavefrontState {
         w.hitGeometricNormal = try array(16, nil)
         w.hitTangent = try array(16, nil)
         w.hitUV = try array(8, nil)
-        w.hitBin = try array(8, nil)
+        hitBins = try buffer(8, nil)
+        w.hitBin = hitBins.deviceAddress
         w.shadowOrigin = try array(16, nil)
         w.shadowDirection = try array(16, nil)
         w.shadowContribution = try array(16, nil)
         w.queues = (try array(4, queueCapacity), try array(4, queueCapacity))
         w.shadowQueue = try array(4, nil)
-        w.sortedHits = try array(4, nil)
+        sortedHits = try buffer(4, nil)
+        w.sortedHits = sortedHits.deviceAddress
         counters = try GPUBuffer(device: device, size: MemoryLayout<LQWavefrontCounters>.stride,
                                  usage: GPUBuffer.indirectUsage, location: .deviceLocal)
         bins = try GPUBuffer(device: device, size: max(materialCount, 1) * MemoryLayout<LQWavefrontBin>.stride,
@@ -88,19 +94,10 @@ final class WavefrontState {
 
     /// Reads the sort's buffers back (after `WavefrontKernels.recordFirstBinning`
     /// of the first band).
-    func binning(device: VulkanDevice) throws -> Binning {
-        let record = bands[0].record
+    func binning() throws -> Binning {
         let pathCount = bands[0].pathCount
-        func read<T>(_ address: UInt64, _ type: T.Type, count: Int) throws -> [T] {
-            guard let buffer = (arrays + [bins]).first(where: { $0.deviceAddress == address }) else {
-                throw RenderError("no wavefront buffer at address \(address)")
-            }
-            let staging = try GPUBuffer(device: device, size: buffer.size, location: .hostVisible)
-            try device.submitAndWait { cmd in buffer.recordCopy(cmd, to: staging) }
-            return try staging.read(as: type, count: count)
-        }
-        return Binning(hitBins: try read(record.hitBin, SIMD2<UInt32>.self, count: pathCount),
-                       bins: try read(record.bins, LQWavefrontBin.self, count: materialCount),
-                       sortedHits: try read(record.sortedHits, UInt32.self, count: pathCount))
+        return Binning(hitBins: try hitBins.readBack(as: SIMD2<UInt32>.self, count: pathCount),
+                       bins: try bins.readBack(as: LQWavefrontBin.self, count: materialCount),
+                       sortedHits: try sortedHits.readBack(as: UInt32.self, count: pathCount))
     }
 }

@@ -114,6 +114,15 @@ public final class GPUBuffer {
         return Array(UnsafeBufferPointer(start: typed, count: count))
     }
 
+    /// `count` values of a buffer of any location: device-local buffers are
+    /// copied into a host-visible staging buffer first (one submission).
+    public func readBack<T>(as type: T.Type, count: Int) throws -> [T] {
+        if mapped != nil { return try read(as: type, count: count) }
+        let staging = try GPUBuffer(device: device, size: size, location: .hostVisible)
+        try device.submitAndWait { cmd in recordCopy(cmd, to: staging) }
+        return try staging.read(as: type, count: count)
+    }
+
     /// Fills the buffer with zero bytes on the GPU timeline.
     public func recordZero(_ cmd: VkCommandBuffer) {
         vkCmdFillBuffer(cmd, handle, 0, VkDeviceSize(LQ_VK_WHOLE_SIZE), 0)
