@@ -36,6 +36,7 @@ struct LqLobe {
     float ior;
     float exponent;
     bool energyComp;
+    vec3 film;
     Frame frame;
     vec3 wi;
     vec3 ei;
@@ -295,6 +296,103 @@ vec4 lqProcedural(int kind, vec2 p, int octaves, float lac, float gain, float ji
     return vec4(float(c));
 }
 
+// ---------------------------------------------------------------- thin film
+
+// ThinFilm.swift line for line: the Airy reflectance of a film (thickness nm,
+// IOR) on a substrate eta + ik, averaged per RGB channel over 32 wavelengths
+// (380 + 12 (j + 0.5) nm) with the weights ThinFilm.channelWeights (a test
+// checks that this table is current).
+const float LQ_FILM_MAX_THICKNESS = 2000.0;
+const vec3 LQ_FILM_WEIGHTS[32] = vec3[32](
+    vec3(0.0, 5.82189859e-05, 0.00154099555),
+    vec3(5.7686826e-05, 0.0, 0.00566099863),
+    vec3(0.00361181074, 0.0, 0.0239023454),
+    vec3(0.00913369562, 0.0, 0.0924467966),
+    vec3(0.0145375598, 0.0, 0.187978297),
+    vec3(0.0154791186, 0.0, 0.207997277),
+    vec3(0.00220091152, 0.0, 0.198584989),
+    vec3(0.0, 0.00375389913, 0.149314731),
+    vec3(0.0, 0.0241322517, 0.0814105198),
+    vec3(0.0, 0.0493080355, 0.0378950909),
+    vec3(0.0, 0.0828977823, 0.0132679651),
+    vec3(0.0, 0.124518164, 0.0),
+    vec3(0.0, 0.153404638, 0.0),
+    vec3(0.0, 0.15697369, 0.0),
+    vec3(0.00574090565, 0.144203588, 0.0),
+    vec3(0.0543426983, 0.118095621, 0.0),
+    vec3(0.104275376, 0.0836225301, 0.0),
+    vec3(0.145807281, 0.0458759516, 0.0),
+    vec3(0.169227943, 0.0123712383, 0.0),
+    vec3(0.163262874, 0.0, 0.0),
+    vec3(0.131378159, 0.0, 0.0),
+    vec3(0.0892333314, 0.0, 0.0),
+    vec3(0.0513901338, 0.0, 0.0),
+    vec3(0.0251029599, 0.0, 0.0),
+    vec3(0.0103639774, 0.0, 0.0),
+    vec3(0.00358312018, 0.000203933116, 0.0),
+    vec3(0.00101557863, 0.000282762689, 0.0),
+    vec3(0.000223499446, 0.000175362205, 0.0),
+    vec3(3.13684468e-05, 8.01179849e-05, 0.0),
+    vec3(0.0, 2.99531512e-05, 0.0),
+    vec3(0.0, 9.57669363e-06, 0.0),
+    vec3(0.0, 2.68362692e-06, 0.0)
+);
+
+vec2 lqCmul(vec2 a, vec2 b) { return vec2(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
+vec2 lqCdiv(vec2 a, vec2 b) {
+    float d = max(b.x * b.x + b.y * b.y, 1e-30);
+    return vec2(a.x * b.x + a.y * b.y, a.y * b.x - a.x * b.y) / d;
+}
+vec2 lqCsqrt(vec2 a) {
+    float m = sqrt(a.x * a.x + a.y * a.y);
+    float re = sqrt(max(0.5 * (m + a.x), 0.0));
+    float im = sqrt(max(0.5 * (m - a.x), 0.0));
+    return vec2(re, a.y < 0.0 ? -im : im);
+}
+
+struct LqFilmInterfaces { float r01s; float r01p; vec2 r12s; vec2 r12p; float phase; };
+
+LqFilmInterfaces lqFilmInterfaces(float cosI, float thickness, float n1, float eta, float k) {
+    float c0 = clamp(cosI, 0.0, 1.0);
+    float s2 = 1.0 - c0 * c0;
+    float c1 = sqrt(max(1.0 - s2 / (n1 * n1), 0.0));
+    vec2 n2 = vec2(eta, k);
+    vec2 c2 = lqCsqrt(vec2(1.0, 0.0) - lqCdiv(vec2(s2, 0.0), lqCmul(n2, n2)));
+    vec2 n1c1 = vec2(n1 * c1, 0.0), n2c2 = lqCmul(n2, c2);
+    vec2 n2c1 = n2 * c1, n1c2 = c2 * n1;
+    LqFilmInterfaces f;
+    f.r01s = (c0 - n1 * c1) / (c0 + n1 * c1);
+    f.r01p = (n1 * c0 - c1) / (n1 * c0 + c1);
+    f.r12s = lqCdiv(n1c1 - n2c2, n1c1 + n2c2);
+    f.r12p = lqCdiv(n2c1 - n1c2, n2c1 + n1c2);
+    f.phase = 4.0 * PI * n1 * thickness * c1;
+    return f;
+}
+
+float lqAiry(float r01, vec2 r12, vec2 e) {
+    vec2 t = lqCmul(r12, e);
+    vec2 num = vec2(r01 + t.x, t.y);
+    vec2 den = vec2(1.0 + r01 * t.x, r01 * t.y);
+    return (num.x * num.x + num.y * num.y) / max(den.x * den.x + den.y * den.y, 1e-30);
+}
+
+vec3 lqThinFilm(float cosI, float thickness, float n1, vec3 eta, vec3 k) {
+    LqFilmInterfaces fr = lqFilmInterfaces(cosI, thickness, n1, eta.x, k.x);
+    LqFilmInterfaces fg = lqFilmInterfaces(cosI, thickness, n1, eta.y, k.y);
+    LqFilmInterfaces fb = lqFilmInterfaces(cosI, thickness, n1, eta.z, k.z);
+    vec3 acc = vec3(0.0);
+    for (int j = 0; j < 32; j++) {
+        float d = fr.phase / (380.0 + 12.0 * (float(j) + 0.5));
+        float rd = d - 2.0 * PI * floor(d * (0.5 / PI));
+        vec2 e = vec2(cos(rd), sin(rd));
+        float r = 0.5 * (lqAiry(fr.r01s, fr.r12s, e) + lqAiry(fr.r01p, fr.r12p, e));
+        float g = 0.5 * (lqAiry(fg.r01s, fg.r12s, e) + lqAiry(fg.r01p, fg.r12p, e));
+        float b = 0.5 * (lqAiry(fb.r01s, fb.r12s, e) + lqAiry(fb.r01p, fb.r12p, e));
+        acc += LQ_FILM_WEIGHTS[j] * vec3(r, g, b);
+    }
+    return clamp(acc, vec3(0.0), vec3(1.0));
+}
+
 // ---------------------------------------------------------------- lobes
 
 void lqSanitize(inout LqLobe l) {
@@ -305,12 +403,13 @@ void lqSanitize(inout LqLobe l) {
     l.rough = clamp(l.rough, 0.0, 1.0);
     l.ior = min(max(l.ior, 1.0), 3.0);
     l.exponent = min(max(l.exponent, 1.0), 10.0);
+    l.film = vec3(clamp(l.film.x, 0.0, 1.0), min(max(l.film.y, 0.0), LQ_FILM_MAX_THICKNESS), min(max(l.film.z, 1.0), 3.0));
 }
 
 LqLobe lqLobeDefault(uint kind) {
     LqLobe l;
     l.kind = kind; l.weight = 1.0; l.color = vec3(1.0); l.color2 = vec3(1.0); l.alpha = vec2(0.1);
-    l.rough = 0.0; l.ior = 1.5; l.exponent = 5.0; l.energyComp = true;
+    l.rough = 0.0; l.ior = 1.5; l.exponent = 5.0; l.energyComp = true; l.film = vec3(0.0, 0.0, 1.5);
     l.frame = lqIdentityFrame(); l.wi = vec3(0, 0, 1); l.ei = vec3(0.0); l.sel = 0.0;
     return l;
 }
@@ -386,13 +485,31 @@ float lqSheenWhite(float rIn, vec3 wi, vec3 wo) {
     return d / (4.0 * (wi.z + lqSheenMuLambda(wi.z, r) + wi.z * lqSheenLambda(wo.z, r)));
 }
 
-vec3 lqMicrofacetFresnel(LqLobe l, float c) {
+vec3 lqMicrofacetBareFresnel(LqLobe l, float c) {
     if (l.kind == LQ_LOBE_CONDUCTOR) return fresnelConductor(c, l.color, l.color2);
     if (l.kind == LQ_LOBE_DIELECTRIC) return l.color * fresnelDielectric(c, l.ior);
     return lqFresnelSchlick(c, l.color, l.color2, l.exponent);
 }
 
-vec3 lqMicrofacetAlbedo(LqLobe l, float cosI, LqTables T) {
+bool lqHasFilm(LqLobe l) { return l.film.x > 0.0 && l.film.y > 0.0; }
+
+/// MicrofacetLobe.filmSubstrate: eta, k and tint of the substrate under the film.
+void lqFilmSubstrate(LqLobe l, out vec3 eta, out vec3 k, out vec3 tint) {
+    if (l.kind == LQ_LOBE_CONDUCTOR) { eta = l.color; k = l.color2; tint = vec3(1.0); return; }
+    if (l.kind == LQ_LOBE_DIELECTRIC) { eta = vec3(l.ior); k = vec3(0.0); tint = l.color; return; }
+    vec3 s = sqrt(min(l.color, vec3(0.99)));
+    eta = (vec3(1.0) + s) / (vec3(1.0) - s); k = vec3(0.0); tint = vec3(1.0);
+}
+
+vec3 lqMicrofacetFresnel(LqLobe l, float c) {
+    vec3 bare = lqMicrofacetBareFresnel(l, c);
+    if (!lqHasFilm(l)) return bare;
+    vec3 eta, k, tint;
+    lqFilmSubstrate(l, eta, k, tint);
+    return bare * (1.0 - l.film.x) + tint * lqThinFilm(c, l.film.y, l.film.z, eta, k) * l.film.x;
+}
+
+vec3 lqMicrofacetBareAlbedo(LqLobe l, float cosI, LqTables T) {
     float r = sqrt(sqrt(l.alpha.x * l.alpha.y));
     if (l.kind == LQ_LOBE_DIELECTRIC) return l.color * lqTable(T.diel, T.dielDims, cosI, r, (l.ior - 1.0) * 0.5).x;
     if (l.kind == LQ_LOBE_SCHLICK) {
@@ -409,6 +526,23 @@ vec3 lqMicrofacetAlbedo(LqLobe l, float cosI, LqTables T) {
         a += lqTableSlice(T.ggx, T.ggxDims, fx, fy, j).z * fresnelConductor(c * c, l.color, l.color2);
     }
     return a;
+}
+
+/// MicrofacetLobe.albedo: the filmed Fresnel through the hat moments.
+vec3 lqMicrofacetAlbedo(LqLobe l, float cosI, LqTables T) {
+    vec3 bare = lqMicrofacetBareAlbedo(l, cosI, T);
+    if (!lqHasFilm(l)) return bare;
+    float r = sqrt(sqrt(l.alpha.x * l.alpha.y));
+    float fx = clamp(cosI, 0.0, 1.0) * float(T.ggxDims.x - 1);
+    float fy = clamp(r, 0.0, 1.0) * float(T.ggxDims.y - 1);
+    vec3 eta, k, tint;
+    lqFilmSubstrate(l, eta, k, tint);
+    vec3 a = vec3(0.0);
+    for (int j = 0; j < T.ggxDims.z; j++) {
+        float c = float(j) / float(T.ggxDims.z - 1);
+        a += lqTableSlice(T.ggx, T.ggxDims, fx, fy, j).z * lqThinFilm(c * c, l.film.y, l.film.z, eta, k);
+    }
+    return bare * (1.0 - l.film.x) + tint * a * l.film.x;
 }
 
 vec3 lqLobeEval(LqLobe l, vec3 wi, vec3 wo, LqTables T) {

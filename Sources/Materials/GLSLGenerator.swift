@@ -151,6 +151,7 @@ struct GLSLGenerator {
             if ins.rough >= 0 { src += "    L\(l).rough = \(r(ins.rough)).x;\n" }
             if ins.ior >= 0 { src += "    L\(l).ior = \(r(ins.ior)).x;\n" }
             if ins.exponent >= 0 { src += "    L\(l).exponent = \(r(ins.exponent)).x;\n" }
+            if ins.film >= 0 { src += "    L\(l).film = \(r(ins.film)).xyz;\n" }
             src += "    L\(l).energyComp = \(ins.energyCompensation);\n"
             src += "    lqSanitize(L\(l));\n"
             if ins.normal >= 0 || ins.rotation >= 0 {

@@ -13,16 +13,13 @@ struct GLTFMaterialDocument {
     let glbBinary: [UInt8]?
     private var buffers: [Int: [UInt8]] = [:]
 
-    /// Extensions whose material meaning Lacquer reads. Iridescence is read
-    /// only to warn that the thin film is left out (no thin-film lobe yet).
+    /// Extensions whose material meaning Lacquer reads.
     static let supportedExtensions: Set<String> = [
         "KHR_texture_transform", "KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular",
-        "KHR_materials_ior", "KHR_materials_anisotropy", "KHR_materials_emissive_strength",
+        "KHR_materials_ior", "KHR_materials_anisotropy", "KHR_materials_emissive_strength", "KHR_materials_iridescence",
     ]
     /// Extensions that are read and approximated: allowed when optional, refused when required.
-    static let approximatedExtensions: [String: String] = [
-        "KHR_materials_iridescence": "thin-film iridescence is not rendered (Lacquer has no thin-film lobe yet)",
-    ]
+    static let approximatedExtensions: [String: String] = [:]
     /// Extensions that only concern geometry (the Scenes mesh reader refuses what it cannot read).
     static let geometryExtensions: Set<String> = [
         "KHR_mesh_quantization", "KHR_draco_mesh_compression", "EXT_meshopt_compression", "EXT_mesh_gpu_instancing",

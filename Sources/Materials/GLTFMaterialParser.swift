@@ -8,8 +8,10 @@ import Foundation
 /// texture B = metallic, G = roughness), normalTexture (+ scale),
 /// KHR_texture_transform on every texture, samplers' wrap modes,
 /// KHR_materials_clearcoat, _sheen, _specular, _ior, _anisotropy,
-/// _emissive_strength. Warned about and left out: emission (the path tracer
-/// has no emissive surfaces yet), iridescence (no thin-film lobe yet),
+/// _iridescence (a thin film on the specular and metal lobes: factor × texture
+/// R, IOR, thickness = mix(minimum, maximum, thickness texture G), or the
+/// maximum without a texture), _emissive_strength. Warned about and left out:
+/// emission (the path tracer has no emissive surfaces yet),
 /// alphaMode MASK/BLEND (rendered opaque), texture-coordinate sets ≥ 1 (meshes
 /// carry TEXCOORD_0 only), mirrored or per-axis wrap modes, the direction
 /// channels of an anisotropy texture. occlusionTexture is not part of the BSDF
@@ -200,9 +202,23 @@ struct GLTFMaterialReader {
             inputs.anisotropyStrength = strength
             inputs.anisotropyRotation = builder.constant(rotation)
         }
-        if let e = try object(ext, "KHR_materials_iridescence"),
-           try number(e, "iridescenceFactor", default: 0, in: 0...1, at: "extensions.KHR_materials_iridescence") > 0 {
-            warn("iridescence (KHR_materials_iridescence) is ignored: Lacquer has no thin-film lobe yet")
+        if let e = try object(ext, "KHR_materials_iridescence") {
+            let at = "extensions.KHR_materials_iridescence"
+            let factor = try number(e, "iridescenceFactor", default: 0, in: 0...1, at: at)
+            let ior = try number(e, "iridescenceIor", default: 1.3, in: 1...10, at: at)
+            let lo = try number(e, "iridescenceThicknessMinimum", default: 100, in: 0...Float.greatestFiniteMagnitude, at: at)
+            let hi = try number(e, "iridescenceThicknessMaximum", default: 400, in: 0...Float.greatestFiniteMagnitude, at: at)
+            var weight = builder.constant(factor)
+            if let t = try texture(e, "iridescenceTexture", srgb: false, at: at) {
+                weight = builder.math(.multiply, weight, builder.extract(t, channel: 0))
+            }
+            var thickness = builder.constant(hi)
+            if let t = try texture(e, "iridescenceThicknessTexture", srgb: false, at: at) {
+                thickness = builder.math(.mix, builder.constant(hi), builder.constant(lo), builder.extract(t, channel: 1))
+            }
+            if factor > 0 && (hi > 0 || lo > 0) {
+                inputs.film = builder.film(weight: weight, thickness: thickness, ior: builder.constant(ior))
+            }
         }
         try checkEmission(m, ext)
         if let mode = m["alphaMode"] as? String, mode != "OPAQUE" {

@@ -16,6 +16,9 @@
 /// α_t = mix(α, 1, strength²) along the tangent turned by `rotation` radians
 /// counter-clockwise towards the bitangent, α_b = α.
 ///
+/// Iridescence (KHR_materials_iridescence, MaterialX `iridescence*`): a thin
+/// film (`ThinFilm`) on the specular and metal lobes' Fresnel.
+///
 /// Lobes whose weight is a literal constant that switches them off (metallic
 /// 0 or 1, specular 0, clearcoat 0, sheen colour black) are left out, and a
 /// literal normal is the geometric normal: textured inputs keep every lobe.
@@ -36,6 +39,8 @@ struct GLTFPBRInputs {
     var anisotropyStrength: InputRef?
     /// Radians, counter-clockwise from the tangent; nil = 0.
     var anisotropyRotation: InputRef?
+    /// Thin film (weight, thickness nm, IOR) from `MaterialBuilder.film`; nil: none.
+    var film: InputRef? = nil
 }
 
 extension MaterialBuilder {
@@ -70,14 +75,14 @@ extension MaterialBuilder {
                 substrate = diffuse
             } else {
                 let dielectric = lobe(.dielectric, name: name + ".specular", weight: i.specular, color: i.specularColor,
-                                      alpha: alpha, ior: i.ior, rotation: rotation, normal: normal)
+                                      alpha: alpha, ior: i.ior, rotation: rotation, normal: normal, film: i.film)
                 substrate = layer(top: dielectric, base: diffuse)
             }
         }
         if !isLiteral(i.metallic, 0) {
             let metal = lobe(.generalizedSchlick, name: name + ".metal", weight: one, color: i.baseColor,
                              color2: constant(SIMD3<Float>(1, 1, 1)), alpha: alpha, exponent: constant(Float(5)),
-                             rotation: rotation, normal: normal)
+                             rotation: rotation, normal: normal, film: i.film)
             substrate = substrate.map { mix(fg: metal, bg: $0, weight: i.metallic) } ?? metal
         }
         guard var result = substrate else { return nil }

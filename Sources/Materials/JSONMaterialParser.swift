@@ -80,7 +80,8 @@ public struct JSONMaterialParser {
 
     // MARK: BSDF nodes
 
-    static let microfacetKeys = ["roughness", "anisotropy", "rotation", "normal", "weight", "scatter_mode"]
+    static let microfacetKeys = ["roughness", "anisotropy", "rotation", "normal", "weight", "scatter_mode",
+                                 "thinfilm_thickness", "thinfilm_ior"]
 
     mutating func bsdf(_ value: Any, at path: String) throws -> BsdfRef {
         try enterNode(path)
@@ -160,7 +161,7 @@ public struct JSONMaterialParser {
             let (alpha, rot) = try microfacet(obj, path, defaultRoughness: 0.3)
             return builder.lobe(.conductor, name: path, weight: try optionalInput(obj, "weight", .float, path),
                                 color: eta, color2: k, alpha: alpha, rotation: rot,
-                                normal: try optionalInput(obj, "normal", .vector3, path))
+                                normal: try optionalInput(obj, "normal", .vector3, path), film: try film(obj, path))
         case "dielectric_bsdf":
             try checkKeys(obj, ["node", "tint", "ior"] + Self.microfacetKeys, node: path)
             try checkScatterMode(obj, path)
@@ -168,7 +169,7 @@ public struct JSONMaterialParser {
             return builder.lobe(.dielectric, name: path, weight: try optionalInput(obj, "weight", .float, path),
                                 color: try optionalInput(obj, "tint", .color3, path), alpha: alpha,
                                 ior: try optionalInput(obj, "ior", .float, path), rotation: rot,
-                                normal: try optionalInput(obj, "normal", .vector3, path))
+                                normal: try optionalInput(obj, "normal", .vector3, path), film: try film(obj, path))
         case "generalized_schlick_bsdf":
             try checkKeys(obj, ["node", "color0", "color90", "exponent"] + Self.microfacetKeys, node: path)
             try checkScatterMode(obj, path)
@@ -177,7 +178,7 @@ public struct JSONMaterialParser {
                                 color: try optionalInput(obj, "color0", .color3, path),
                                 color2: try optionalInput(obj, "color90", .color3, path), alpha: alpha,
                                 exponent: try optionalInput(obj, "exponent", .float, path), rotation: rot,
-                                normal: try optionalInput(obj, "normal", .vector3, path))
+                                normal: try optionalInput(obj, "normal", .vector3, path), film: try film(obj, path))
         case "sheen_bsdf":
             try checkKeys(obj, ["node", "weight", "color", "roughness", "normal", "mode"], node: path)
             if let m = obj["mode"] {
@@ -209,6 +210,19 @@ public struct JSONMaterialParser {
                                     "only reflection (\"R\") is supported; transmission is not")
             }
         }
+    }
+
+    /// A microfacet lobe's thin film (`thinfilm_thickness` nm, `thinfilm_ior`,
+    /// as MaterialX pbrlib names them), nil without a thickness.
+    mutating func film(_ obj: [String: Any], _ path: String) throws -> InputRef? {
+        guard let thickness = try optionalInput(obj, "thinfilm_thickness", .float, path) else {
+            if obj["thinfilm_ior"] != nil {
+                throw MaterialError(.missingInput, file: file, node: path, input: "thinfilm_thickness", "thinfilm_ior needs a thinfilm_thickness (nm)")
+            }
+            return nil
+        }
+        let ior = try optionalInput(obj, "thinfilm_ior", .float, path) ?? builder.constant(Float(1.5))
+        return builder.film(weight: builder.constant(Float(1)), thickness: thickness, ior: ior)
     }
 
     mutating func microfacet(_ obj: [String: Any], _ path: String, defaultRoughness: Float) throws -> (InputRef, InputRef?) {

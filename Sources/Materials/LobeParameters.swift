@@ -28,6 +28,8 @@ public enum LobeKind: Int32, Sendable, CaseIterable {
 /// - dielectric: weight, color = tint, ior, alpha
 /// - generalizedSchlick: weight, color = F0, color2 = F90, exponent, alpha
 /// - sheen: weight, color, rough (Conty–Kulla r in [0,1])
+/// The microfacet lobes also read film = (weight, thickness nm, IOR) of an
+/// optional thin film on their Fresnel (`ThinFilm`; weight 0 = none).
 struct LobeParams: Sendable {
     var kind: LobeKind = .lambert
     var weight: Float = 1
@@ -38,6 +40,7 @@ struct LobeParams: Sendable {
     var ior: Float = 1.5
     var exponent: Float = 5
     var energyCompensation = true
+    var film = Vec3(0, 0, 1.5)
 }
 
 /// Dispatch over the lobe kinds on local directions (the lobe's own frame,
@@ -54,6 +57,7 @@ enum Lobe {
         p.rough = clamp01(p.rough)
         p.ior = min(max(p.ior, 1), 3)
         p.exponent = min(max(p.exponent, 1), 10)
+        p.film = Vec3(clamp01(p.film.x), min(max(p.film.y, 0), ThinFilm.maximumThickness), min(max(p.film.z, 1), 3))
     }
 
     @inline(__always) static func eval(_ p: LobeParams, _ wi: Vec3, _ wo: Vec3, _ t: AlbedoTables) -> Vec3 {

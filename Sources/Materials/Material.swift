@@ -180,6 +180,7 @@ public final class Material: Sendable {
                 if ins.rough >= 0 { s.p.rough = regs[Int(ins.rough)].x }
                 if ins.ior >= 0 { s.p.ior = regs[Int(ins.ior)].x }
                 if ins.exponent >= 0 { s.p.exponent = regs[Int(ins.exponent)].x }
+                if ins.film >= 0 { s.p.film = xyz(regs[Int(ins.film)]) }
                 s.p.energyCompensation = ins.energyCompensation
                 Lobe.sanitize(&s.p)
                 if ins.normal >= 0 || ins.rotation >= 0 {

@@ -97,11 +97,16 @@ public struct MaterialBuilder {
         return varying[n - 1] ? nil : regs[n - 1]
     }
 
+    /// A thin film's parameter register (weight, thickness nm, IOR) for `lobe(film:)`.
+    public mutating func film(weight: InputRef, thickness: InputRef, ior: InputRef) -> InputRef {
+        combine([weight, thickness, ior])
+    }
+
     /// A lobe. Parameters left nil take the lobe's defaults (see `LobeParams`).
     public mutating func lobe(_ kind: LobeKind, name: String = "", weight: InputRef? = nil, color: InputRef? = nil,
                               color2: InputRef? = nil, alpha: InputRef? = nil, rough: InputRef? = nil,
                               ior: InputRef? = nil, exponent: InputRef? = nil, rotation: InputRef? = nil,
-                              normal: InputRef? = nil, energyCompensation: Bool = true) -> BsdfRef {
+                              normal: InputRef? = nil, film: InputRef? = nil, energyCompensation: Bool = true) -> BsdfRef {
         var l = LobeInstr(kind: kind)
         l.name = name
         l.weight = weight?.index ?? -1
@@ -113,6 +118,7 @@ public struct MaterialBuilder {
         l.exponent = exponent?.index ?? -1
         l.rotation = rotation?.index ?? -1
         l.normal = normal?.index ?? -1
+        l.film = film?.index ?? -1
         l.energyCompensation = energyCompensation
         lobes.append(l)
         nodes.append(.lobe(Int32(lobes.count - 1)))

@@ -14,6 +14,8 @@ struct LobeInstr: Sendable {
     var rotation: Int32 = -1
     /// Tangent-space normal (−1 = geometric normal).
     var normal: Int32 = -1
+    /// Thin film (weight, thickness nm, IOR) on a microfacet lobe's Fresnel (−1 = none).
+    var film: Int32 = -1
     var energyCompensation = true
     /// The node's name in the source file (for raw parameters and messages).
     var name: String = ""

@@ -449,14 +449,19 @@ public struct MaterialXParser {
         if let s = inputElement(node, "scatter_mode")?["value"], s != "R" {
             throw err(.unsupported, node, "scatter_mode", "only reflection (R) is supported; transmission is not")
         }
-        if let t = inputElement(node, "thinfilm_thickness") {
-            if t["nodename"] != nil || t["nodegraph"] != nil || (Float(t["value"] ?? "0") ?? 1) != 0 {
-                throw err(.unsupported, node, "thinfilm_thickness", "thin-film iridescence is not supported")
-            }
-        }
         if let t = inputElement(node, "tangent"), t["nodename"] != nil || t["nodegraph"] != nil {
             throw err(.unsupported, node, "tangent", "custom tangents are not supported (use the geometric tangent)")
         }
+    }
+
+    /// The pbrlib microfacet nodes' own thin film (`thinfilm_thickness` nm,
+    /// `thinfilm_ior`), nil when the thickness is absent or the constant 0.
+    mutating func microfacetFilm(_ node: XMLElementNode, scope: XMLElementNode?) throws -> InputRef? {
+        guard let t = inputElement(node, "thinfilm_thickness") else { return nil }
+        if t["nodename"] == nil && t["nodegraph"] == nil && t["interfacename"] == nil && (Float(t["value"] ?? "0") ?? 1) == 0 { return nil }
+        guard let thickness = try value(node, "thinfilm_thickness", .float, scope: scope) else { return nil }
+        let ior = try value(node, "thinfilm_ior", .float, scope: scope) ?? builder.constant(Float(1.5))
+        return builder.film(weight: builder.constant(Float(1)), thickness: thickness, ior: ior)
     }
 
     mutating func bsdf(_ node: XMLElementNode, scope: XMLElementNode?) throws -> BsdfRef {
@@ -505,7 +510,7 @@ public struct MaterialXParser {
             return builder.lobe(.dielectric, name: name, weight: try value(node, "weight", .float, scope: scope),
                                 color: try value(node, "tint", .color3, scope: scope), alpha: try microfacetAlpha(node, scope: scope),
                                 ior: try value(node, "ior", .float, scope: scope),
-                                normal: try value(node, "normal", .vector3, scope: scope))
+                                normal: try value(node, "normal", .vector3, scope: scope), film: try microfacetFilm(node, scope: scope))
         case "conductor_bsdf":
             try checkInputs(node, mfKeys + ["ior", "extinction"])
             try checkMicrofacetExtras(node)
@@ -513,7 +518,7 @@ public struct MaterialXParser {
                                 color: try value(node, "ior", .color3, scope: scope) ?? builder.constant(Vec3(0.183, 0.421, 1.373)),
                                 color2: try value(node, "extinction", .color3, scope: scope) ?? builder.constant(Vec3(3.424, 2.346, 1.770)),
                                 alpha: try microfacetAlpha(node, scope: scope),
-                                normal: try value(node, "normal", .vector3, scope: scope))
+                                normal: try value(node, "normal", .vector3, scope: scope), film: try microfacetFilm(node, scope: scope))
         case "generalized_schlick_bsdf":
             try checkInputs(node, mfKeys + ["color0", "color82", "color90", "exponent"])
             try checkMicrofacetExtras(node)
@@ -525,7 +530,7 @@ public struct MaterialXParser {
                                 color2: try value(node, "color90", .color3, scope: scope),
                                 alpha: try microfacetAlpha(node, scope: scope),
                                 exponent: try value(node, "exponent", .float, scope: scope),
-                                normal: try value(node, "normal", .vector3, scope: scope))
+                                normal: try value(node, "normal", .vector3, scope: scope), film: try microfacetFilm(node, scope: scope))
         case "sheen_bsdf":
             try checkInputs(node, ["weight", "color", "roughness", "normal", "mode"])
             if let m = inputElement(node, "mode")?["value"], m != "conty_kulla" {

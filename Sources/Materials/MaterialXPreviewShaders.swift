@@ -14,8 +14,9 @@ import Foundation
 ///
 /// `occlusion` is ignored (it is the renderer's ambient-occlusion hint, not
 /// part of the BSDF, also in MaterialX's own generators), as is `alpha` with
-/// `alpha_mode` 0 (opaque). Transmission, volume attenuation, iridescence,
-/// emission, opacity and displacement fail with an error naming the input
+/// `alpha_mode` 0 (opaque). gltf_pbr's `iridescence` (weight),
+/// `iridescence_ior` and `iridescence_thickness` (nm) are its thin film.
+/// Transmission, volume attenuation, emission, opacity and displacement fail with an error naming the input
 /// when they are connected or differ from their defaults.
 extension MaterialXParser {
     /// How a shader input is read: as a register with a default, or refused
@@ -94,11 +95,11 @@ extension MaterialXParser {
             "clearcoat_normal": .value(.vector3, c(0, 0, 1)), "sheen_color": .value(.color3, c(0, 0, 0)),
             "sheen_roughness": .value(.float, f(0)),
             "occlusion": .ignored, "alpha": .ignored, "alpha_mode": .ignored, "alpha_cutoff": .ignored,
-            "emissive_strength": .ignored, "iridescence_ior": .ignored, "iridescence_thickness": .ignored,
+            "emissive_strength": .ignored, "iridescence": .value(.float, f(0)), "iridescence_ior": .value(.float, f(1.3)),
+            "iridescence_thickness": .value(.float, f(100)),
             "attenuation_distance": .ignored, "attenuation_color": .ignored, "thickness": .ignored,
             "anisotropy_rotation": .ignored,
             "transmission": .refusedUnlessDefault("0", feature: "transmission"),
-            "iridescence": .refusedUnlessDefault("0", feature: "iridescence (thin film)"),
             "emissive": .refusedUnlessDefault("0,0,0", feature: "emission"),
             "anisotropy_strength": .refusedUnlessDefault("0", feature: "glTF anisotropy"),
             "tangent": .refusedUnlessDefault("", feature: "a custom tangent"),
@@ -106,13 +107,16 @@ extension MaterialXParser {
         if let mode = try constantText(node, "alpha_mode"), mode != "0" {
             throw err(.unsupported, node, "alpha_mode", "alpha_mode \(mode) (mask / blend) is not supported; use 0 (opaque)")
         }
-        let (regs, _) = try shaderInputs(node, scope: scope, spec)
+        let (regs, constants) = try shaderInputs(node, scope: scope, spec)
         func r(_ n: String) -> InputRef { regs[n] ?? builder.constant(Float(0)) }
-        let inputs = GLTFPBRInputs(
+        var inputs = GLTFPBRInputs(
             baseColor: r("base_color"), metallic: r("metallic"), roughness: r("roughness"), normal: r("normal"),
             specular: r("specular"), specularColor: r("specular_color"), ior: r("ior"),
             clearcoat: r("clearcoat"), clearcoatRoughness: r("clearcoat_roughness"), clearcoatNormal: r("clearcoat_normal"),
             sheenColor: r("sheen_color"), sheenRoughness: r("sheen_roughness"))
+        if constants["iridescence"]?.x != 0 && constants["iridescence_thickness"]?.x != 0 {
+            inputs.film = builder.film(weight: r("iridescence"), thickness: r("iridescence_thickness"), ior: r("iridescence_ior"))
+        }
         guard let result = builder.gltfPBR(inputs, name: node["name"] ?? node.tag) else {
             throw err(.malformed, node, nil, "no lobe left")
         }

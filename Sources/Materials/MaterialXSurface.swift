@@ -7,6 +7,10 @@ import Foundation
 ///                                   roughness/anisotropy, rotation, normal), diffuse)
 ///     metal     = conductor(Gulbrandsen(reflectivity = base colour, edge = specular
 ///                           colour), same roughness; weight = base weight)
+///     (the specular and metal lobes carry the thin film, `ThinFilm`: weight
+///      `thin_film_weight` (standard_surface: 1), thickness in nm
+///      (standard_surface `thin_film_thickness` is in nm, OpenPBR's in µm),
+///      `thin_film_IOR` / `thin_film_ior`)
 ///     substrate = mix(fg = metal, bg = dielBase, mix = metalness)
 ///     coated    = layer(dielectric(coat weight, coat ior, coat roughness, coat normal),
 ///                       substrate, tint = coat colour, thickness = coat weight)
@@ -15,13 +19,13 @@ import Foundation
 /// Lobes whose weight is the constant 0 (and the unused side of a constant
 /// metalness 0 or 1) are left out. Subsurface is approximated by the diffuse
 /// lobe (colour = mix(base colour, subsurface colour, subsurface weight)),
-/// with a warning, as MaterialX's GLSL generators do. Transmission, thin film,
+/// with a warning, as MaterialX's GLSL generators do. Transmission,
 /// emission, opacity ≠ 1, thin-walled and custom tangents fail with an error
 /// when they are connected or differ from their defaults.
 extension MaterialXParser {
     enum Role: String { case baseWeight, baseColor, baseRough, metal, specWeight, specColor, specRough, specIOR, specAniso, specRot,
                             coatWeight, coatColor, coatRough, coatAniso, coatRot, coatIOR, coatNormal, fuzzWeight, fuzzColor,
-                            fuzzRough, normal, subsurfaceWeight, subsurfaceColor }
+                            fuzzRough, normal, subsurfaceWeight, subsurfaceColor, filmWeight, filmThickness, filmIOR }
 
     struct SurfaceSpec {
         var roles: [String: (Role, InputType, SIMD4<Float>)]
@@ -29,6 +33,8 @@ extension MaterialXParser {
         var ignoredPrefixes: [String]
         var ignored: [String]
         var rotationScale: Float
+        /// Film thickness unit → nm.
+        var filmThicknessScale: Float
     }
 
     static func f(_ x: Float) -> SIMD4<Float> { SIMD4(repeating: x) }
@@ -46,10 +52,12 @@ extension MaterialXParser {
         "fuzz_weight": (.fuzzWeight, .float, f(0)), "fuzz_color": (.fuzzColor, .color3, c(1, 1, 1)),
         "fuzz_roughness": (.fuzzRough, .float, f(0.5)), "geometry_normal": (.normal, .vector3, c(0, 0, 1)),
         "subsurface_weight": (.subsurfaceWeight, .float, f(0)), "subsurface_color": (.subsurfaceColor, .color3, c(0.8, 0.8, 0.8)),
-    ], unsupported: ["transmission_weight": "0", "thin_film_weight": "0", "emission_luminance": "0",
+        "thin_film_weight": (.filmWeight, .float, f(0)), "thin_film_thickness": (.filmThickness, .float, f(0.5)),
+        "thin_film_ior": (.filmIOR, .float, f(1.4)),
+    ], unsupported: ["transmission_weight": "0", "emission_luminance": "0",
                      "geometry_opacity": "1", "geometry_thin_walled": "false", "geometry_tangent": "", "geometry_coat_tangent": ""],
-       ignoredPrefixes: ["transmission_", "subsurface_", "thin_film_", "emission_"],
-       ignored: ["coat_darkening", "specular_weight_anisotropy"], rotationScale: 360)
+       ignoredPrefixes: ["transmission_", "subsurface_", "emission_"],
+       ignored: ["coat_darkening", "specular_weight_anisotropy"], rotationScale: 360, filmThicknessScale: 1000)
 
     static let standard = SurfaceSpec(roles: [
         "base": (.baseWeight, .float, f(1)), "base_color": (.baseColor, .color3, c(0.8, 0.8, 0.8)),
@@ -64,10 +72,11 @@ extension MaterialXParser {
         "sheen": (.fuzzWeight, .float, f(0)), "sheen_color": (.fuzzColor, .color3, c(1, 1, 1)),
         "sheen_roughness": (.fuzzRough, .float, f(0.3)), "normal": (.normal, .vector3, c(0, 0, 1)),
         "subsurface": (.subsurfaceWeight, .float, f(0)), "subsurface_color": (.subsurfaceColor, .color3, c(1, 1, 1)),
-    ], unsupported: ["transmission": "0", "thin_film_thickness": "0", "emission": "0",
+        "thin_film_thickness": (.filmThickness, .float, f(0)), "thin_film_IOR": (.filmIOR, .float, f(1.5)),
+    ], unsupported: ["transmission": "0", "emission": "0",
                      "opacity": "1,1,1", "thin_walled": "false", "tangent": ""],
-       ignoredPrefixes: ["transmission_", "subsurface_", "emission_", "thin_film_"],
-       ignored: ["coat_affect_color", "coat_affect_roughness", "diffuse_roughness_anisotropy"], rotationScale: 360)
+       ignoredPrefixes: ["transmission_", "subsurface_", "emission_"],
+       ignored: ["coat_affect_color", "coat_affect_roughness", "diffuse_roughness_anisotropy"], rotationScale: 360, filmThicknessScale: 1)
 
     mutating func surface(_ node: XMLElementNode, scope: XMLElementNode?) throws -> BsdfRef {
         let spec = node.tag == "open_pbr_surface" ? Self.openPBR : Self.standard
@@ -112,6 +121,14 @@ extension MaterialXParser {
             rotation = builder.math(.multiply, r(.specRot), builder.constant(spec.rotationScale))
         }
         let specAlpha = builder.roughnessAnisotropy(r(.specRough), r(.specAniso))
+        var film: InputRef?
+        let hasFilmWeight = spec.roles.values.contains { $0.0 == .filmWeight }
+        if !(hasFilmWeight && isConst(.filmWeight, 0)) && !isConst(.filmThickness, 0) {
+            let weight = hasFilmWeight ? r(.filmWeight) : builder.constant(Float(1))
+            let nm = spec.filmThicknessScale == 1 ? r(.filmThickness)
+                : builder.math(.multiply, r(.filmThickness), builder.constant(spec.filmThicknessScale))
+            film = builder.film(weight: weight, thickness: nm, ior: r(.filmIOR))
+        }
         var substrate: BsdfRef?
         if !isConst(.metal, 1) {
             // Subsurface scattering is approximated by the diffuse lobe, as
@@ -128,7 +145,7 @@ extension MaterialXParser {
                 substrate = diffuse
             } else {
                 let spec = builder.lobe(.dielectric, name: name + ".specular", weight: r(.specWeight), color: r(.specColor),
-                                        alpha: specAlpha, ior: r(.specIOR), rotation: rotation, normal: regs[.normal])
+                                        alpha: specAlpha, ior: r(.specIOR), rotation: rotation, normal: regs[.normal], film: film)
                 substrate = builder.layer(top: spec, base: diffuse)
             }
         }
@@ -136,7 +153,7 @@ extension MaterialXParser {
             let eta = builder.artisticIOR(reflectivity: r(.baseColor), edge: r(.specColor), extinction: false)
             let k = builder.artisticIOR(reflectivity: r(.baseColor), edge: r(.specColor), extinction: true)
             let metal = builder.lobe(.conductor, name: name + ".metal", weight: r(.baseWeight), color: eta, color2: k,
-                                     alpha: specAlpha, rotation: rotation, normal: regs[.normal])
+                                     alpha: specAlpha, rotation: rotation, normal: regs[.normal], film: film)
             substrate = substrate.map { builder.mix(fg: metal, bg: $0, weight: r(.metal)) } ?? metal
         }
         guard var result = substrate else { throw err(.malformed, node, nil, "no lobe left") }

@@ -7,8 +7,34 @@
 /// - dielectric: tint · unpolarised dielectric Fresnel (IOR 1 → ior);
 /// - generalized Schlick: F0 + (F90 − F0)(1 − wi·h)^exponent.
 /// Anisotropy: alpha = (αx, αy) along the lobe frame's (rotated) tangent.
+///
+/// Thin film (`ThinFilm`, film weight w > 0 and thickness > 0): F = (1 − w)·F_bare
+/// + w·tint·F_film, with the film on the lobe's substrate: the conductor's η + ik,
+/// the dielectric's IOR (times its tint), and for generalized Schlick the
+/// dielectric of the same F0, η = (1 + √F0)/(1 − √F0) (F90 and the exponent do
+/// not reach the filmed part).
 enum MicrofacetLobe {
+    @inline(__always) static func hasFilm(_ p: LobeParams) -> Bool { p.film.x > 0 && p.film.y > 0 }
+
+    /// The substrate under a film: (η, k, tint).
+    @inline(__always) static func filmSubstrate(_ p: LobeParams) -> (Vec3, Vec3, Vec3) {
+        switch p.kind {
+        case .conductor: return (p.color, p.color2, Vec3(1, 1, 1))
+        case .dielectric: return (Vec3(repeating: p.ior), Vec3(), p.color)
+        default:
+            let s = Vec3(min(p.color.x, 0.99).squareRoot(), min(p.color.y, 0.99).squareRoot(), min(p.color.z, 0.99).squareRoot())
+            return ((Vec3(1, 1, 1) + s) / (Vec3(1, 1, 1) - s), Vec3(), Vec3(1, 1, 1))
+        }
+    }
+
     @inline(__always) static func fresnel(_ p: LobeParams, _ c: Float) -> Vec3 {
+        let bare = bareFresnel(p, c)
+        if !hasFilm(p) { return bare }
+        let (eta, k, tint) = filmSubstrate(p)
+        return bare * (1 - p.film.x) + tint * ThinFilm.rgb(c, p.film.y, p.film.z, eta, k) * p.film.x
+    }
+
+    @inline(__always) static func bareFresnel(_ p: LobeParams, _ c: Float) -> Vec3 {
         switch p.kind {
         case .conductor: return Fresnel.conductor(c, p.color, p.color2)
         case .dielectric: return p.color * Fresnel.dielectric(c, p.ior)
@@ -27,7 +53,23 @@ enum MicrofacetLobe {
     ///   Lambert then reflected 1.07; the interpolant of the convex Fresnel curve
     ///   errs, if at all, on the high side, which only darkens the base a little.
     /// Anisotropic lobes look the tables up at √(αx αy).
+    /// With a film: (1 − w)·(the bare albedo) + w·tint·Σ_j F_film(c_j)·H_j, the
+    /// filmed Fresnel through the same hat moments as the conductor's; it is a
+    /// convex combination of reflectances ≤ 1, so the estimate stays ≤ 1.
     @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables) -> Vec3 {
+        let bare = bareAlbedo(p, cosI, t)
+        if !hasFilm(p) { return bare }
+        let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
+        let (eta, k, tint) = filmSubstrate(p)
+        var a = Vec3()
+        for j in 0..<t.ggx.nz {
+            let h = t.ggx.lookupSlice(cosI, r, j).z
+            a += h * ThinFilm.rgb(AlbedoTables.fresnelNode(j, t.ggx.nz), p.film.y, p.film.z, eta, k)
+        }
+        return bare * (1 - p.film.x) + tint * a * p.film.x
+    }
+
+    @inline(__always) static func bareAlbedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables) -> Vec3 {
         let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
         switch p.kind {
         case .dielectric:

@@ -78,8 +78,9 @@ enum MaterialXNodeFixtures {
     </materialx>
     """
 
-    /// gltf_pbr (dielectric + metal mix, clearcoat, sheen) and UsdPreviewSurface
-    /// (metallic workflow, clearcoat), with uv-varying inputs.
+    /// gltf_pbr (dielectric + metal mix, clearcoat, sheen, iridescence),
+    /// UsdPreviewSurface (metallic workflow, clearcoat) and a standard_surface
+    /// thin film on its dielectric and metal lobes, with uv-varying inputs.
     static let previewShaders = """
     <?xml version="1.0"?>
     <materialx version="1.39">
@@ -90,6 +91,7 @@ enum MaterialXNodeFixtures {
         <input name="in2" type="float" value="0.4" />
         <input name="in3" type="float" nodename="uvs" output="outy" />
       </combine3>
+      <multiply name="film_nm" type="float"><input name="in1" type="float" nodename="uvs" output="outx" /><input name="in2" type="float" value="900" /></multiply>
       <gltf_pbr name="SR_gltf" type="surfaceshader">
         <input name="base_color" type="color3" nodename="c" />
         <input name="metallic" type="float" nodename="uvs" output="outx" />
@@ -98,6 +100,9 @@ enum MaterialXNodeFixtures {
         <input name="clearcoat_roughness" type="float" value="0.2" />
         <input name="sheen_color" type="color3" value="0.3, 0.2, 0.1" />
         <input name="sheen_roughness" type="float" value="0.4" />
+        <input name="iridescence" type="float" nodename="uvs" output="outy" />
+        <input name="iridescence_ior" type="float" value="1.8" />
+        <input name="iridescence_thickness" type="float" nodename="film_nm" />
       </gltf_pbr>
       <surfacematerial name="Gltf" type="material">
         <input name="surfaceshader" type="surfaceshader" nodename="SR_gltf" />
@@ -112,6 +117,17 @@ enum MaterialXNodeFixtures {
       <surfacematerial name="Usd" type="material">
         <input name="surfaceshader" type="surfaceshader" nodename="SR_usd" />
       </surfacematerial>
+      <standard_surface name="SR_film" type="surfaceshader">
+        <input name="base_color" type="color3" nodename="c" />
+        <input name="metalness" type="float" nodename="uvs" output="outy" />
+        <input name="specular_roughness" type="float" value="0.25" />
+        <input name="specular_IOR" type="float" value="2.2" />
+        <input name="thin_film_thickness" type="float" nodename="film_nm" />
+        <input name="thin_film_IOR" type="float" value="1.4" />
+      </standard_surface>
+      <surfacematerial name="Film" type="material">
+        <input name="surfaceshader" type="surfaceshader" nodename="SR_film" />
+      </surfacematerial>
     </materialx>
     """
 
@@ -121,6 +137,6 @@ enum MaterialXNodeFixtures {
         let shaders = directory.appendingPathComponent("preview_shaders.mtlx")
         try Data(stdlibNodes.utf8).write(to: nodes)
         try Data(previewShaders.utf8).write(to: shaders)
-        return [nodes.path, shaders.path + "#Gltf", shaders.path + "#Usd"]
+        return [nodes.path, shaders.path + "#Gltf", shaders.path + "#Usd", shaders.path + "#Film"]
     }
 }
