@@ -24,7 +24,9 @@ void main() {
     HitPayload hit = loadHit(w, path);
     ShadowRay shadow;
     VertexAOVs aovs;
-    bool goesOn = pathVertex(f, hit, wp.material, wp.depth, p, shadow, aovs);
+    vec3 emitted;
+    bool goesOn = pathVertex(f, hit, wp.material, wp.depth, p, shadow, aovs, emitted);
+    if (any(notEqual(emitted, vec3(0.0)))) addRadiance(w, path, emitted); // NaN too, as the megakernel
     if (wp.depth == 0u) {
         uint pixel = w.firstPixel + path;
         if ((f.flags & LQ_FLAG_AOV_ALBEDO) != 0u) AccumRef(f.aovAlbedo).items[pixel] += vec4(aovs.albedo, 0.0);

@@ -34,11 +34,13 @@ struct VertexAOVs {
 };
 
 /// Shades the vertex where `p`'s ray hit `hit` (material `materialIndex`)
-/// at `depth`: next-event estimation of the environment (the shadow ray in
-/// `shadow`), BSDF sampling of the continuation and Russian roulette. Returns
-/// whether the path goes on (then `p` holds the next ray).
+/// at `depth`: the surface's own emission (`emitted`, already weighted by the
+/// throughput, for the caller to add), next-event estimation of the
+/// environment (the shadow ray in `shadow`), BSDF sampling of the continuation
+/// and Russian roulette. Returns whether the path goes on (then `p` holds the
+/// next ray).
 bool pathVertex(LQFrame f, HitPayload hit, uint materialIndex, uint depth, inout PathState p,
-                out ShadowRay shadow, out VertexAOVs aovs) {
+                out ShadowRay shadow, out VertexAOVs aovs, out vec3 emitted) {
     bool useNee = (f.flags & LQ_FLAG_BSDF_SAMPLING_ONLY) == 0u;
     bool useBsdfHits = (f.flags & LQ_FLAG_NEE_ONLY) == 0u;
     shadow.wanted = false;
@@ -58,6 +60,16 @@ bool pathVertex(LQFrame f, HitPayload hit, uint materialIndex, uint depth, inout
     LQ_COHERENT_BEGIN(materialIndex)
         sceneBeginShade(shade, MaterialsRef(f.materials).items[LQ_UNIFORM(materialIndex)], hit.uv, wi,
                         log2(max(footprintUV, 1e-12)), levelU);
+    LQ_COHERENT_END
+
+    // Emission, counted where a path hits the surface (camera rays and BSDF
+    // samples alike) with weight 1: next-event estimation samples only the
+    // environment, never emitters, so hitting an emitter is the one strategy
+    // that finds its light and there is nothing to weight it against (no MIS).
+    // Counted in every strategy mode (NEE-only included) for the same reason.
+    LQ_COHERENT_BEGIN(materialIndex)
+        shade.m = MaterialsRef(f.materials).items[LQ_UNIFORM(materialIndex)];
+        emitted = p.throughput * sceneEmission(shade);
     LQ_COHERENT_END
 
     aovs.normal = ns;

@@ -43,7 +43,9 @@ void pathTracePixel(uvec2 pixel) {
             if (depth == f.maxDepth) break; // no more surface interactions allowed
             ShadowRay shadow;
             VertexAOVs aovs;
-            bool goesOn = pathVertex(f, hit, hit.materialIndex, depth, p, shadow, aovs);
+            vec3 emitted;
+            bool goesOn = pathVertex(f, hit, hit.materialIndex, depth, p, shadow, aovs, emitted);
+            radiance += emitted;
             if (depth == 0u) {
                 sumAlbedo += aovs.albedo;
                 sumNormal += aovs.normal;

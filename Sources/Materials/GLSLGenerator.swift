@@ -19,7 +19,9 @@ public struct GeneratedMaterialGLSL: Sendable {
 /// Contract: `vec3 layeredEval_<s>(vec3 wi, vec3 wo, vec2 uv)` (f·|cos θo|),
 /// `float layeredPdf_<s>(vec3 wi, vec3 wo, vec2 uv)`,
 /// `BsdfSample layeredSample_<s>(vec3 wi, vec2 uv, vec3 u)` and
-/// `vec3 layeredAlbedo_<s>(vec3 wi, vec2 uv)` in the local shading frame.
+/// `vec3 layeredAlbedo_<s>(vec3 wi, vec2 uv)` in the local shading frame, and
+/// the emitted radiance `vec3 lqM_<s>_emission(vec2 uv)` /
+/// `layeredEmissionContext_<s>(context)` (vec3(0) for a material without emission).
 /// Registers that do not depend on uv are emitted as the CPU's constant-folded
 /// values; procedural textures are generated inline (no baking).
 public func generateGLSL(for material: Material, functionSuffix: String) -> GeneratedMaterialGLSL {
@@ -108,6 +110,11 @@ struct GLSLGenerator {
         if tint < 0 { return "vec3(1.0)" }
         let th = thick >= 0 ? "max(\(r(thick)).x, 0.0)" : "1.0"
         return "lqCoatTransmittance(\(r(tint)).xyz, \(th), \(Self.f(ior)), \(ci), \(co))"
+    }
+
+    /// The emission expression over a register array named `regs`.
+    func emission(_ regs: String) -> String {
+        m.emissionRegister >= 0 ? "max(\(regs)[\(m.emissionRegister)].xyz, vec3(0.0))" : "vec3(0.0)"
     }
 
     func generate() -> GeneratedMaterialGLSL {
@@ -282,6 +289,11 @@ struct GLSLGenerator {
         }
 
         vec3 layeredAlbedoContext_\(s)(LayeredContext_\(s) c) { return c.valid ? c.ai[\(root)] : vec3(0.0); }
+
+        /// Emitted radiance at the context's uv (Material.emission).
+        vec3 layeredEmissionContext_\(s)(LayeredContext_\(s) c) { return \(emission("c.r")); }
+
+        vec3 lqM_\(s)_emission(vec2 uv) { return layeredEmissionContext_\(s)(layeredSetup_\(s)(vec3(0.0, 0.0, 1.0), uv)); }
 
         vec3 layeredEval_\(s)(vec3 wi, vec3 wo, vec2 uv) {
             if (!(wi.z > 0.0) || !(wo.z > 0.0)) return vec3(0.0);

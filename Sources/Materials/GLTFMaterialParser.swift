@@ -10,8 +10,8 @@ import Foundation
 /// KHR_materials_clearcoat, _sheen, _specular, _ior, _anisotropy,
 /// _iridescence (a thin film on the specular and metal lobes: factor × texture
 /// R, IOR, thickness = mix(minimum, maximum, thickness texture G), or the
-/// maximum without a texture), _emissive_strength. Warned about and left out:
-/// emission (the path tracer has no emissive surfaces yet),
+/// maximum without a texture), emission (emissiveFactor ⊙ emissiveTexture ×
+/// _emissive_strength: the material's emitted radiance). Warned about and left out:
 /// alphaMode MASK/BLEND (rendered opaque), texture-coordinate sets ≥ 1 (meshes
 /// carry TEXCOORD_0 only), mirrored or per-axis wrap modes, the direction
 /// channels of an anisotropy texture. occlusionTexture is not part of the BSDF
@@ -220,7 +220,7 @@ struct GLTFMaterialReader {
                 inputs.film = builder.film(weight: weight, thickness: thickness, ior: builder.constant(ior))
             }
         }
-        try checkEmission(m, ext)
+        try readEmission(m, ext)
         if let mode = m["alphaMode"] as? String, mode != "OPAQUE" {
             warn("alphaMode \(mode) is ignored: the material is rendered opaque")
         }
@@ -230,16 +230,19 @@ struct GLTFMaterialReader {
         return root
     }
 
-    /// Emission is read (factor, texture, KHR_materials_emissive_strength) only to say it is left out.
-    mutating func checkEmission(_ m: [String: Any], _ ext: [String: Any]) throws {
+    /// Emitted radiance = emissiveFactor ⊙ emissiveTexture (sRGB) × KHR_materials_emissive_strength.
+    mutating func readEmission(_ m: [String: Any], _ ext: [String: Any]) throws {
         let factor = try vector(m, "emissiveFactor", count: 3, default: [0, 0, 0], in: 0...1, at: "")
         var strength: Float = 1
         if let e = try object(ext, "KHR_materials_emissive_strength") {
             strength = try number(e, "emissiveStrength", default: 1, in: 0...Float.greatestFiniteMagnitude, at: "extensions.KHR_materials_emissive_strength")
         }
-        if factor.contains(where: { $0 > 0 }) && strength > 0 {
-            warn("emission (emissiveFactor\(m["emissiveTexture"] != nil ? ", emissiveTexture" : "")) is ignored: the path tracer has no emissive surfaces yet")
+        guard factor.contains(where: { $0 > 0 }) && strength > 0 else { return }
+        var emission = builder.constant(SIMD3(factor[0] * strength, factor[1] * strength, factor[2] * strength))
+        if let t = try texture(m, "emissiveTexture", srgb: true, at: "") {
+            emission = builder.math(.multiply, emission, t)
         }
+        builder.emission = emission
     }
 
     mutating func warn(_ message: String) {

@@ -40,7 +40,7 @@ public struct JSONMaterialParser {
         guard let obj = root as? [String: Any] else {
             throw MaterialError(.malformed, file: path, "the top level must be a JSON object")
         }
-        try p.checkKeys(obj, ["lacquer_material", "name", "description", "nodes", "bsdf"], node: "(top level)")
+        try p.checkKeys(obj, ["lacquer_material", "name", "description", "nodes", "bsdf", "emission"], node: "(top level)")
         guard let version = obj["lacquer_material"] as? NSNumber, version.intValue == 1 else {
             throw MaterialError(.malformed, file: path, node: "(top level)", input: "lacquer_material",
                                 "missing or unsupported format version; write \"lacquer_material\": 1")
@@ -56,6 +56,8 @@ public struct JSONMaterialParser {
             throw MaterialError(.missingInput, file: path, node: "(top level)", input: "bsdf", "a material needs a \"bsdf\" node")
         }
         let rootRef = try p.bsdf(bsdf, at: "bsdf")
+        // Emitted radiance (RGB; a colour input, so textures and nodes drive it).
+        if let e = obj["emission"] { p.builder.emission = try p.input(e, .color3, "(top level)", "emission") }
         return p.builder.build(root: rootRef, name: name, sourcePath: path, contentHash: p.hash.value)
     }
 

@@ -58,10 +58,13 @@ public final class Material: Sendable {
     let needsAlbedoAtWo: [Bool]
     let lobeNode: [Int32]
     let tables: AlbedoTables
+    /// Register of the emitted radiance (RGB), −1: the material emits nothing.
+    let emissionRegister: Int32
 
     init(name: String, sourcePath: String?, contentHash: UInt64, textures: [MaterialTexture],
-         ops: [InputOp], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables) {
+         ops: [InputOp], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables, emission: Int32 = -1) {
         self.name = name
+        self.emissionRegister = emission
         self.sourcePath = sourcePath
         self.contentHash = contentHash
         self.textures = textures
@@ -342,6 +345,20 @@ public final class Material: Sendable {
             let (f, pdf) = evaluatePrepared(wi, wo, total, regs, ls, ns)
             if !(pdf > 0) || !pdf.isFinite { return .failed }
             return BsdfSample(wo: wo, pdf: pdf, weight: f / pdf)
+        }
+    }
+
+    /// Whether the material emits light (an emission input was given).
+    public var isEmissive: Bool { emissionRegister >= 0 }
+
+    /// Emitted radiance at uv (linear Rec.709 RGB, each channel ≥ 0), the
+    /// same in every outgoing direction (a diffuse emitter; the path tracer
+    /// adds it where a path hits the surface). `lqM_<suffix>_emission` on the GPU.
+    public func emission(uv: SIMD2<Float>) -> SIMD3<Float> {
+        guard emissionRegister >= 0 else { return Vec3() }
+        return withScratch { regs, _, _ in
+            runInputs(uv, regs)
+            return simd_maxv(xyz(regs[Int(emissionRegister)]), 0)
         }
     }
 

@@ -17,6 +17,8 @@ public struct MaterialBuilder {
     var textures: [MaterialTexture] = []
     var textureKeys: [String: Int32] = [:]
     var constantCache: [Vec4: Int32] = [:]
+    /// The material's emitted radiance (RGB, colour × strength), nil: none.
+    public var emission: InputRef?
 
     public init() {}
 
@@ -179,7 +181,7 @@ public struct MaterialBuilder {
         }
         _ = visit(root.index)
         return Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures,
-                        ops: ops, lobes: newLobes, nodes: newNodes, tables: tables)
+                        ops: ops, lobes: newLobes, nodes: newNodes, tables: tables, emission: emission?.index ?? -1)
     }
 }
 

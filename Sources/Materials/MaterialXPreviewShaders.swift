@@ -16,7 +16,9 @@ import Foundation
 /// part of the BSDF, also in MaterialX's own generators), as is `alpha` with
 /// `alpha_mode` 0 (opaque). gltf_pbr's `iridescence` (weight),
 /// `iridescence_ior` and `iridescence_thickness` (nm) are its thin film.
-/// Transmission, volume attenuation, emission, opacity and displacement fail with an error naming the input
+/// Emission: gltf_pbr `emissive` × `emissive_strength`, UsdPreviewSurface
+/// `emissiveColor` (the material's emitted radiance).
+/// Transmission, volume attenuation, opacity and displacement fail with an error naming the input
 /// when they are connected or differ from their defaults.
 extension MaterialXParser {
     /// How a shader input is read: as a register with a default, or refused
@@ -95,12 +97,11 @@ extension MaterialXParser {
             "clearcoat_normal": .value(.vector3, c(0, 0, 1)), "sheen_color": .value(.color3, c(0, 0, 0)),
             "sheen_roughness": .value(.float, f(0)),
             "occlusion": .ignored, "alpha": .ignored, "alpha_mode": .ignored, "alpha_cutoff": .ignored,
-            "emissive_strength": .ignored, "iridescence": .value(.float, f(0)), "iridescence_ior": .value(.float, f(1.3)),
+            "emissive": .value(.color3, c(0, 0, 0)), "emissive_strength": .value(.float, f(1)), "iridescence": .value(.float, f(0)), "iridescence_ior": .value(.float, f(1.3)),
             "iridescence_thickness": .value(.float, f(100)),
             "attenuation_distance": .ignored, "attenuation_color": .ignored, "thickness": .ignored,
             "anisotropy_rotation": .ignored,
             "transmission": .refusedUnlessDefault("0", feature: "transmission"),
-            "emissive": .refusedUnlessDefault("0,0,0", feature: "emission"),
             "anisotropy_strength": .refusedUnlessDefault("0", feature: "glTF anisotropy"),
             "tangent": .refusedUnlessDefault("", feature: "a custom tangent"),
         ]
@@ -117,6 +118,9 @@ extension MaterialXParser {
         if constants["iridescence"]?.x != 0 && constants["iridescence_thickness"]?.x != 0 {
             inputs.film = builder.film(weight: r("iridescence"), thickness: r("iridescence_thickness"), ior: r("iridescence_ior"))
         }
+        if constants["emissive"].map({ $0 != SIMD4<Float>() }) ?? true, constants["emissive_strength"]?.x != 0 {
+            builder.emission = builder.math(.multiply, r("emissive"), r("emissive_strength"))
+        }
         guard let result = builder.gltfPBR(inputs, name: node["name"] ?? node.tag) else {
             throw err(.malformed, node, nil, "no lobe left")
         }
@@ -130,7 +134,7 @@ extension MaterialXParser {
             "metallic": .value(.float, f(0)), "roughness": .value(.float, f(0.5)), "clearcoat": .value(.float, f(0)),
             "clearcoatRoughness": .value(.float, f(0.01)), "ior": .value(.float, f(1.5)), "normal": .value(.vector3, c(0, 0, 1)),
             "occlusion": .ignored, "opacityMode": .ignored, "opacityThreshold": .ignored, "useSpecularWorkflow": .ignored,
-            "emissiveColor": .refusedUnlessDefault("0,0,0", feature: "emission"),
+            "emissiveColor": .value(.color3, c(0, 0, 0)),
             "opacity": .refusedUnlessDefault("1", feature: "opacity (transmission)"),
             "displacement": .refusedUnlessDefault("0", feature: "displacement"),
         ]
@@ -138,6 +142,7 @@ extension MaterialXParser {
         let (regs, constants) = try shaderInputs(node, scope: scope, spec)
         func r(_ n: String) -> InputRef { regs[n] ?? builder.constant(Float(0)) }
         func isConst(_ n: String, _ v: Float) -> Bool { constants[n].map { $0.x == v && $0.y == v && $0.z == v } ?? false }
+        if !isConst("emissiveColor", 0) { builder.emission = r("emissiveColor") }
         let name = node["name"] ?? node.tag
         let normal = constants["normal"] == nil ? regs["normal"] : nil
         let zero = builder.constant(Float(0)), one = builder.constant(Float(1))

@@ -19,13 +19,16 @@ import Foundation
 /// Lobes whose weight is the constant 0 (and the unused side of a constant
 /// metalness 0 or 1) are left out. Subsurface is approximated by the diffuse
 /// lobe (colour = mix(base colour, subsurface colour, subsurface weight)),
-/// with a warning, as MaterialX's GLSL generators do. Transmission,
-/// emission, opacity ≠ 1, thin-walled and custom tangents fail with an error
+/// with a warning, as MaterialX's GLSL generators do. Emission (the
+/// material's emitted radiance, not a lobe) = emission colour × `emission`
+/// (standard_surface) or × `emission_luminance`/1000 (OpenPBR, nits: Lacquer's
+/// radiance 1 is 1000 nits). Transmission, opacity ≠ 1, thin-walled and custom tangents fail with an error
 /// when they are connected or differ from their defaults.
 extension MaterialXParser {
     enum Role: String { case baseWeight, baseColor, baseRough, metal, specWeight, specColor, specRough, specIOR, specAniso, specRot,
                             coatWeight, coatColor, coatRough, coatAniso, coatRot, coatIOR, coatNormal, fuzzWeight, fuzzColor,
-                            fuzzRough, normal, subsurfaceWeight, subsurfaceColor, filmWeight, filmThickness, filmIOR }
+                            fuzzRough, normal, subsurfaceWeight, subsurfaceColor, filmWeight, filmThickness, filmIOR,
+                            emissionWeight, emissionColor }
 
     struct SurfaceSpec {
         var roles: [String: (Role, InputType, SIMD4<Float>)]
@@ -35,6 +38,8 @@ extension MaterialXParser {
         var rotationScale: Float
         /// Film thickness unit → nm.
         var filmThicknessScale: Float
+        /// Emission weight unit → Lacquer radiance (OpenPBR's nits: 1/1000).
+        var emissionScale: Float
     }
 
     static func f(_ x: Float) -> SIMD4<Float> { SIMD4(repeating: x) }
@@ -54,10 +59,12 @@ extension MaterialXParser {
         "subsurface_weight": (.subsurfaceWeight, .float, f(0)), "subsurface_color": (.subsurfaceColor, .color3, c(0.8, 0.8, 0.8)),
         "thin_film_weight": (.filmWeight, .float, f(0)), "thin_film_thickness": (.filmThickness, .float, f(0.5)),
         "thin_film_ior": (.filmIOR, .float, f(1.4)),
-    ], unsupported: ["transmission_weight": "0", "emission_luminance": "0",
+        "emission_luminance": (.emissionWeight, .float, f(0)), "emission_color": (.emissionColor, .color3, c(1, 1, 1)),
+    ], unsupported: ["transmission_weight": "0",
                      "geometry_opacity": "1", "geometry_thin_walled": "false", "geometry_tangent": "", "geometry_coat_tangent": ""],
-       ignoredPrefixes: ["transmission_", "subsurface_", "emission_"],
-       ignored: ["coat_darkening", "specular_weight_anisotropy"], rotationScale: 360, filmThicknessScale: 1000)
+       ignoredPrefixes: ["transmission_", "subsurface_"],
+       ignored: ["coat_darkening", "specular_weight_anisotropy"], rotationScale: 360, filmThicknessScale: 1000,
+       emissionScale: 0.001)
 
     static let standard = SurfaceSpec(roles: [
         "base": (.baseWeight, .float, f(1)), "base_color": (.baseColor, .color3, c(0.8, 0.8, 0.8)),
@@ -73,10 +80,12 @@ extension MaterialXParser {
         "sheen_roughness": (.fuzzRough, .float, f(0.3)), "normal": (.normal, .vector3, c(0, 0, 1)),
         "subsurface": (.subsurfaceWeight, .float, f(0)), "subsurface_color": (.subsurfaceColor, .color3, c(1, 1, 1)),
         "thin_film_thickness": (.filmThickness, .float, f(0)), "thin_film_IOR": (.filmIOR, .float, f(1.5)),
-    ], unsupported: ["transmission": "0", "emission": "0",
+        "emission": (.emissionWeight, .float, f(0)), "emission_color": (.emissionColor, .color3, c(1, 1, 1)),
+    ], unsupported: ["transmission": "0",
                      "opacity": "1,1,1", "thin_walled": "false", "tangent": ""],
-       ignoredPrefixes: ["transmission_", "subsurface_", "emission_"],
-       ignored: ["coat_affect_color", "coat_affect_roughness", "diffuse_roughness_anisotropy"], rotationScale: 360, filmThicknessScale: 1)
+       ignoredPrefixes: ["transmission_", "subsurface_"],
+       ignored: ["coat_affect_color", "coat_affect_roughness", "diffuse_roughness_anisotropy"], rotationScale: 360, filmThicknessScale: 1,
+       emissionScale: 1)
 
     mutating func surface(_ node: XMLElementNode, scope: XMLElementNode?) throws -> BsdfRef {
         let spec = node.tag == "open_pbr_surface" ? Self.openPBR : Self.standard
@@ -157,6 +166,11 @@ extension MaterialXParser {
             substrate = substrate.map { builder.mix(fg: metal, bg: $0, weight: r(.metal)) } ?? metal
         }
         guard var result = substrate else { throw err(.malformed, node, nil, "no lobe left") }
+        if !isConst(.emissionWeight, 0) {
+            var strength = r(.emissionWeight)
+            if spec.emissionScale != 1 { strength = builder.math(.multiply, strength, builder.constant(spec.emissionScale)) }
+            builder.emission = builder.math(.multiply, r(.emissionColor), strength)
+        }
         if !isConst(.coatWeight, 0) {
             var coatRot: InputRef?
             if regs[.coatRot] != nil && !isConst(.coatRot, 0) {

@@ -5,7 +5,8 @@ import VulkanSupport
 /// The scene-specific part of the path tracer: GLSL for every layered
 /// (and later neural) material in the scene, inlined into the raygen shader
 /// through a generated `scene_materials.glsl`, plus the dispatch functions
-/// raygen calls (`sceneEval`, `scenePdf`, `sceneSample`, `sceneAlbedo`).
+/// raygen calls (`sceneEval`, `scenePdf`, `sceneSample`, `sceneAlbedo`,
+/// `sceneEmission`).
 /// Generated code rather than an interpreter, so the reference path is as
 /// fast as a hand-written shader and the neural-vs-reference comparison is fair.
 public struct SceneShaderCode: Sendable, Equatable {
@@ -170,6 +171,11 @@ public struct SceneShaderCode: Sendable, Equatable {
                         layeredCall: { "layeredAlbedoContext_\($0)(c.ctx_\($0))" },
                         neuralCall: { "PI * neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, vec3(0.0, 0.0, 1.0))" },
                         fallback: "vec3(0.0)", analytic: "bsdfAlbedo(c.m, wi)")
+        // Emitted radiance at the hit: layered graphs with an emission input;
+        // neural twins and analytic materials emit nothing (bake warns).
+        out += dispatch("vec3 sceneEmission(ShadeContext c)",
+                        layeredCall: { "layeredEmissionContext_\($0)(c.ctx_\($0))" }, neuralCall: nil,
+                        fallback: "vec3(0.0)", analytic: "vec3(0.0)")
         out += Self.horizonRule
         return out
     }

@@ -162,6 +162,10 @@ struct BakeCommand: ParsableCommand {
         }
 
         let s = baker.settings
+        // The twin learns the BSDF only: a neural material has no emission input.
+        if baker.material.isEmissive {
+            FileHandle.standardError.write(Data("warning: \(baker.material.name): emission is not baked; the neural twin emits no light (render the layered material to keep it)\n".utf8))
+        }
         if !quiet {
             let what = baker.step > 0 ? "resuming at step \(baker.step) of" : "baking"
             FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder)\(s.copyCount > 1 ? " × \(s.copyCount) copies" : ""), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))

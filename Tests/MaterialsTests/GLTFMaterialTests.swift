@@ -42,7 +42,7 @@ final class GLTFMaterialTests: XCTestCase {
         let partial = try XCTUnwrap(all.first { $0.name == "Partial_Coated" })
         XCTAssertTrue(partial.lobeNames.contains("Partial_Coated.clearcoat"))
         XCTAssertEqual(partial.textures.count, 1)
-        XCTAssertTrue(warnings.contains { $0.contains("emission") }, "LabelMaterial is emissive: \(warnings)")
+        XCTAssertFalse(warnings.contains { $0.contains("emission") }, "emission is read: \(warnings)")
         XCTAssertTrue(warnings.contains { $0.contains("alphaMode BLEND") }, "\(warnings)")
     }
 
@@ -143,15 +143,22 @@ final class GLTFMaterialTests: XCTestCase {
         assertMaterialError("missing.png", "not found") { try MaterialLoader.loadMaterial(path: path + "#Glow", warn: { _ in }) }
     }
 
-    func testTexCoordOneAndEmissionAreWarnedAbout() throws {
+    func testTexCoordOneIsWarnedAboutAndEmissionIsRead() throws {
         let dir = try TempDir()
         try writePNG(dir.path + "/two.png", colors: [V3(1, 0, 0), V3(0, 0, 1)])
         let path = try writeGLTF(dir, materials: """
-            [{"name": "Glow", "emissiveFactor": [1, 0.5, 0], "pbrMetallicRoughness": {"metallicFactor": 0, "baseColorTexture": {"index": 0, "texCoord": 1}}}]
-            """, extra: #""textures": [{"source": 0}], "images": [{"uri": "two.png"}]"#)
+            [{"name": "Glow", "emissiveFactor": [1, 0.5, 0], "pbrMetallicRoughness": {"metallicFactor": 0, "baseColorTexture": {"index": 0, "texCoord": 1}},
+              "emissiveTexture": {"index": 0}, "extensions": {"KHR_materials_emissive_strength": {"emissiveStrength": 4}}}]
+            """, extra: #""extensionsUsed": ["KHR_materials_emissive_strength"], "textures": [{"source": 0}], "images": [{"uri": "two.png"}]"#)
         var warnings: [String] = []
-        _ = try MaterialLoader.loadMaterial(path: path, warn: { warnings.append($0) })
-        XCTAssertTrue(warnings.contains { $0.hasPrefix(path + "#Glow: ") && $0.contains("emission") && $0.contains("ignored") }, "\(warnings)")
+        let m = try MaterialLoader.loadMaterial(path: path, warn: { warnings.append($0) })
+        XCTAssertFalse(warnings.contains { $0.contains("emission") }, "\(warnings)")
+        // Emission = factor ⊙ texture (sRGB red at the left, blue at the right) × strength.
+        XCTAssertTrue(m.isEmissive)
+        let left = m.emission(uv: V2(0.25, 0.5)), right = m.emission(uv: V2(0.75, 0.5))
+        XCTAssertEqual(left.x, 4, accuracy: 1e-3, "\(left)")
+        XCTAssertEqual(left.y + left.z, 0, accuracy: 1e-3, "\(left)")
+        XCTAssertEqual(right.x + right.y, 0, accuracy: 1e-3, "blue texel × (1, 0.5, 0): \(right)")
         XCTAssertTrue(warnings.contains { $0.contains("baseColorTexture") && $0.contains("texture-coordinate set 1") }, "\(warnings)")
     }
 

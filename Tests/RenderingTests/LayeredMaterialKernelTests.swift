@@ -7,7 +7,7 @@ import ShaderInterface
 import XCTest
 
 /// The generated GLSL of every bundled layered material (and the MaterialX
-/// node fixtures) against the CPU reference (Materials): eval, pdf and sample
+/// node fixtures) against the CPU reference (Materials): eval, pdf, sample and emission
 /// on random (wi, wo, uv, u) batches, through the scene dispatch the path tracer uses.
 final class LayeredMaterialKernelTests: XCTestCase {
     static let body = """
@@ -21,8 +21,9 @@ final class LayeredMaterialKernelTests: XCTestCase {
         vec3 f = fp.xyz;
         float p = fp.w;
         BsdfSample s = sceneSample(c, wi, u);
-        float o[11] = float[11](f.x, f.y, f.z, p, s.wo.x, s.wo.y, s.wo.z, s.pdf, s.weight.x, s.weight.y, s.weight.z);
-        for (uint k = 0u; k < 11u; ++k) kernelOutput(row, k, o[k]);
+        vec3 e = sceneEmission(c);
+        float o[14] = float[14](f.x, f.y, f.z, p, s.wo.x, s.wo.y, s.wo.z, s.pdf, s.weight.x, s.weight.y, s.weight.z, e.x, e.y, e.z);
+        for (uint k = 0u; k < 14u; ++k) kernelOutput(row, k, o[k]);
     }
     """
 
@@ -80,9 +81,9 @@ final class LayeredMaterialKernelTests: XCTestCase {
             hostileCases += [(good, good, SIMD2(0.5, 0.5), SIMD3(.nan, 0.5, 0.5)), (good, good, SIMD2(0.5, 0.5), SIMD3(0.5, 1.5, 0.5)),
                              (SIMD3(1, 0, 1e-30), good, SIMD2(0.5, 0.5), SIMD3(0.3, 0.6, 0.5))]
             for c in hostileCases { rows += [c.wi.x, c.wi.y, c.wi.z, c.wo.x, c.wo.y, c.wo.z, c.uv.x, c.uv.y, c.u.x, c.u.y, c.u.z] }
-            let out = try kernel.run(rows: rows, inputStride: 11, outputStride: 11, materials: prepared.records, materialIndex: index)
+            let out = try kernel.run(rows: rows, inputStride: 11, outputStride: 14, materials: prepared.records, materialIndex: index)
             for (k, c) in hostileCases.enumerated() {
-                let o = Array(out[((n + k) * 11)..<((n + k) * 11 + 11)])
+                let o = Array(out[((n + k) * 14)..<((n + k) * 14 + 14)])
                 let (f, p) = material.evalAndPdf(wi: c.wi, wo: c.wo, uv: c.uv)
                 let s = material.sample(wi: c.wi, uv: c.uv, u: c.u)
                 let cpu = [f.x, f.y, f.z, p, s.pdf, s.weight.x, s.weight.y, s.weight.z]
@@ -93,14 +94,15 @@ final class LayeredMaterialKernelTests: XCTestCase {
             var mismatches = 0
             var firstMismatch: String?
             for (r, c) in cases.enumerated() {
-                let o = Array(out[(r * 11)..<(r * 11 + 11)])
+                let o = Array(out[(r * 14)..<(r * 14 + 14)])
                 let f = material.eval(wi: c.wi, wo: c.wo, uv: c.uv)
                 let p = material.pdf(wi: c.wi, wo: c.wo, uv: c.uv)
                 let s = material.sample(wi: c.wi, uv: c.uv, u: c.u)
                 func close(_ a: Float, _ b: Float, _ rel: Float = 2e-3, _ abs: Float = 1e-4) -> Bool {
                     a.isFinite && Swift.abs(a - b) <= rel * Swift.abs(b) + abs
                 }
-                var ok = (0..<3).allSatisfy { close(o[$0], f[$0]) } && close(o[3], p)
+                let e = material.emission(uv: c.uv)
+                var ok = (0..<3).allSatisfy { close(o[$0], f[$0]) && close(o[11 + $0], e[$0]) } && close(o[3], p)
                 if s.pdf > 0 || o[7] > 0 {
                     ok = ok && (0..<3).allSatisfy { close(o[4 + $0], s.wo[$0], 0, 2e-3) } && close(o[7], s.pdf, 5e-3)
                         && (0..<3).allSatisfy { close(o[8 + $0], s.weight[$0], 5e-3, 1e-3) }
@@ -108,7 +110,7 @@ final class LayeredMaterialKernelTests: XCTestCase {
                 if !ok {
                     mismatches += 1
                     if firstMismatch == nil {
-                        firstMismatch = "row \(r) wi \(c.wi) wo \(c.wo) uv \(c.uv): GPU f \(o[0..<3]) pdf \(o[3]) s \(o[4..<11]) vs CPU f \(f) pdf \(p) s \(s)"
+                        firstMismatch = "row \(r) wi \(c.wi) wo \(c.wo) uv \(c.uv): GPU f \(o[0..<3]) pdf \(o[3]) s \(o[4..<11]) e \(o[11..<14]) vs CPU f \(f) pdf \(p) s \(s) e \(e)"
                     }
                 }
             }

@@ -80,7 +80,7 @@ enum MaterialXNodeFixtures {
 
     /// gltf_pbr (dielectric + metal mix, clearcoat, sheen, iridescence),
     /// UsdPreviewSurface (metallic workflow, clearcoat) and a standard_surface
-    /// thin film on its dielectric and metal lobes, with uv-varying inputs.
+    /// thin film on its dielectric and metal lobes and an emission, with uv-varying inputs.
     static let previewShaders = """
     <?xml version="1.0"?>
     <materialx version="1.39">
@@ -124,6 +124,8 @@ enum MaterialXNodeFixtures {
         <input name="specular_IOR" type="float" value="2.2" />
         <input name="thin_film_thickness" type="float" nodename="film_nm" />
         <input name="thin_film_IOR" type="float" value="1.4" />
+        <input name="emission" type="float" nodename="uvs" output="outx" />
+        <input name="emission_color" type="color3" nodename="c" />
       </standard_surface>
       <surfacematerial name="Film" type="material">
         <input name="surfaceshader" type="surfaceshader" nodename="SR_film" />
