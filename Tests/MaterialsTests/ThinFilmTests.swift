@@ -217,6 +217,33 @@ final class ThinFilmTests: XCTestCase {
         for c in 0..<3 { XCTAssertEqual(colours[0][c], colours[1][c], accuracy: 1e-6) }
     }
 
+    /// MaterialX pbrlib: the microfacet nodes' own thinfilm_thickness / thinfilm_ior.
+    func testPbrlibThinFilmInputs() throws {
+        let dir = try TempDir()
+        func doc(_ film: String) throws -> Material {
+            let path = try dir.write("pbrlib\(film.count).mtlx", """
+            <?xml version="1.0"?>
+            <materialx version="1.38">
+              <dielectric_bsdf name="d" type="BSDF">
+                <input name="ior" type="float" value="1.0" />
+                <input name="roughness" type="vector2" value="0.04, 0.04" />\(film)
+              </dielectric_bsdf>
+              <surface name="s" type="surfaceshader"><input name="bsdf" type="BSDF" nodename="d" /></surface>
+              <surfacematerial name="M" type="material"><input name="surfaceshader" type="surfaceshader" nodename="s" /></surfacematerial>
+            </materialx>
+            """)
+            return try MaterialLoader.loadMaterial(path: path, warn: { _ in })
+        }
+        let bare = try doc("").albedo(wi: V3(0, 0, 1), uv: V2(0, 0))
+        XCTAssertEqual(bare.max(), 0, accuracy: 1e-6, "IOR 1 reflects nothing")
+        let filmed = try doc(#"<input name="thinfilm_thickness" type="float" value="500" /><input name="thinfilm_ior" type="float" value="1.5" />"#)
+            .albedo(wi: V3(0, 0, 1), uv: V2(0, 0))
+        XCTAssertGreaterThan(filmed.x, 1.25 * filmed.y, "\(filmed)")
+        XCTAssertGreaterThan(filmed.z, 1.25 * filmed.y, "\(filmed)")
+        let zero = try doc(#"<input name="thinfilm_thickness" type="float" value="0" />"#).albedo(wi: V3(0, 0, 1), uv: V2(0, 0))
+        XCTAssertEqual(zero, bare, "thickness 0: no film")
+    }
+
     func testJSONFilm() throws {
         let dir = try TempDir()
         let path = try dir.write("film.json", """
