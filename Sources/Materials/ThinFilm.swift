@@ -28,8 +28,10 @@ import Glibc
 /// mix(bare, filmed, weight); a film is present when weight > 0 and d > 0.
 enum ThinFilm {
     static let wavelengthCount = 32
-    /// Largest film thickness (nm) the sampling resolves: the phase step
-    /// between wavelength samples stays below about π up to here.
+    /// Thicknesses are clamped to this (nm). The 12 nm sampling resolves the
+    /// fringes (phase step between samples ≤ π at the blue end) up to
+    /// n₁·d ≈ 3000 nm, e.g. 2000 nm of IOR 1.5; denser or thicker films
+    /// alias, so their colours are unreliable (real ones look nearly white).
     static let maximumThickness: Float = 2000
 
     @inline(__always) static func wavelength(_ j: Int) -> Float { 380 + 12 * (Float(j) + 0.5) }
