@@ -277,18 +277,7 @@ public struct MaterialXParser {
                 if let s = try fixed(hex ? "tiling" : "uvtiling") { place.scale = SIMD2(s.x, s.y) }
                 if let o = try fixed("uvoffset") { place.offset = SIMD2(o.x, o.y) }
             }
-            let srgb = try imageIsSRGB(fileEl, node: node, type: t)
-            let full = MaterialXDocument.resolveFilename(rel, at: fileEl, fallbackDirectory: directory)
-            let nodeName = node["name"] ?? node.tag
-            let fileName = file
-            var bytes: Data?
-            let index = try builder.texture(key: full + "|" + wrap.rawValue + "|" + (srgb ? "srgb" : "raw")) {
-                let (tex, b) = try TextureLoading.load(path: full, wrap: wrap, raw: !srgb, file: fileName, node: nodeName)
-                bytes = b
-                return tex
-            }
-            if let b = bytes { hash.add(b) }
-            return (builder.image(texture: index, uv: place, float: t == .float), t)
+            return (try imageLookup(node, file: fileEl, relativePath: rel, type: t, wrap: wrap, place: place), t)
         case "multiply", "add", "subtract", "power", "divide", "min", "max":
             try checkInputs(node, ["in1", "in2"])
             let t = try typed()
@@ -347,11 +336,30 @@ public struct MaterialXParser {
             return (builder.artisticIOR(reflectivity: r, edge: g, extinction: output == "extinction"), .color3)
         default:
             if let r = try stdlibNode(node, scope: scope, output: output) { return r }
+            if let r = try gltfTextureNode(node, scope: scope, output: output) { return r }
             if node.tag.hasPrefix("lacquer_") {
                 return try lacquerProcedural(node, scope: scope)
             }
             throw err(.unknownNode, node, nil, "node type <\(node.tag)> is not supported by Lacquer (see docs/MATERIALS.md)")
         }
+    }
+
+    /// One texture lookup of an image node's `file` (loaded once per file,
+    /// wrap mode and colour handling; its bytes join the content hash).
+    mutating func imageLookup(_ node: XMLElementNode, file fileEl: XMLElementNode, relativePath rel: String,
+                              type t: InputType, wrap: TextureWrap, place: UVTransform) throws -> InputRef {
+        let srgb = try imageIsSRGB(fileEl, node: node, type: t)
+        let full = MaterialXDocument.resolveFilename(rel, at: fileEl, fallbackDirectory: directory)
+        let nodeName = node["name"] ?? node.tag
+        let fileName = file
+        var bytes: Data?
+        let index = try builder.texture(key: full + "|" + wrap.rawValue + "|" + (srgb ? "srgb" : "raw")) {
+            let (tex, b) = try TextureLoading.load(path: full, wrap: wrap, raw: !srgb, file: fileName, node: nodeName)
+            bytes = b
+            return tex
+        }
+        if let b = bytes { hash.add(b) }
+        return builder.image(texture: index, uv: place, float: t == .float)
     }
 
     /// Lacquer's procedural nodes in MaterialX: <lacquer_fbm>, <lacquer_voronoi>,

@@ -48,6 +48,13 @@ extension MaterialXParser {
             }
             try checkTexcoordNode(loc.node)
         }
+        return try placement(node, scope: scope, pivotDefault: SIMD4(0, 0, 0, 0))
+    }
+
+    /// The placement inputs (pivot, scale, rotate, offset, operationorder) of
+    /// a place2d node — or of a glTF texture node, which carries them itself
+    /// with its pivot at (0, 1) — as a fixed UV transform.
+    mutating func placement(_ node: XMLElementNode, scope: XMLElementNode?, pivotDefault: SIMD4<Float>) throws -> UVTransform {
         if let order = inputElement(node, "operationorder")?["value"], Int(order) != 0 {
             throw err(.unsupported, node, "operationorder", "only operationorder 0 (scale, rotate, translate) is supported")
         }
@@ -58,7 +65,7 @@ extension MaterialXParser {
             }
             return v
         }
-        let pivot = try fixed("pivot", .vector2, SIMD4(0, 0, 0, 0))
+        let pivot = try fixed("pivot", .vector2, pivotDefault)
         let scale = try fixed("scale", broadcastType(node, "scale", .vector2), SIMD4(1, 1, 1, 1))
         let rotate = try fixed("rotate", .float, SIMD4(repeating: 0)).x
         let offset = try fixed("offset", .vector2, SIMD4(0, 0, 0, 0))
