@@ -1,4 +1,5 @@
 import Foundation
+import Materials
 import NeuralMaterial
 
 /// The three bake presets (docs/BAKING.md has the measured cost of each).
@@ -61,6 +62,22 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var levelBias: Double = 0.5
     /// Jittered Gaussian uv taps per target at levels ≥ 1 (and during smoothing).
     public var footprintTaps: Int = 4
+    /// Angular prefilter of the reference: every microfacet α is raised to at
+    /// least this before targets are made (`Material.withMinimumAlpha`). A
+    /// smooth conductor's lobe (α down to 1e-4) is far narrower than the
+    /// decoder resolves; trained on it, the twin comes out black or a wide,
+    /// too-bright lobe (docs/BAKING.md "Smooth lobes"). nil = no floor (the
+    /// settings of bakes made before the option, so their checkpoints resume
+    /// unchanged); new bakes get `defaultMinimumAlpha`.
+    public var minimumAlpha: Double?
+    /// Measured on the corpus's smooth metals (docs/BENCHMARKS.md "Held-out
+    /// metrics and the poor-bake verdict"); roughness √α ≈ 0.2, below every
+    /// bundled material's.
+    public static let defaultMinimumAlpha = 0.04
+    /// Scale the finished twin's output per channel so its integrated
+    /// reflectance matches the reference's (`EnergyCalibration`). nil = off
+    /// (bakes made before the option); new bakes: true.
+    public var energyCalibration: Bool?
     /// Encoder hidden widths (ReLU); output = latent channels.
     public var encoderHidden: [Int] = [64, 64]
 
@@ -95,6 +112,14 @@ public struct BakeSettings: Codable, Equatable, Sendable {
             samples = 800_000_000
         }
         levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)
+        minimumAlpha = Self.defaultMinimumAlpha
+        energyCalibration = true
+    }
+
+    /// The material as the baker samples and judges it: `minimumAlpha` applied.
+    public func prefiltered(_ material: Material) -> Material {
+        guard let minimumAlpha, minimumAlpha > 0 else { return material }
+        return material.withMinimumAlpha(Float(minimumAlpha))
     }
 
     public static func preset(_ p: BakePreset, seed: UInt64 = 1, threads: Int? = nil) -> BakeSettings {
@@ -126,6 +151,7 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         guard (0...1).contains(encoderFraction), (0...1).contains(smoothingFraction), (0...1).contains(importanceShare), samplerShare > 0, samplerShare <= 1 else {
             throw bad("encoder/smoothing/importance fractions must be in 0...1")
         }
+        if let minimumAlpha { guard minimumAlpha.isFinite, (0...1).contains(minimumAlpha) else { throw bad("minimumAlpha \(minimumAlpha): must be in 0...1") } }
         guard levelBias > 0, footprintTaps >= 1, validationSamples >= 16 else { throw bad("levelBias > 0, footprintTaps ≥ 1, validationSamples ≥ 16 required") }
         guard learningRate > 0, finalLearningRate > 0, latentLearningRateScale > 0 else { throw bad("learning rates must be positive") }
     }

@@ -41,6 +41,9 @@ public struct BakeMetrics: Codable, Equatable, Sendable {
     public var energyRatioRGB: [Double]
     public var validationSamples: Int
     public var validationSeed: UInt64
+    /// The per-channel factors `EnergyCalibration` applied to the twin's
+    /// output before these metrics were measured (nil: not calibrated).
+    public var energyCalibrationFactors: [Double]? = nil
 }
 
 public struct BakeSummary: Sendable {
@@ -504,8 +507,15 @@ public final class Baker {
             let rows = selectionRows ?? CopySelectionRows(material: material, settings: settings)
             try prune(keeping: 1, rows: rows, at: step, encoderTrainer: nil)
         }
+        var factors: SIMD3<Float>?
+        if settings.energyCalibration == true {
+            let f = try EnergyCalibration.factors(material: material, parameters: parameters, latents: latents, settings: settings)
+            copies[liveCopies[0]] = EnergyCalibration.scaled(parameters, by: f)
+            factors = f
+        }
         report("validation")
-        let metrics = try Self.validate(material: material, parameters: parameters, latents: latents, settings: settings)
+        var metrics = try Self.validate(material: material, parameters: parameters, latents: latents, settings: settings)
+        metrics.energyCalibrationFactors = factors.map { [Double($0.x), Double($0.y), Double($0.z)] }
         let file = neuralMaterialFile(metrics: metrics)
         do { try file.write(to: output) } catch { throw BakeError.io(file: output, detail: "\(error)") }
         try? FileManager.default.removeItem(atPath: checkpoint)
@@ -606,11 +616,12 @@ public final class Baker {
         let pred = try decoders.evalBRDF(latents: lat, wi: wi, wo: wo)
         let errors = HeldOutErrors(targets: Array(UnsafeBufferPointer(start: batch.target, count: 3 * n)), predictions: pred,
                                    densities: Array(UnsafeBufferPointer(start: batch.density, count: n)))
-        // Sampler KL against the reference's own sampling distribution.
+        // Sampler KL against the (prefiltered) reference's own sampling distribution.
+        let reference = gen.material
         var rng = PCG32(seed: vseed, stream: 77)
         var klWi: [SIMD3<Float>] = [], klWo: [SIMD3<Float>] = [], klLat: [Float] = [], klRef: [Float] = []
         for r in 0..<n {
-            let smp = material.sample(wi: wi[r], uv: batch.uv[r], u: SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
+            let smp = reference.sample(wi: wi[r], uv: batch.uv[r], u: SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
             guard smp.pdf > 0, smp.pdf.isFinite, smp.wo.z > 0 else { continue }
             klWi.append(wi[r]); klWo.append(smp.wo); klRef.append(smp.pdf)
             klLat.append(contentsOf: lat[(r * C)..<((r + 1) * C)])

@@ -143,8 +143,9 @@ struct TrainingDataGenerator: Sendable {
 
     static let chunkRows = 256
 
+    /// `material` is the source; rows use `settings.prefiltered(material)`.
     init(material: Material, settings: BakeSettings) {
-        self.material = material
+        self.material = settings.prefiltered(material)
         resolution = settings.resolution
         var w: [Double] = (0..<settings.levels).map { pow(settings.levelBias, Double($0)) }
         let total = w.reduce(0, +)

@@ -60,9 +60,14 @@ public final class Material: Sendable {
     let tables: AlbedoTables
     /// Register of the emitted radiance (RGB), −1: the material emits nothing.
     let emissionRegister: Int32
+    /// Smallest microfacet α any lobe uses (`Lobe.sanitize`'s 1e-4 unless
+    /// `withMinimumAlpha` raised it for a bake).
+    public let minimumAlpha: Float
 
     init(name: String, sourcePath: String?, contentHash: UInt64, textures: [MaterialTexture],
-         ops: [InputOp], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables, emission: Int32 = -1) {
+         ops: [InputOp], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables, emission: Int32 = -1,
+         minimumAlpha: Float = 1e-4) {
+        self.minimumAlpha = minimumAlpha
         self.name = name
         self.emissionRegister = emission
         self.sourcePath = sourcePath
@@ -105,6 +110,16 @@ public final class Material: Sendable {
         }
         needsAlbedoAtWo = needs
         self.lobeNode = lobeNode
+    }
+
+    /// The same material with every microfacet α raised to at least `alpha`
+    /// (per axis). The baker's angular prefilter: a lobe much narrower than
+    /// the decoder can resolve is replaced by a representable one with about
+    /// the same energy (docs/BAKING.md "Smooth lobes"). Same name and content
+    /// hash: it is a view of the material, not another material.
+    public func withMinimumAlpha(_ alpha: Float) -> Material {
+        Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures,
+                 ops: ops, lobes: lobes, nodes: nodes, tables: tables, emission: emissionRegister, minimumAlpha: max(alpha, 1e-4))
     }
 
     /// Number of BSDF lobes (the "layers" of the material).
@@ -186,6 +201,7 @@ public final class Material: Sendable {
                 if ins.film >= 0 { s.p.film = xyz(regs[Int(ins.film)]) }
                 s.p.energyCompensation = ins.energyCompensation
                 Lobe.sanitize(&s.p)
+                if minimumAlpha > 1e-4 { s.p.alpha = Vec2(max(s.p.alpha.x, minimumAlpha), max(s.p.alpha.y, minimumAlpha)) }
                 if ins.normal >= 0 || ins.rotation >= 0 {
                     let angle = ins.rotation >= 0 ? regs[Int(ins.rotation)].x * (Float.pi / 180) : 0
                     s.cosRot = cosf(angle)

@@ -192,10 +192,11 @@ struct BakeCommand: ParsableCommand {
             let m = summary.metrics
             let verdict = BakeVerdict(metrics: m)
             if json {
-                let metrics: [String: Any] = ["log_l1": m.logL1, "relative_l1": m.relativeL1, "relative_mse": m.relativeMSE,
+                var metrics: [String: Any] = ["log_l1": m.logL1, "relative_l1": m.relativeL1, "relative_mse": m.relativeMSE,
                                               "sampler_kl": m.samplerKL, "constant_baseline_log_l1": m.constantBaselineLogL1,
                                               "energy_ratio": m.energyRatio, "energy_ratio_rgb": m.energyRatioRGB,
                                               "validation_samples": m.validationSamples]
+                if let f = m.energyCalibrationFactors { metrics["energy_calibration_factors"] = f }
                 let obj: [String: Any] = [
                     "output": summary.output, "material": materialPath, "material_name": baker.material.name,
                     "preset": s.preset.rawValue, "resolution": s.resolution, "levels": s.levels, "decoder": s.decoder,
