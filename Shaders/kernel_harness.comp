@@ -22,6 +22,7 @@ void main() {
     uint row = gl_GlobalInvocationID.x;
     if (row >= kp.count) return;
     lqFrameTextures = kp.textures;
+    lqFrameParameters = kp.materialParameters;
     LQMaterial m = MaterialsRef(kp.materials).items[kp.materialIndex];
     kernelMain(row, m);
 }

@@ -21,6 +21,8 @@ public final class GPUScene {
     public let triangleCount: Int
 
     let textureTable: TextureTable
+    /// Every layered material's constant registers (LQFrame.materialParameters).
+    let materialParameters: GPUBuffer
     let neuralWeights: [GPUBuffer]
     /// Two RGBA16F images per neural material (latent channels 0–3, 4–7), in
     /// the order of the pipeline's binding 1.
@@ -120,6 +122,7 @@ public final class GPUScene {
         materials = try GPUBuffer(device: device, contents: materialRecords)
 
         textureTable = try TextureTable(device: device, textures: sceneCode.textures)
+        materialParameters = try GPUBuffer(device: device, contents: sceneCode.parameters.isEmpty ? [SIMD4<Float>()] : sceneCode.parameters)
         environment = try EnvironmentLighting.load(scene.environment, logger: logger)
         envPixels = try GPUBuffer(device: device, contents: environment.pixels)
         envAlias = try GPUBuffer(device: device, contents: environment.alias.entries.map {
@@ -150,6 +153,7 @@ public final class GPUScene {
         frame.instances = instances.deviceAddress
         frame.materials = materials.deviceAddress
         frame.textures = textureTable.address
+        frame.materialParameters = materialParameters.deviceAddress
         frame.envPixels = envPixels.deviceAddress
         frame.envAlias = envAlias.deviceAddress
         let c = environment.constant

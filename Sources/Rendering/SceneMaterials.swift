@@ -46,7 +46,8 @@ public struct SceneMaterials {
         var neural: [NeuralBinding] = []
         var kinds: [String] = []
         var loadedMaterials: [String: Material] = [:]
-        var layeredIndex: [String: (code: Int, textureBase: Int)] = [:]   // content hash -> code.layered index, first texture
+        var codeIndex: [String: Int] = [:]      // structure hash -> code.layered index
+        var dataIndex: [String: (textureBase: Int, parameterBase: Int)] = [:]   // content hash -> first texture, first parameter
         var unbaked: [String] = []               // auto mode: no .nmat file yet
 
         for (index, named) in scene.materials.enumerated() {
@@ -87,23 +88,32 @@ public struct SceneMaterials {
                 }
                 var record = LQMaterial()
                 record.kind = UInt32(LQ_MATERIAL_LAYERED)
-                // One copy of the code per distinct material content, named by
-                // its content hash: the same material gives the same GLSL (and
-                // so the same compiled shading kernel) in every scene.
-                let hash = material.contentHashHex
-                if let existing = layeredIndex[hash] {
-                    record.codeIndex = UInt32(existing.code)
-                    record.textureBase = UInt32(existing.textureBase)
+                // One copy of the code per distinct graph structure, named by
+                // its structure hash: materials that differ only in constants
+                // share it (and so one compiled shading kernel), in every scene.
+                // Textures and parameters are data, one copy per distinct content.
+                let generated = generateGLSL(for: material, functionSuffix: "s")
+                let structure = generated.structureHashHex
+                let suffix = "s" + structure.prefix(16)
+                if let existing = codeIndex[structure] {
+                    record.codeIndex = UInt32(existing)
                 } else {
-                    let suffix = "c" + hash.prefix(16)
-                    let generated = generateGLSL(for: material, functionSuffix: suffix)
-                    layeredIndex[hash] = (code.layered.count, code.textures.count)
+                    codeIndex[structure] = code.layered.count
                     record.codeIndex = UInt32(code.layered.count)
+                    code.layered.append(.init(source: generateGLSL(for: material, functionSuffix: suffix).source, suffix: suffix))
+                }
+                let hash = material.contentHashHex
+                if let existing = dataIndex[hash] {
+                    record.textureBase = UInt32(existing.textureBase)
+                    record.parameterBase = UInt32(existing.parameterBase)
+                } else {
+                    dataIndex[hash] = (code.textures.count, code.parameters.count)
                     record.textureBase = UInt32(code.textures.count)
+                    record.parameterBase = UInt32(code.parameters.count)
                     code.textures += generated.textures.map {
                         SceneShaderCode.Texture(width: $0.width, height: $0.height, pixels: $0.pixels, clamp: $0.wrap == .clamp)
                     }
-                    code.layered.append(.init(source: generated.source, suffix: suffix))
+                    code.parameters += generated.parameters
                 }
                 records.append(record)
                 kinds.append("reference")
@@ -150,6 +160,10 @@ public struct SceneMaterials {
         prepared.code.latentImageCount = 2 * prepared.neural.count
         return prepared
     }
+
+    /// The shading unit of each scene material: materials with equal units
+    /// share one compiled wavefront shading kernel.
+    public var shadingUnits: [ShadingUnit] { records.map(ShadingUnit.init(record:)) }
 
     /// The neural twin to use, or nil to use the reference. A missing, stale
     /// (source changed since the bake) or unreadable `.nmat` is an error

@@ -36,9 +36,15 @@ public struct SceneShaderCode: Sendable, Equatable {
     public var neural: [NeuralArchitecture]
     /// Sampled images at binding 1 (two per neural material).
     public var latentImageCount: Int
+    /// Every layered material's constant registers (LQFrame.materialParameters),
+    /// each material's from its LQMaterial.parameterBase: data, not code, so
+    /// it is no part of the generated text.
+    public var parameters: [SIMD4<Float>]
 
-    public init(layered: [LayeredFunctions] = [], textures: [Texture] = [], neural: [NeuralArchitecture] = [], latentImageCount: Int = 0) {
+    public init(layered: [LayeredFunctions] = [], textures: [Texture] = [], neural: [NeuralArchitecture] = [],
+                latentImageCount: Int = 0, parameters: [SIMD4<Float>] = []) {
         self.layered = layered; self.textures = textures; self.neural = neural; self.latentImageCount = latentImageCount
+        self.parameters = parameters
     }
 
     /// The text of scene_materials.glsl: the generated material code and
@@ -114,7 +120,7 @@ public struct SceneShaderCode: Sendable, Equatable {
         out += "void sceneBeginShade(inout ShadeContext c, LQMaterial m, vec2 uv, vec3 wi, float uvFootprintLog2, float levelU) {\n"
         out += "    c.m = m;\n    c.uv = uv;\n"
         if !layered.isEmpty {
-            out += "    if (m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = m.textureBase;\n"
+            out += "    if (m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = m.textureBase;\n        lqParameterBase = m.parameterBase;\n"
             out += select(layered, indent: "        ") { "c.ctx_\($0.suffix) = layeredSetup_\($0.suffix)(wi, uv);" }
             out += "    }\n"
         }
@@ -146,7 +152,7 @@ public struct SceneShaderCode: Sendable, Equatable {
                       fallback: String, analytic: String) -> String {
             var s = "\n\(signature) {\n"
             if !layered.isEmpty {
-                s += "    if (c.m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = c.m.textureBase;\n"
+                s += "    if (c.m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = c.m.textureBase;\n        lqParameterBase = c.m.parameterBase;\n"
                 s += select(layered, indent: "        ") { "return \(layeredCall($0.suffix));" }
                 s += "        return \(fallback);\n    }\n"
             }

@@ -107,7 +107,7 @@ LQ_STRUCT(LQMaterial) {
     float coatIOR;
     LQ_UINT codeIndex;        /* layered/neural: index of the generated code */
     LQ_UINT textureBase;      /* layered: its first texture in LQFrame.textures (its code indexes from there) */
-    LQ_UINT pad2;
+    LQ_UINT parameterBase;    /* layered: its first register in LQFrame.materialParameters (its code reads its constants from there) */
     LQ_ADDRESS neuralWeights; /* neural: float[] in DecoderParameters layout */
     LQ_UINT latentImage;      /* neural: first of two RGBA16F images at binding 1 */
     LQ_UINT latentLevels;     /* neural: mip levels of the latent pyramid */
@@ -134,7 +134,7 @@ LQ_STRUCT(LQAliasEntry) {
     float pdf;
 } LQ_END_STRUCT(LQAliasEntry)
 
-/* Per-frame parameters, read by every shader through an address (208 bytes). */
+/* Per-frame parameters, read by every shader through an address (216 bytes). */
 LQ_STRUCT(LQFrame) {
     LQ_ADDRESS instances;     /* LQInstance[] */
     LQ_ADDRESS materials;     /* LQMaterial[] */
@@ -164,6 +164,7 @@ LQ_STRUCT(LQFrame) {
     LQ_UINT rouletteDepth;    /* Russian roulette from this depth on */
     float pixelSpreadAngle;   /* ray-cone spread per pixel (radians) */
     LQ_ADDRESS textures;      /* LQTexture[] used by generated material code */
+    LQ_ADDRESS materialParameters; /* LQFloat4[]: every layered material's constant registers, from its parameterBase */
 } LQ_END_STRUCT(LQFrame)
 
 /* Push constants (16 bytes). */
@@ -173,12 +174,13 @@ LQ_STRUCT(LQPushConstants) {
     LQ_UINT sampleCount;      /* samples per pixel in this dispatch */
 } LQ_END_STRUCT(LQPushConstants)
 
-/* Push constants of the GPU-vs-CPU test kernels (Shaders/kernel_harness.comp, 48 bytes). */
+/* Push constants of the GPU-vs-CPU test kernels (Shaders/kernel_harness.comp, 56 bytes). */
 LQ_STRUCT(LQKernelPush) {
     LQ_ADDRESS inputRows;     /* float[count * inputStride] */
     LQ_ADDRESS outputRows;    /* float[count * outputStride] */
     LQ_ADDRESS textures;      /* LQTexture[] */
     LQ_ADDRESS materials;     /* LQMaterial[] */
+    LQ_ADDRESS materialParameters; /* LQFloat4[] */
     LQ_UINT count;
     LQ_UINT inputStride;
     LQ_UINT outputStride;
