@@ -5,7 +5,7 @@
 #include "interface.glsl"
 #include "sampling.glsl"
 #include "microfacet.glsl"
-#include "analytic_bsdf.glsl"
+#include "bsdf_sample.glsl"
 #include "scene_materials.glsl"
 
 layout(local_size_x = 64) in;

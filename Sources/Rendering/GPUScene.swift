@@ -131,23 +131,6 @@ public final class GPUScene {
         buildSeconds = Date().timeIntervalSince(start)
     }
 
-    static func gpuMaterial(_ m: AnalyticMaterial) -> LQMaterial {
-        var g = LQMaterial()
-        func f3(_ v: Float3) -> LQFloat3 { LQFloat3(x: v.x, y: v.y, z: v.z) }
-        switch m {
-        case .diffuse(let albedo):
-            g.kind = UInt32(LQ_MATERIAL_DIFFUSE)
-            g.albedo = f3(albedo)
-        case let .conductor(eta, k, ax, ay):
-            g.kind = UInt32(LQ_MATERIAL_CONDUCTOR)
-            g.eta = f3(eta); g.k = f3(k); g.alphaX = ax; g.alphaY = ay
-        case let .coatedDiffuse(albedo, ior, alpha):
-            g.kind = UInt32(LQ_MATERIAL_COATED_DIFFUSE)
-            g.albedo = f3(albedo); g.coatIOR = ior; g.alphaX = alpha; g.alphaY = alpha
-        }
-        return g
-    }
-
     /// Fills the scene part of the frame parameters.
     func fill(_ frame: inout LQFrame) {
         frame.instances = instances.deviceAddress

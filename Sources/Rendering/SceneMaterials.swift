@@ -53,7 +53,8 @@ public struct SceneMaterials {
         for (index, named) in scene.materials.enumerated() {
             switch named.source {
             case .analytic(let analytic):
-                records.append(GPUScene.gpuMaterial(analytic))
+                // A built-in graph: rendered by its generated code like any layered material.
+                records.append(Self.layeredRecord(analytic.graph(name: named.name), code: &code, codeIndex: &codeIndex, dataIndex: &dataIndex))
                 kinds.append("analytic")
             case .layered(let binding):
                 let material: Material
@@ -86,36 +87,7 @@ public struct SceneMaterials {
                     kinds.append("neural")
                     continue
                 }
-                var record = LQMaterial()
-                record.kind = UInt32(LQ_MATERIAL_LAYERED)
-                // One copy of the code per distinct graph structure, named by
-                // its structure hash: materials that differ only in constants
-                // share it (and so one compiled shading kernel), in every scene.
-                // Textures and parameters are data, one copy per distinct content.
-                let generated = generateGLSL(for: material, functionSuffix: "s")
-                let structure = generated.structureHashHex
-                let suffix = "s" + structure.prefix(16)
-                if let existing = codeIndex[structure] {
-                    record.codeIndex = UInt32(existing)
-                } else {
-                    codeIndex[structure] = code.layered.count
-                    record.codeIndex = UInt32(code.layered.count)
-                    code.layered.append(.init(source: generateGLSL(for: material, functionSuffix: suffix).source, suffix: suffix))
-                }
-                let hash = material.contentHashHex
-                if let existing = dataIndex[hash] {
-                    record.textureBase = UInt32(existing.textureBase)
-                    record.parameterBase = UInt32(existing.parameterBase)
-                } else {
-                    dataIndex[hash] = (code.textures.count, code.parameters.count)
-                    record.textureBase = UInt32(code.textures.count)
-                    record.parameterBase = UInt32(code.parameters.count)
-                    code.textures += generated.textures.map {
-                        SceneShaderCode.Texture(width: $0.width, height: $0.height, pixels: $0.pixels, clamp: $0.wrap == .clamp)
-                    }
-                    code.parameters += generated.parameters
-                }
-                records.append(record)
+                records.append(Self.layeredRecord(material, code: &code, codeIndex: &codeIndex, dataIndex: &dataIndex))
                 kinds.append("reference")
             }
         }
@@ -136,7 +108,16 @@ public struct SceneMaterials {
     public static func synthetic(scene: Scene, architecture: NeuralArchitecture, latentResolution: Int = 512,
                                  logger: Logger) throws -> SceneMaterials {
         var prepared = try SceneMaterials(scene: scene, mode: .reference, logger: logger)
-        prepared.code = SceneShaderCode(neural: [architecture])
+        // Keep the code of the built-in materials that stay; the layered files' code goes.
+        var kept: [Int: Int] = [:]
+        var layered: [SceneShaderCode.LayeredFunctions] = []
+        for (index, kind) in prepared.kinds.enumerated() where kind != "reference" {
+            let old = Int(prepared.records[index].codeIndex)
+            if kept[old] == nil { kept[old] = layered.count; layered.append(prepared.code.layered[old]) }
+            prepared.records[index].codeIndex = UInt32(kept[old]!)
+        }
+        prepared.code.layered = layered
+        prepared.code.neural = [architecture]
         prepared.neural = []
         for (index, kind) in prepared.kinds.enumerated() where kind == "reference" {
             var parameters = DecoderParameters.initialised(architecture: architecture, seed: UInt64(index + 1))
@@ -159,6 +140,42 @@ public struct SceneMaterials {
         }
         prepared.code.latentImageCount = 2 * prepared.neural.count
         return prepared
+    }
+
+    /// The record of a layered material, adding its code (once per graph
+    /// structure) and its textures and parameters (once per content) to `code`.
+    static func layeredRecord(_ material: Material, code: inout SceneShaderCode, codeIndex: inout [String: Int],
+                              dataIndex: inout [String: (textureBase: Int, parameterBase: Int)]) -> LQMaterial {
+        var record = LQMaterial()
+        record.kind = UInt32(LQ_MATERIAL_LAYERED)
+        // One copy of the code per distinct graph structure, named by
+        // its structure hash: materials that differ only in constants
+        // share it (and so one compiled shading kernel), in every scene.
+        // Textures and parameters are data, one copy per distinct content.
+        let generated = generateGLSL(for: material, functionSuffix: "s")
+        let structure = generated.structureHashHex
+        let suffix = "s" + structure.prefix(16)
+        if let existing = codeIndex[structure] {
+            record.codeIndex = UInt32(existing)
+        } else {
+            codeIndex[structure] = code.layered.count
+            record.codeIndex = UInt32(code.layered.count)
+            code.layered.append(.init(source: generateGLSL(for: material, functionSuffix: suffix).source, suffix: suffix))
+        }
+        let hash = material.contentHashHex
+        if let existing = dataIndex[hash] {
+            record.textureBase = UInt32(existing.textureBase)
+            record.parameterBase = UInt32(existing.parameterBase)
+        } else {
+            dataIndex[hash] = (code.textures.count, code.parameters.count)
+            record.textureBase = UInt32(code.textures.count)
+            record.parameterBase = UInt32(code.parameters.count)
+            code.textures += generated.textures.map {
+                SceneShaderCode.Texture(width: $0.width, height: $0.height, pixels: $0.pixels, clamp: $0.wrap == .clamp)
+            }
+            code.parameters += generated.parameters
+        }
+        return record
     }
 
     /// The shading unit of each scene material: materials with equal units

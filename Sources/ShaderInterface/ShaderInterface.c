@@ -5,8 +5,8 @@
 _Static_assert(sizeof(LQVertex) == 48, "LQVertex layout");
 _Static_assert(sizeof(LQInstance) == 48, "LQInstance layout");
 _Static_assert(offsetof(LQInstance, kind) == 16, "LQInstance.kind offset");
-_Static_assert(sizeof(LQMaterial) == 88, "LQMaterial layout");
-_Static_assert(offsetof(LQMaterial, neuralWeights) == 64, "LQMaterial.neuralWeights offset");
+_Static_assert(sizeof(LQMaterial) == 40, "LQMaterial layout");
+_Static_assert(offsetof(LQMaterial, neuralWeights) == 16, "LQMaterial.neuralWeights offset");
 _Static_assert(sizeof(LQAliasEntry) == 12, "LQAliasEntry layout");
 _Static_assert(offsetof(LQFrame, cameraPosition) == 72, "LQFrame camera offset");
 _Static_assert(sizeof(LQFrame) == 216, "LQFrame layout");

@@ -41,7 +41,7 @@ final class SceneMaterialsTests: XCTestCase {
         XCTAssertEqual(auto.code.latentImageCount, 2)
         let reference = try SceneMaterials(scene: scene(neural: current), mode: .reference, logger: logger)
         XCTAssertEqual(reference.kinds, ["reference", "analytic"])
-        XCTAssertEqual(reference.code.layered.count, 1)
+        XCTAssertEqual(reference.code.layered.count, 2, "the conductor file and the built-in diffuse floor")
 
         let stale = dir.appendingPathComponent("stale.nmat").path
         try writeNmat(hash: "fnv1a64:0000000000000000", to: stale)

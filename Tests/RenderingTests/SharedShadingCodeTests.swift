@@ -7,7 +7,8 @@ import XCTest
 
 /// Materials whose graphs differ only in constants share one generated code
 /// (one shading unit, one compiled kernel) and still shade with their own
-/// constants, read from the parameter buffer.
+/// constants, read from the parameter buffer: material files, and the scene
+/// format's built-in types (built-in Materials graphs), against the CPU reference.
 final class SharedShadingCodeTests: XCTestCase {
     static let body = """
     void kernelMain(uint row, LQMaterial m) {
@@ -21,6 +22,15 @@ final class SharedShadingCodeTests: XCTestCase {
         for (uint k = 0u; k < 7u; ++k) kernelOutput(row, k, o[k]);
     }
     """
+
+    /// The scene format's built-in types: two of each but the coat, with different values.
+    static let builtIns = [
+        NamedMaterial(name: "grey", material: .diffuse(albedo: Float3(0.5, 0.5, 0.5))),
+        NamedMaterial(name: "orange", material: .diffuse(albedo: Float3(0.9, 0.4, 0.05))),
+        NamedMaterial(name: "gold", material: .conductor(eta: Float3(0.18, 0.42, 1.37), k: Float3(3.42, 2.35, 1.77), roughness: 0.3, anisotropy: 0.6)),
+        NamedMaterial(name: "mirror", material: .conductor(eta: Float3(1.3, 1.0, 0.6), k: Float3(7.5, 6.4, 5.3), roughness: 0, anisotropy: 0)),
+        NamedMaterial(name: "plastic", material: .coatedDiffuse(albedo: Float3(0.1, 0.2, 0.7), coatIOR: 1.5, roughness: 0.2)),
+    ]
 
     /// Two coated colours with the same graph: a rough dielectric coat over Lambert.
     func writeMaterials(in dir: URL) throws -> [String] {
@@ -44,12 +54,15 @@ final class SharedShadingCodeTests: XCTestCase {
         let paths = try writeMaterials(in: dir)
         let scene = Scene(camera: Camera(position: Float3(0, 0, 3), target: .zero, up: Float3(0, 1, 0), fovY: 40, focusDistance: 0),
                           film: Film(), environment: .constant(.one),
-                          materials: paths.map { NamedMaterial(name: $0, layered: LayeredBinding(source: $0)) }, objects: [])
+                          materials: paths.map { NamedMaterial(name: $0, layered: LayeredBinding(source: $0)) } + Self.builtIns, objects: [])
         let prepared = try SceneMaterials(scene: scene, mode: .reference, logger: RenderTestSupport.logger)
-        XCTAssertEqual(prepared.code.layered.count, 1, "one generated code for both")
-        XCTAssertEqual(prepared.records[0].codeIndex, prepared.records[1].codeIndex)
+        let units = prepared.shadingUnits
+        XCTAssertEqual(units[0], units[1], "one generated code for both files, so one compiled kernel")
         XCTAssertNotEqual(prepared.records[0].parameterBase, prepared.records[1].parameterBase)
-        XCTAssertEqual(Set(prepared.shadingUnits).count, 1, "one shading unit, so one compiled kernel")
+        XCTAssertEqual(units[2], units[3], "every diffuse material shares one kernel")
+        XCTAssertEqual(units[4], units[5], "every conductor shares one kernel")
+        XCTAssertEqual(Set([units[2], units[4], units[6]]).count, 3, "diffuse, conductor and coated diffuse differ in structure")
+        XCTAssertEqual(prepared.code.layered.count, Set(units).count, "one code per unit")
         XCTAssertFalse(prepared.code.glsl.contains("0.800000012"), "the colour is a parameter, not code")
 
         let device = try RenderDevice(validation: true, logger: RenderTestSupport.logger)
@@ -58,9 +71,11 @@ final class SharedShadingCodeTests: XCTestCase {
         let wi = SIMD3<Float>(0.3, -0.2, 0.93), wo = SIMD3<Float>(-0.5, 0.1, 0.86)
         let directions = [wi, wo].map { $0 / (($0 * $0).sum()).squareRoot() }
         let row = [directions[0].x, directions[0].y, directions[0].z, directions[1].x, directions[1].y, directions[1].z]
-        for (index, path) in paths.enumerated() {
+        let graphs = try paths.map { try MaterialLoader.loadMaterial(path: $0) }
+            + Self.builtIns.compactMap { named in named.material.map { $0.graph(name: named.name) } }
+        for (index, cpu) in graphs.enumerated() {
+            let path = scene.materials[index].name
             let out = try kernel.run(rows: row, inputStride: 6, outputStride: 7, materials: prepared.records, materialIndex: index)
-            let cpu = try MaterialLoader.loadMaterial(path: path)
             let (f, pdf) = cpu.evalAndPdf(wi: directions[0], wo: directions[1], uv: SIMD2(0.5, 0.5))
             let albedo = cpu.albedo(wi: directions[0], uv: SIMD2(0.5, 0.5))
             let expected = [f.x, f.y, f.z, pdf, albedo.x, albedo.y, albedo.z]
