@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "lacquer-fuzz", dependencies: ["FuzzTargets"]),
 
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "ScenesTests", dependencies: ["Scenes"]),
+        .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Materials"]),
         .testTarget(name: "MaterialsTests", dependencies: ["Materials", "Imaging"]),
         .testTarget(name: "NeuralMaterialTests", dependencies: ["NeuralMaterial", "Materials"]),
         .testTarget(name: "BakingTests", dependencies: ["Baking", "NeuralMaterial", "Materials"]),

@@ -5,7 +5,7 @@
 #include "interface.glsl"
 #include "sampling.glsl"
 #include "microfacet.glsl"
-#include "analytic_bsdf.glsl"
+#include "bsdf_sample.glsl"
 #include "scene_materials.glsl"
 
 layout(local_size_x = 64) in;
@@ -22,6 +22,7 @@ void main() {
     uint row = gl_GlobalInvocationID.x;
     if (row >= kp.count) return;
     lqFrameTextures = kp.textures;
+    lqFrameParameters = kp.materialParameters;
     LQMaterial m = MaterialsRef(kp.materials).items[kp.materialIndex];
     kernelMain(row, m);
 }

@@ -15,6 +15,7 @@
 void main() {
     LQFrame f = FrameRef(wp.frame).f;
     lqFrameTextures = f.textures;
+    lqFrameParameters = f.materialParameters;
     LQWavefront w = WavefrontRef(wp.wavefront).w;
     LQWavefrontBin bin = WavefrontBinsRef(w.bins).items[wp.material];
     uint i = gl_GlobalInvocationID.x;

@@ -5,10 +5,11 @@
 //
 // Needs, included before this file: common.glsl (PI, INV_PI),
 // microfacet.glsl (ggx*, fresnel*), sampling.glsl (Frame, toLocal/toWorld,
-// cosineHemisphere) and analytic_bsdf.glsl or an equivalent declaration of
+// cosineHemisphere) and bsdf_sample.glsl or an equivalent declaration of
 // `struct BsdfSample { vec3 wo; float pdf; vec3 weight; };`.
 // The renderer provides:
 //     vec4 lqTextureFetch(uint textureIndex, vec2 uv);
+//     vec4 lqParameter(uint index);   (and uint lqParameterBase)
 // bilinear, texel (i, j) centred at ((i+0.5)/w, (j+0.5)/h), row j = 0 at v = 0,
 // wrap (repeat / clamp) per texture exactly as MaterialTexture.sample.
 

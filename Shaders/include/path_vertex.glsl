@@ -24,7 +24,7 @@
 
 #include "path_state.glsl"
 #include "microfacet.glsl"
-#include "analytic_bsdf.glsl"
+#include "bsdf_sample.glsl"
 #include "scene_materials.glsl"  // generated per scene or per shading unit (Rendering/SceneShaderCode)
 
 /// The first-hit AOVs of a vertex (used at depth 0).

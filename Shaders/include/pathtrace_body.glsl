@@ -17,6 +17,7 @@
 void pathTracePixel(uvec2 pixel) {
     LQFrame f = FrameRef(pc.frame).f;
     lqFrameTextures = f.textures;
+    lqFrameParameters = f.materialParameters;
     uint pixelIndex = pixel.y * f.width + pixel.x;
 
     // Continue the running sums sample by sample, so the sequence of float

@@ -3,7 +3,8 @@
 // image, row 0 is the top row; texel (i, j) has its centre at
 // ((i + 0.5)/w, (j + 0.5)/h); bilinear between the four nearest centres;
 // repeat wraps indices modulo the size, clamp clamps them to the edge.
-// Needs `lqFrameTextures` (the LQFrame.textures address) set by the caller.
+// Needs `lqFrameTextures` and `lqFrameParameters` (the LQFrame.textures and
+// LQFrame.materialParameters addresses) set by the caller.
 
 uint64_t lqFrameTextures;
 // The first texture of the layered material being shaded (LQMaterial.textureBase):
@@ -11,6 +12,15 @@ uint64_t lqFrameTextures;
 // not depend on where the material sits in a scene. Set by the generated
 // scene dispatch before it calls a layered material's functions.
 uint lqTextureBase = 0u;
+// The constant registers of every layered material (LQFrame.materialParameters)
+// and the first one of the material being shaded (LQMaterial.parameterBase):
+// generated code reads a material's constants (colours, roughness, IOR …)
+// from here instead of writing them into its text, so materials that differ
+// only in their constants share one code and one compiled kernel.
+uint64_t lqFrameParameters;
+uint lqParameterBase = 0u;
+
+vec4 lqParameter(uint index) { return Float4sRef(lqFrameParameters).items[index]; }
 
 int lqWrapIndex(int i, int n, uint wrap) {
     if (wrap == LQ_WRAP_CLAMP) return clamp(i, 0, n - 1);

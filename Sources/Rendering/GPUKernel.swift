@@ -12,6 +12,7 @@ public final class GPUKernel {
     let renderDevice: RenderDevice
     let pipeline: ComputePipeline
     let textures: TextureTable
+    let parameters: GPUBuffer
 
     public init(renderDevice: RenderDevice, sceneCode: SceneShaderCode = SceneShaderCode(), body: String) throws {
         self.renderDevice = renderDevice
@@ -21,6 +22,7 @@ public final class GPUKernel {
         let spirv = try renderDevice.compiler.compile(renderDevice.shaders.url("kernel_harness.comp"), extraIncludeDirectories: [include])
         pipeline = try ComputePipeline(device: renderDevice.device, spirv: spirv, pushConstantSize: MemoryLayout<LQKernelPush>.size)
         textures = try TextureTable(device: renderDevice.device, textures: sceneCode.textures)
+        parameters = try GPUBuffer(device: renderDevice.device, contents: sceneCode.parameters.isEmpty ? [SIMD4<Float>()] : sceneCode.parameters)
     }
 
     /// Runs the kernel on `rows` (row-major, `inputStride` floats each) with
@@ -37,6 +39,7 @@ public final class GPUKernel {
         let materialBuffer = try GPUBuffer(device: device, contents: materials.isEmpty ? [LQMaterial()] : materials)
         let push = LQKernelPush(inputRows: input.deviceAddress, outputRows: output.deviceAddress,
                                 textures: textures.address, materials: materialBuffer.deviceAddress,
+                                materialParameters: parameters.deviceAddress,
                                 count: UInt32(count), inputStride: UInt32(inputStride),
                                 outputStride: UInt32(outputStride), materialIndex: UInt32(materialIndex))
         try device.submitAndWait { cmd in

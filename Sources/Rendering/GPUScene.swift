@@ -21,6 +21,8 @@ public final class GPUScene {
     public let triangleCount: Int
 
     let textureTable: TextureTable
+    /// Every layered material's constant registers (LQFrame.materialParameters).
+    let materialParameters: GPUBuffer
     let neuralWeights: [GPUBuffer]
     /// Two RGBA16F images per neural material (latent channels 0–3, 4–7), in
     /// the order of the pipeline's binding 1.
@@ -120,6 +122,7 @@ public final class GPUScene {
         materials = try GPUBuffer(device: device, contents: materialRecords)
 
         textureTable = try TextureTable(device: device, textures: sceneCode.textures)
+        materialParameters = try GPUBuffer(device: device, contents: sceneCode.parameters.isEmpty ? [SIMD4<Float>()] : sceneCode.parameters)
         environment = try EnvironmentLighting.load(scene.environment, logger: logger)
         envPixels = try GPUBuffer(device: device, contents: environment.pixels)
         envAlias = try GPUBuffer(device: device, contents: environment.alias.entries.map {
@@ -128,28 +131,12 @@ public final class GPUScene {
         buildSeconds = Date().timeIntervalSince(start)
     }
 
-    static func gpuMaterial(_ m: AnalyticMaterial) -> LQMaterial {
-        var g = LQMaterial()
-        func f3(_ v: Float3) -> LQFloat3 { LQFloat3(x: v.x, y: v.y, z: v.z) }
-        switch m {
-        case .diffuse(let albedo):
-            g.kind = UInt32(LQ_MATERIAL_DIFFUSE)
-            g.albedo = f3(albedo)
-        case let .conductor(eta, k, ax, ay):
-            g.kind = UInt32(LQ_MATERIAL_CONDUCTOR)
-            g.eta = f3(eta); g.k = f3(k); g.alphaX = ax; g.alphaY = ay
-        case let .coatedDiffuse(albedo, ior, alpha):
-            g.kind = UInt32(LQ_MATERIAL_COATED_DIFFUSE)
-            g.albedo = f3(albedo); g.coatIOR = ior; g.alphaX = alpha; g.alphaY = alpha
-        }
-        return g
-    }
-
     /// Fills the scene part of the frame parameters.
     func fill(_ frame: inout LQFrame) {
         frame.instances = instances.deviceAddress
         frame.materials = materials.deviceAddress
         frame.textures = textureTable.address
+        frame.materialParameters = materialParameters.deviceAddress
         frame.envPixels = envPixels.deviceAddress
         frame.envAlias = envAlias.deviceAddress
         let c = environment.constant

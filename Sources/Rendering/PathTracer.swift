@@ -51,7 +51,7 @@ public final class PathTracer {
     public let sceneCode: SceneShaderCode
 
     /// `sceneCode`: the generated material code of the scenes this tracer
-    /// will render (empty for analytic materials only).
+    /// will render (SceneMaterials.code: every material has code, built-in types included).
     /// Whether the integrator shades material-coherently (see Shaders/include/pathtrace_body.glsl).
     public let coherentShading: Bool
 

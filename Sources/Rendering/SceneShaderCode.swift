@@ -37,9 +37,15 @@ public struct SceneShaderCode: Sendable, Equatable {
     public var neural: [NeuralArchitecture]
     /// Sampled images at binding 1 (two per neural material).
     public var latentImageCount: Int
+    /// Every layered material's constant registers (LQFrame.materialParameters),
+    /// each material's from its LQMaterial.parameterBase: data, not code, so
+    /// it is no part of the generated text.
+    public var parameters: [SIMD4<Float>]
 
-    public init(layered: [LayeredFunctions] = [], textures: [Texture] = [], neural: [NeuralArchitecture] = [], latentImageCount: Int = 0) {
+    public init(layered: [LayeredFunctions] = [], textures: [Texture] = [], neural: [NeuralArchitecture] = [],
+                latentImageCount: Int = 0, parameters: [SIMD4<Float>] = []) {
         self.layered = layered; self.textures = textures; self.neural = neural; self.latentImageCount = latentImageCount
+        self.parameters = parameters
     }
 
     /// The text of scene_materials.glsl: the generated material code and
@@ -56,7 +62,6 @@ public struct SceneShaderCode: Sendable, Equatable {
     public func glsl(for unit: ShadingUnit?) -> String {
         let layered = self.layered.enumerated().filter { unit == nil || unit == .layered($0.offset) }
         let neural = self.neural.enumerated().filter { unit == nil || unit == .neural($0.offset) }
-        let withAnalytic = unit == nil || unit == .analytic
         let latentImageCount = neural.isEmpty ? 0 : self.latentImageCount
         // The megakernel picks a material's code by its record's codeIndex;
         // a shading unit has one code and calls it directly, so its text (and
@@ -115,7 +120,7 @@ public struct SceneShaderCode: Sendable, Equatable {
         out += "void sceneBeginShade(inout ShadeContext c, LQMaterial m, vec2 uv, vec3 wi, float uvFootprintLog2, float levelU) {\n"
         out += "    c.m = m;\n    c.uv = uv;\n"
         if !layered.isEmpty {
-            out += "    if (m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = m.textureBase;\n"
+            out += "    if (m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = m.textureBase;\n        lqParameterBase = m.parameterBase;\n"
             out += select(layered, indent: "        ") { "c.ctx_\($0.suffix) = layeredSetup_\($0.suffix)(wi, uv);" }
             out += "    }\n"
         }
@@ -144,10 +149,10 @@ public struct SceneShaderCode: Sendable, Equatable {
         out += "}\n"
 
         func dispatch(_ signature: String, layeredCall: (String) -> String, neuralCall: ((String) -> String)?,
-                      fallback: String, analytic: String) -> String {
+                      fallback: String) -> String {
             var s = "\n\(signature) {\n"
             if !layered.isEmpty {
-                s += "    if (c.m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = c.m.textureBase;\n"
+                s += "    if (c.m.kind == LQ_MATERIAL_LAYERED) {\n        lqTextureBase = c.m.textureBase;\n        lqParameterBase = c.m.parameterBase;\n"
                 s += select(layered, indent: "        ") { "return \(layeredCall($0.suffix));" }
                 s += "        return \(fallback);\n    }\n"
             }
@@ -156,32 +161,31 @@ public struct SceneShaderCode: Sendable, Equatable {
                 s += select(neural, indent: "        ") { "return \(neuralCall(NeuralShaderCode.suffix($0)));" }
                 s += "        return \(fallback);\n    }\n"
             }
-            s += "    return \(withAnalytic ? analytic : fallback);\n}\n"
+            s += "    return \(fallback);\n}\n"
             return s
         }
         out += dispatch("vec4 sceneEvalPdfOfKind(ShadeContext c, vec3 wi, vec3 wo)",
                         layeredCall: { "layeredEvalPdfContext_\($0)(c.ctx_\($0), wo)" },
                         neuralCall: { "vec4(neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, wo), nmPdf(c.mixture, wi, wo))" },
-                        fallback: "vec4(0.0)", analytic: "vec4(bsdfEval(c.m, wi, wo), bsdfPdf(c.m, wi, wo))")
+                        fallback: "vec4(0.0)")
         out += dispatch("BsdfSample sceneSampleOfKind(ShadeContext c, vec3 wi, vec3 u)",
                         layeredCall: { "layeredSampleContext_\($0)(c.ctx_\($0), u)" },
                         neuralCall: { "neuralSampleWith_\($0)(c, wi, u)" },
-                        fallback: "BsdfSample(vec3(0.0, 0.0, 1.0), 0.0, vec3(0.0))", analytic: "bsdfSample(c.m, wi, u)")
+                        fallback: "BsdfSample(vec3(0.0, 0.0, 1.0), 0.0, vec3(0.0))")
         out += dispatch("vec3 sceneAlbedo(ShadeContext c, vec3 wi)",
                         layeredCall: { "layeredAlbedoContext_\($0)(c.ctx_\($0))" },
                         neuralCall: { "PI * neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, vec3(0.0, 0.0, 1.0))" },
-                        fallback: "vec3(0.0)", analytic: "bsdfAlbedo(c.m, wi)")
+                        fallback: "vec3(0.0)")
         // Emitted radiance at the hit: layered graphs with an emission input;
-        // neural twins and analytic materials emit nothing (bake warns).
+        // neural twins emit nothing (bake warns).
         out += dispatch("vec3 sceneEmission(ShadeContext c)",
                         layeredCall: { "layeredEmissionContext_\($0)(c.ctx_\($0))" }, neuralCall: nil,
-                        fallback: "vec3(0.0)", analytic: "vec3(0.0)")
+                        fallback: "vec3(0.0)")
         out += Self.horizonRule
         return out
     }
 
-    /// The one horizon rule for every material kind (analytic, layered,
-    /// neural): every material here reflects only, so a pair of directions
+    /// The one horizon rule for every material kind (layered, neural): every material here reflects only, so a pair of directions
     /// with either one on or below the shading surface carries no light and
     /// has no density. Applying it here, around the per-kind code, keeps the
     /// two MIS strategies consistent: without it a neural twin's eval/pdf

@@ -82,15 +82,18 @@ public enum Environment: Equatable, Sendable {
     case map(path: String, rotation: Float, intensity: Float)
 }
 
-/// The analytic materials of the foundation renderer.
+/// The scene format's built-in material types, described by their scene-file
+/// parameters. Each is a built-in graph of Materials (`graph`), so it
+/// renders, samples and evaluates on the CPU exactly like a layered material.
 public enum AnalyticMaterial: Equatable, Sendable {
     /// Lambertian, `albedo` in [0, 1].
     case diffuse(albedo: Float3)
-    /// GGX rough conductor with complex IOR (eta + i·k) per RGB channel.
-    /// `roughness` is the GGX α along tangent and bitangent (α = perceptual²).
-    case conductor(eta: Float3, k: Float3, alphaX: Float, alphaY: Float)
-    /// A rough GGX dielectric coat (IOR `coatIOR`, GGX α `coatAlpha`) over a Lambertian base.
-    case coatedDiffuse(albedo: Float3, coatIOR: Float, coatAlpha: Float)
+    /// GGX rough conductor with complex IOR (eta + i·k) per RGB channel;
+    /// perceptual `roughness` and `anisotropy` in [0, 1], mapped to GGX α by
+    /// Materials (OpenPBR's mapping, like every other microfacet lobe).
+    case conductor(eta: Float3, k: Float3, roughness: Float, anisotropy: Float)
+    /// A rough GGX dielectric coat (IOR `coatIOR`, perceptual `roughness`) over a Lambertian base.
+    case coatedDiffuse(albedo: Float3, coatIOR: Float, roughness: Float)
 }
 
 /// A layered material graph file (Lacquer JSON or MaterialX) and,

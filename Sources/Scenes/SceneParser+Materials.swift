@@ -1,3 +1,5 @@
+import Materials
+
 /// The `materials` section: a JSON object from names to analytic material
 /// descriptions, kept in file order (object `material` fields index into it).
 extension SceneParser {
@@ -74,7 +76,7 @@ extension SceneParser {
                 try n.check(ior >= 1 && ior <= 4, "coat_ior must be in [1, 4] (1.5 is typical for varnish or plastic), got \(ior)")
             }
             let roughness = try unitInterval(o, "coat_roughness", default: 0)
-            return .coatedDiffuse(albedo: try albedo(o), coatIOR: ior, coatAlpha: GGXRoughness.alpha(roughness: roughness))
+            return .coatedDiffuse(albedo: try albedo(o), coatIOR: ior, roughness: roughness)
         case "conductor":
             return try conductor(o)
         case let other:
@@ -122,12 +124,12 @@ extension SceneParser {
                 g = try gNode.color()
                 try Self.checkUnit(g, gNode, "edge_tint")
             }
-            (eta, k) = ArtistFriendlyFresnel.complexIOR(reflectivity: r, edgeTint: g)
+            let ior = BuiltInMaterials.conductorIOR(reflectivity: r.simd, edgeTint: g.simd)
+            (eta, k) = (Float3(ior.eta), Float3(ior.k))
         }
         let roughness = try unitInterval(o, "roughness", default: 0)
         let anisotropy = try unitInterval(o, "anisotropy", default: 0)
-        let alphas = GGXRoughness.alphas(roughness: roughness, anisotropy: anisotropy)
-        return .conductor(eta: eta, k: k, alphaX: alphas.x, alphaY: alphas.y)
+        return .conductor(eta: eta, k: k, roughness: roughness, anisotropy: anisotropy)
     }
 
     private func albedo(_ o: JSONObject) throws -> Float3 {

@@ -15,7 +15,7 @@ struct ViewerMaterials {
     init(scene: Scene, logger: Logger) throws {
         reference = try SceneMaterials(scene: scene, mode: .reference, logger: logger)
         let auto = try SceneMaterials(scene: scene, mode: .auto, logger: logger)
-        neural = auto.kinds.contains("neural") ? auto : nil
+        neural = auto.kinds.contains(.neural) ? auto : nil
     }
 }
 

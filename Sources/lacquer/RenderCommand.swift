@@ -89,7 +89,7 @@ struct RenderCommand: ParsableCommand {
         print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
         print("integrator: \(tracer.integrator.rawValue), tracing: \(tracer.tracing.rawValue)")
         let counts = Dictionary(grouping: prepared.kinds, by: { $0 }).mapValues(\.count)
-        print("materials: " + ["analytic", "reference", "neural"].compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", "))
+        print("materials: " + [ResolvedMaterial.Kind.layered, .neural].compactMap { k in counts[k].map { "\($0) \(k.rawValue)" } }.joined(separator: ", "))
 
         let reporter = ProgressReporter(label: "render")
         let firstDispatch = FirstDispatchIndicator(label: "render")

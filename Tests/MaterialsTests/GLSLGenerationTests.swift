@@ -14,6 +14,9 @@ final class GLSLGenerationTests: XCTestCase {
         return clamp(i, 0, n - 1);
     }
     uint lqTextureBase = 0u;
+    layout(std430, binding = 3) readonly buffer Parameters { vec4 parameters[]; };
+    uint lqParameterBase = 0u;
+    vec4 lqParameter(uint i) { return parameters[i]; }
     vec4 lqTextureFetch(uint t, vec2 uv) {
         ivec4 info = texInfo[t];
         float x = clamp(uv.x * float(info.y) - 0.5, -1e7, 1e7);

@@ -31,7 +31,7 @@ final class GLTFMaterialRenderTests: XCTestCase {
             let device = try RenderDevice(validation: true, logger: logger)
             sink = ValidationSinkBox(device)
             let prepared = try SceneMaterials(scene: scene, mode: .reference, logger: logger)
-            XCTAssertEqual(prepared.kinds, ["reference"])
+            XCTAssertEqual(prepared.kinds, [.layered])
             let tracer = try PathTracer(renderDevice: device, sceneCode: prepared.code)
             var settings = RenderSettings(film: scene.film)
             settings.aovs = [.albedo, .depth]

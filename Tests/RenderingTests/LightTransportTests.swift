@@ -30,8 +30,8 @@ final class LightTransportTests: XCTestCase {
     static func scene(envPath: String) -> Scene {
         let mats = [
             NamedMaterial(name: "diffuse", material: .diffuse(albedo: Float3(0.8, 0.6, 0.4))),
-            NamedMaterial(name: "metal", material: .conductor(eta: Float3(0.2, 0.4, 1.4), k: Float3(3.6, 2.4, 1.8), alphaX: 0.3, alphaY: 0.15)),
-            NamedMaterial(name: "coated", material: .coatedDiffuse(albedo: Float3(0.2, 0.5, 0.3), coatIOR: 1.5, coatAlpha: 0.2)),
+            NamedMaterial(name: "metal", material: .conductor(eta: Float3(0.2, 0.4, 1.4), k: Float3(3.6, 2.4, 1.8), roughness: 0.487, anisotropy: 0.5)),
+            NamedMaterial(name: "coated", material: .coatedDiffuse(albedo: Float3(0.2, 0.5, 0.3), coatIOR: 1.5, roughness: 0.447)),
         ]
         let floor = ProceduralShapes.plane(width: 8, depth: 8)
         return Scene(

@@ -49,7 +49,7 @@ final class NeuralRenderTests: XCTestCase {
         let sink = ValidationSinkBox(device)
         func render(_ mode: MaterialMode, _ strategy: RenderSettings.Strategy, seed: UInt32) throws -> Image {
             let prepared = try SceneMaterials(scene: scene, mode: mode, logger: logger)
-            XCTAssertEqual(prepared.kinds, [mode == .neural ? "neural" : "reference"])
+            XCTAssertEqual(prepared.kinds, [mode == .neural ? .neural : .layered])
             let tracer = try PathTracer(renderDevice: device, sceneCode: prepared.code)
             var s = RenderSettings(film: scene.film)
             s.strategy = strategy

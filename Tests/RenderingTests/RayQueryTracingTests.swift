@@ -21,13 +21,14 @@ final class RayQueryTracingTests: XCTestCase {
             print("note: \(device.deviceName) has no VK_KHR_ray_query: checked the refusal, not the images")
             return
         }
-        let tracer = try PathTracer(renderDevice: device, tracing: .query)
+        let materials = try SceneMaterials(scene: scene, mode: .auto, logger: RenderTestSupport.logger)
+        let tracer = try PathTracer(renderDevice: device, sceneCode: materials.code, tracing: .query)
         XCTAssertEqual(tracer.tracing, .query)
         var settings = RenderSettings(film: scene.film)
         settings.width = 36; settings.height = 28   // not multiples of the 8×8 workgroup: edge tiles
         settings.samplesPerPixel = 128
         settings.aovs = [.depth]
-        let output = try tracer.render(scene: scene, settings: settings)
+        let output = try tracer.render(scene: scene, settings: settings, materials: materials)
         try RenderTestSupport.assertWhiteFurnace(output, width: 36, height: 28, spp: 128)
         XCTAssertEqual(sink.messages(), [], "Vulkan validation messages")
     }

@@ -32,10 +32,12 @@ enum RenderTestSupport {
             let device = try RenderDevice(validation: true, logger: logger)
             XCTAssertTrue(device.validationEnabled, "validation layer must be on for GPU tests", file: file, line: line)
             sink = ValidationSinkBox(device)
-            let tracer = try PathTracer(renderDevice: device, tracing: integrator == .wavefront ? .query : .pipeline, integrator: integrator)
+            let materials = try SceneMaterials(scene: scene, mode: .auto, logger: logger)
+            let tracer = try PathTracer(renderDevice: device, sceneCode: materials.code,
+                                        tracing: integrator == .wavefront ? .query : .pipeline, integrator: integrator)
             var settings = RenderSettings(film: scene.film)
             adjust(&settings)
-            output = try tracer.render(scene: scene, settings: settings)
+            output = try tracer.render(scene: scene, settings: settings, materials: materials)
         }
         XCTAssertEqual(sink.messages(), [], "Vulkan validation messages", file: file, line: line)
         guard let output else { throw RenderError("no output") }
@@ -148,4 +150,18 @@ final class ValidationSinkBox {
         read = { sink.messages }
     }
     func messages() -> [String] { read() }
+}
+
+/// A small deterministic generator for the GPU-vs-CPU test inputs.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

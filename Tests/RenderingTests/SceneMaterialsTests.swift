@@ -36,23 +36,23 @@ final class SceneMaterialsTests: XCTestCase {
         let current = dir.appendingPathComponent("current.nmat").path
         try writeNmat(hash: "fnv1a64:" + material.contentHashHex, to: current)
         let auto = try SceneMaterials(scene: scene(neural: current), mode: .auto, logger: logger)
-        XCTAssertEqual(auto.kinds, ["neural", "analytic"])
+        XCTAssertEqual(auto.kinds, [.neural, .layered])
         XCTAssertEqual(auto.code.neural, [.brdf2x16])
         XCTAssertEqual(auto.code.latentImageCount, 2)
         let reference = try SceneMaterials(scene: scene(neural: current), mode: .reference, logger: logger)
-        XCTAssertEqual(reference.kinds, ["reference", "analytic"])
-        XCTAssertEqual(reference.code.layered.count, 1)
+        XCTAssertEqual(reference.kinds, [.layered, .layered])
+        XCTAssertEqual(reference.code.layered.count, 2, "the conductor file and the built-in diffuse floor")
 
         let stale = dir.appendingPathComponent("stale.nmat").path
         try writeNmat(hash: "fnv1a64:0000000000000000", to: stale)
-        XCTAssertEqual(try SceneMaterials(scene: scene(neural: stale), mode: .auto, logger: logger).kinds, ["reference", "analytic"])
+        XCTAssertEqual(try SceneMaterials(scene: scene(neural: stale), mode: .auto, logger: logger).kinds, [.layered, .layered])
         XCTAssertThrowsError(try SceneMaterials(scene: scene(neural: stale), mode: .neural, logger: logger)) { error in
             XCTAssertTrue("\(error)".contains("stale"), "\(error)")
             XCTAssertTrue("\(error)".contains("lacquer bake"), "\(error)")
         }
 
         let missing = dir.appendingPathComponent("missing.nmat").path
-        XCTAssertEqual(try SceneMaterials(scene: scene(neural: missing), mode: .auto, logger: logger).kinds, ["reference", "analytic"])
+        XCTAssertEqual(try SceneMaterials(scene: scene(neural: missing), mode: .auto, logger: logger).kinds, [.layered, .layered])
         XCTAssertThrowsError(try SceneMaterials(scene: scene(neural: missing), mode: .neural, logger: logger)) { error in
             XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
         }
@@ -60,9 +60,33 @@ final class SceneMaterialsTests: XCTestCase {
 
         let garbage = dir.appendingPathComponent("garbage.nmat").path
         try Data("not a safetensors file".utf8).write(to: URL(fileURLWithPath: garbage))
-        XCTAssertEqual(try SceneMaterials(scene: scene(neural: garbage), mode: .auto, logger: logger).kinds, ["reference", "analytic"])
+        XCTAssertEqual(try SceneMaterials(scene: scene(neural: garbage), mode: .auto, logger: logger).kinds, [.layered, .layered])
         XCTAssertThrowsError(try SceneMaterials(scene: scene(neural: garbage), mode: .neural, logger: logger)) { error in
             XCTAssertTrue("\(error)".contains("garbage.nmat"), "\(error)")
         }
+    }
+
+    /// The resolver decides each binding without a device: a built-in type
+    /// is its Materials graph, a file with a current twin is that twin and
+    /// the graph it was baked from, and the assembly follows the decision.
+    func testResolverDecidesWithoutADevice() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-resolver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let material = try MaterialLoader.loadMaterial(path: materialPath)
+        let current = dir.appendingPathComponent("current.nmat").path
+        try writeNmat(hash: "fnv1a64:" + material.contentHashHex, to: current)
+        let resolved = try MaterialResolver.resolve(scene: scene(neural: current), mode: .auto, logger: RenderTestSupport.logger)
+        XCTAssertEqual(resolved.map(\.kind), [.neural, .layered])
+        guard case .neural(let file, let source) = resolved[0] else { return XCTFail("expected the neural twin") }
+        XCTAssertEqual(file.architecture, .brdf2x16)
+        XCTAssertEqual(source.contentHash, material.contentHash)
+        guard case .layered(let floor) = resolved[1] else { return XCTFail("expected a graph") }
+        XCTAssertEqual(floor.name, "floor")
+        XCTAssertEqual(floor.lobeKinds, [.lambert])
+        let assembled = SceneMaterials(resolved: resolved)
+        XCTAssertEqual(assembled.kinds, [.neural, .layered])
+        XCTAssertEqual(assembled.shadingUnits, [.neural(0), .layered(0)])
+        XCTAssertEqual(assembled.neural.map(\.materialIndex), [0])
     }
 }

@@ -1,41 +1,26 @@
+import Materials
 import XCTest
 @testable import Scenes
 
+/// The scene's built-in materials become Materials graphs with the scene
+/// file's parameters; the metal presets have their familiar colours under
+/// Materials' conductor Fresnel.
 final class MaterialMappingTests: XCTestCase {
-    func testRoughnessToAlpha() {
-        XCTAssertEqual(GGXRoughness.alpha(roughness: 0.5), 0.25)
-        XCTAssertEqual(GGXRoughness.alpha(roughness: 0), 1e-3)
-        let iso = GGXRoughness.alphas(roughness: 0.6, anisotropy: 0)
-        XCTAssertEqual(iso.x, 0.36, accuracy: 1e-6); XCTAssertEqual(iso.y, 0.36, accuracy: 1e-6)
-        let aniso = GGXRoughness.alphas(roughness: 0.6, anisotropy: 0.8)
-        XCTAssertGreaterThan(aniso.x, aniso.y)
-        XCTAssertEqual((aniso.x * aniso.y).squareRoot(), 0.36, accuracy: 1e-5)
-        XCTAssertEqual(aniso.x / aniso.y, 1 / (1 - 0.9 * 0.8), accuracy: 1e-4)
-    }
-
-    /// Gulbrandsen's mapping must reproduce the requested reflectivity at
-    /// normal incidence for any edge tint.
-    func testArtistFriendlyFresnelRoundTrip() {
-        for r: Float in [0.02, 0.3, 0.6, 0.95] {
-            for g: Float in [0, 0.5, 1] {
-                let (eta, k) = ArtistFriendlyFresnel.complexIOR(reflectivity: Float3(r, r, r), edgeTint: Float3(g, g, g))
-                XCTAssertGreaterThan(eta.x, 0)
-                XCTAssertGreaterThanOrEqual(k.x, 0)
-                XCTAssertEqual(ArtistFriendlyFresnel.reflectivity(eta: eta, k: k).x, r, accuracy: 1e-4, "r \(r) g \(g)")
-            }
-        }
-        // g = 0 gives the k = 0 solution n = (1 + √r)/(1 − √r); g = 1 gives n = (1 − r)/(1 + r).
-        let (eta0, k0) = ArtistFriendlyFresnel.complexIOR(reflectivity: Float3(0.25, 0.25, 0.25), edgeTint: Float3(0, 0, 0))
-        XCTAssertEqual(eta0.x, 3, accuracy: 1e-4); XCTAssertEqual(k0.x, 0, accuracy: 2e-3)
-        let (eta1, _) = ArtistFriendlyFresnel.complexIOR(reflectivity: Float3(0.5, 0.5, 0.5), edgeTint: Float3(1, 1, 1))
-        XCTAssertEqual(eta1.x, 1.0 / 3.0, accuracy: 1e-5)
-        // r = 1 is clamped instead of producing infinities.
-        let clamped = ArtistFriendlyFresnel.complexIOR(reflectivity: Float3(1, 1, 1), edgeTint: Float3(0, 0, 0))
-        XCTAssertTrue(clamped.eta.x.isFinite && clamped.k.x.isFinite)
+    func testBuiltInTypesBecomeGraphs() {
+        let diffuse = AnalyticMaterial.diffuse(albedo: Float3(0.5, 0.4, 0.3)).graph(name: "floor")
+        XCTAssertEqual(diffuse.name, "floor")
+        XCTAssertEqual(diffuse.lobeKinds, [.lambert])
+        let f = diffuse.albedo(wi: SIMD3(0, 0, 1), uv: SIMD2(0, 0))
+        XCTAssertEqual(f.x, 0.5, accuracy: 1e-6); XCTAssertEqual(f.z, 0.3, accuracy: 1e-6)
+        let metal = AnalyticMaterial.conductor(eta: MetalPreset.gold.eta, k: MetalPreset.gold.k, roughness: 0.3, anisotropy: 0.5).graph(name: "gold")
+        XCTAssertEqual(metal.lobeKinds, [.conductor])
+        let coated = AnalyticMaterial.coatedDiffuse(albedo: Float3(0.1, 0.2, 0.7), coatIOR: 1.5, roughness: 0.1).graph(name: "plastic")
+        XCTAssertEqual(coated.lobeKinds, [.dielectric, .lambert])
+        XCTAssertEqual(coated.layerCount, 1)
     }
 
     func testMetalPresetsHaveFamiliarColours() {
-        func f0(_ m: MetalPreset) -> Float3 { ArtistFriendlyFresnel.reflectivity(eta: m.eta, k: m.k) }
+        func f0(_ m: MetalPreset) -> SIMD3<Float> { BuiltInMaterials.normalReflectance(eta: m.eta.simd, k: m.k.simd) }
         let gold = f0(.gold), copper = f0(.copper), silver = f0(.silver), aluminium = f0(.aluminium)
         XCTAssertGreaterThan(gold.x, 0.9); XCTAssertLessThan(gold.z, 0.45); XCTAssertGreaterThan(gold.y, gold.z)
         XCTAssertGreaterThan(copper.x, 0.9); XCTAssertLessThan(copper.y, copper.x - 0.15)

@@ -1,4 +1,5 @@
 import Foundation
+import Materials
 import XCTest
 @testable import Scenes
 
@@ -56,18 +57,17 @@ final class SceneLoaderTests: XCTestCase {
         XCTAssertEqual(scene.materials.map(\.name), ["floor", "grey", "gold", "measured", "artist", "plastic"])
         XCTAssertEqual(scene.materials[0].material, .diffuse(albedo: Float3(0.5, 0.4, 0.3)))
         XCTAssertEqual(scene.materials[1].material, .diffuse(albedo: Float3(0.18, 0.18, 0.18)))
-        guard case .conductor(let eta, let k, let ax, let ay) = scene.materials[2].material else { return XCTFail() }
+        guard case .conductor(let eta, let k, let roughness, let anisotropy) = scene.materials[2].material else { return XCTFail() }
         XCTAssertEqual(eta, MetalPreset.gold.eta); XCTAssertEqual(k, MetalPreset.gold.k)
-        XCTAssertGreaterThan(ax, ay)
-        XCTAssertEqual((ax * ay).squareRoot(), 0.09, accuracy: 1e-5)
-        guard case .conductor(let mEta, let mK, let mx, let my) = scene.materials[3].material else { return XCTFail() }
+        XCTAssertEqual(roughness, 0.3); XCTAssertEqual(anisotropy, 0.5)
+        guard case .conductor(let mEta, let mK, let mRoughness, let mAnisotropy) = scene.materials[3].material else { return XCTFail() }
         XCTAssertEqual(mEta, Float3(0.2, 0.9, 1.1)); XCTAssertEqual(mK, Float3(3.9, 2.4, 2.1))
-        XCTAssertEqual(mx, 0.01, accuracy: 1e-7); XCTAssertEqual(my, 0.01, accuracy: 1e-7)
+        XCTAssertEqual(mRoughness, 0.1); XCTAssertEqual(mAnisotropy, 0)
         guard case .conductor(let aEta, let aK, _, _) = scene.materials[4].material else { return XCTFail() }
-        let r = ArtistFriendlyFresnel.reflectivity(eta: aEta, k: aK)
-        XCTAssertEqual(r.x, 0.9, accuracy: 1e-4); XCTAssertEqual(r.y, 0.6, accuracy: 1e-4); XCTAssertEqual(r.z, 0.5, accuracy: 1e-4)
-        guard case .coatedDiffuse(let albedo, let ior, let coatAlpha) = scene.materials[5].material else { return XCTFail() }
-        XCTAssertEqual(albedo, Float3(0.1, 0.2, 0.7)); XCTAssertEqual(ior, 1.5); XCTAssertEqual(coatAlpha, 0.01, accuracy: 1e-7)
+        let r = BuiltInMaterials.normalReflectance(eta: aEta.simd, k: aK.simd)
+        XCTAssertEqual(r.x, 0.9, accuracy: 1e-3); XCTAssertEqual(r.y, 0.6, accuracy: 1e-3); XCTAssertEqual(r.z, 0.5, accuracy: 1e-3)
+        guard case .coatedDiffuse(let albedo, let ior, let coatRoughness) = scene.materials[5].material else { return XCTFail() }
+        XCTAssertEqual(albedo, Float3(0.1, 0.2, 0.7)); XCTAssertEqual(ior, 1.5); XCTAssertEqual(coatRoughness, 0.1)
 
         XCTAssertEqual(scene.objects.count, 6)
         XCTAssertEqual(scene.objects[0].name, "ball")
@@ -108,8 +108,8 @@ final class SceneLoaderTests: XCTestCase {
         let scene = try SceneLoader.parse(data: Data(json.utf8), file: "s.json", baseDirectory: "/")
         XCTAssertEqual(scene.environment, .constant(Float3(0.5, 0.6, 0.7)))
         XCTAssertEqual(scene.materials[0].material, .diffuse(albedo: Float3(0.8, 0.8, 0.8)))
-        XCTAssertEqual(scene.materials[1].material, .coatedDiffuse(albedo: Float3(0.8, 0.8, 0.8), coatIOR: 1.5, coatAlpha: 1e-3))
-        XCTAssertEqual(scene.materials[2].material, .conductor(eta: MetalPreset.aluminium.eta, k: MetalPreset.aluminium.k, alphaX: 1e-3, alphaY: 1e-3))
+        XCTAssertEqual(scene.materials[1].material, .coatedDiffuse(albedo: Float3(0.8, 0.8, 0.8), coatIOR: 1.5, roughness: 0))
+        XCTAssertEqual(scene.materials[2].material, .conductor(eta: MetalPreset.aluminium.eta, k: MetalPreset.aluminium.k, roughness: 0, anisotropy: 0))
         XCTAssertEqual(scene.objects[0].shape, .sphere(center: .zero, radius: 1))
         XCTAssertEqual(scene.objects[0].name, "sphere0")
     }

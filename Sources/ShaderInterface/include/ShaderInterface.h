@@ -42,14 +42,12 @@ typedef struct { float x, y, z, w; } LQFloat4;
 #define LQ_BINDING_TLAS 0
 #define LQ_BINDING_LATENTS 1          /* sampled images: two per neural material */
 
-/* Material kinds (LQMaterial.kind). */
-#define LQ_MATERIAL_DIFFUSE 0
-#define LQ_MATERIAL_CONDUCTOR 1
-#define LQ_MATERIAL_COATED_DIFFUSE 2
+/* Material kinds (LQMaterial.kind). Every material is one of the two: the
+ * scene's built-in types (diffuse, conductor, coated diffuse) are layered graphs. */
 /* A layered material graph compiled to GLSL; LQMaterial.codeIndex picks it. */
-#define LQ_MATERIAL_LAYERED 3
+#define LQ_MATERIAL_LAYERED 0
 /* A neural material; LQMaterial.codeIndex picks its decoders. */
-#define LQ_MATERIAL_NEURAL 4
+#define LQ_MATERIAL_NEURAL 1
 
 /* Texture wrap modes (LQTexture.wrap). */
 #define LQ_WRAP_REPEAT 0
@@ -95,19 +93,13 @@ LQ_STRUCT(LQInstance) {
     LQ_UINT pad1;
 } LQ_END_STRUCT(LQInstance)
 
-/* One scene material (88 bytes): analytic parameters, or the index of its
- * generated code (layered) / decoders (neural) and the neural data. */
+/* One scene material (40 bytes): the index of its generated code (layered)
+ * or decoders (neural), where its data starts, and the neural data. */
 LQ_STRUCT(LQMaterial) {
     LQ_UINT kind;             /* LQ_MATERIAL_* */
-    LQ_FLOAT3 albedo;         /* diffuse, coated diffuse base */
-    LQ_FLOAT3 eta;            /* conductor: real IOR per channel */
-    LQ_FLOAT3 k;              /* conductor: extinction per channel */
-    float alphaX;             /* GGX alpha along the tangent (conductor, coat) */
-    float alphaY;             /* GGX alpha along the bitangent */
-    float coatIOR;
-    LQ_UINT codeIndex;        /* layered/neural: index of the generated code */
+    LQ_UINT codeIndex;        /* index of the generated code (layered) / decoders (neural) */
     LQ_UINT textureBase;      /* layered: its first texture in LQFrame.textures (its code indexes from there) */
-    LQ_UINT pad2;
+    LQ_UINT parameterBase;    /* layered: its first register in LQFrame.materialParameters (its code reads its constants from there) */
     LQ_ADDRESS neuralWeights; /* neural: float[] in DecoderParameters layout */
     LQ_UINT latentImage;      /* neural: first of two RGBA16F images at binding 1 */
     LQ_UINT latentLevels;     /* neural: mip levels of the latent pyramid */
@@ -134,7 +126,7 @@ LQ_STRUCT(LQAliasEntry) {
     float pdf;
 } LQ_END_STRUCT(LQAliasEntry)
 
-/* Per-frame parameters, read by every shader through an address (208 bytes). */
+/* Per-frame parameters, read by every shader through an address (216 bytes). */
 LQ_STRUCT(LQFrame) {
     LQ_ADDRESS instances;     /* LQInstance[] */
     LQ_ADDRESS materials;     /* LQMaterial[] */
@@ -164,6 +156,7 @@ LQ_STRUCT(LQFrame) {
     LQ_UINT rouletteDepth;    /* Russian roulette from this depth on */
     float pixelSpreadAngle;   /* ray-cone spread per pixel (radians) */
     LQ_ADDRESS textures;      /* LQTexture[] used by generated material code */
+    LQ_ADDRESS materialParameters; /* LQFloat4[]: every layered material's constant registers, from its parameterBase */
 } LQ_END_STRUCT(LQFrame)
 
 /* Push constants (16 bytes). */
@@ -173,12 +166,13 @@ LQ_STRUCT(LQPushConstants) {
     LQ_UINT sampleCount;      /* samples per pixel in this dispatch */
 } LQ_END_STRUCT(LQPushConstants)
 
-/* Push constants of the GPU-vs-CPU test kernels (Shaders/kernel_harness.comp, 48 bytes). */
+/* Push constants of the GPU-vs-CPU test kernels (Shaders/kernel_harness.comp, 56 bytes). */
 LQ_STRUCT(LQKernelPush) {
     LQ_ADDRESS inputRows;     /* float[count * inputStride] */
     LQ_ADDRESS outputRows;    /* float[count * outputStride] */
     LQ_ADDRESS textures;      /* LQTexture[] */
     LQ_ADDRESS materials;     /* LQMaterial[] */
+    LQ_ADDRESS materialParameters; /* LQFloat4[] */
     LQ_UINT count;
     LQ_UINT inputStride;
     LQ_UINT outputStride;
