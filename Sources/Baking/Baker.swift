@@ -592,36 +592,17 @@ public final class Baker {
     /// weights and fp16 latents.
     public static func validate(material: Material, parameters: DecoderParameters, latents: LatentPyramid<Float>,
                                 settings: BakeSettings) throws -> BakeMetrics {
-        let n = settings.validationSamples
-        let batch = TrainingBatch(capacity: n)
-        let gen = TrainingDataGenerator(material: material, settings: settings)
-        let chunkRows = TrainingDataGenerator.chunkRows
-        let chunks = (n + chunkRows - 1) / chunkRows
         let vseed = settings.validationSeed
-        parallelChunks(chunks, workers: settings.threads) { c in
-            var rng = SeedMixer.rng(seed: vseed, step: 0, chunk: c, purpose: 2)
-            let lo = c * chunkRows
-            gen.fill(batch: batch, start: lo, count: min(chunkRows, n - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: max(8, settings.footprintTaps))
-        }
-        let half = latents.toHalf().map(to: Float.self)
-        let decoders = NeuralDecoders(parameters: parameters)
-        decoders.maxWorkers = settings.threads
-        let C = half.channels
-        var lat = [Float](repeating: 0, count: n * C)
-        lat.withUnsafeMutableBufferPointer { lp in
-            for r in 0..<n { half.fetch(level: Int(batch.level[r]), uv: batch.uv[r], into: lp.baseAddress! + r * C) }
-        }
-        let wi = Array(UnsafeBufferPointer(start: batch.wi, count: n))
-        let wo = Array(UnsafeBufferPointer(start: batch.wo, count: n))
-        let pred = try decoders.evalBRDF(latents: lat, wi: wi, wo: wo)
-        let errors = HeldOutErrors(targets: Array(UnsafeBufferPointer(start: batch.target, count: 3 * n)), predictions: pred,
-                                   densities: Array(UnsafeBufferPointer(start: batch.density, count: n)))
+        let rows = try HeldOutRows(material: material, parameters: parameters, latents: latents, settings: settings,
+                                   seed: vseed, purpose: 2)
+        let n = rows.count, C = rows.latentChannels, errors = rows.errors
+        let wi = rows.wi, lat = rows.latents, decoders = rows.decoders
         // Sampler KL against the (prefiltered) reference's own sampling distribution.
-        let reference = gen.material
+        let reference = rows.reference
         var rng = PCG32(seed: vseed, stream: 77)
         var klWi: [SIMD3<Float>] = [], klWo: [SIMD3<Float>] = [], klLat: [Float] = [], klRef: [Float] = []
         for r in 0..<n {
-            let smp = reference.sample(wi: wi[r], uv: batch.uv[r], u: SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
+            let smp = reference.sample(wi: wi[r], uv: rows.uv[r], u: SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
             guard smp.pdf > 0, smp.pdf.isFinite, smp.wo.z > 0 else { continue }
             klWi.append(wi[r]); klWo.append(smp.wo); klRef.append(smp.pdf)
             klLat.append(contentsOf: lat[(r * C)..<((r + 1) * C)])

@@ -27,29 +27,9 @@ enum EnergyCalibration {
     /// Per-channel factors twin → reference (1 where a channel gives no scale).
     static func factors(material: Material, parameters: DecoderParameters, latents: LatentPyramid<Float>,
                         settings: BakeSettings) throws -> SIMD3<Float> {
-        let n = settings.validationSamples
-        let batch = TrainingBatch(capacity: n)
-        let gen = TrainingDataGenerator(material: material, settings: settings)
-        let chunkRows = TrainingDataGenerator.chunkRows
-        let chunks = (n + chunkRows - 1) / chunkRows
-        let seed = settings.validationSeed
-        parallelChunks(chunks, workers: settings.threads) { c in
-            var rng = SeedMixer.rng(seed: seed, step: 0, chunk: c, purpose: rowPurpose)
-            let lo = c * chunkRows
-            gen.fill(batch: batch, start: lo, count: min(chunkRows, n - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: max(8, settings.footprintTaps))
-        }
-        let half = latents.toHalf().map(to: Float.self)
-        let decoders = NeuralDecoders(parameters: parameters)
-        decoders.maxWorkers = settings.threads
-        let C = half.channels
-        var lat = [Float](repeating: 0, count: n * C)
-        lat.withUnsafeMutableBufferPointer { lp in
-            for r in 0..<n { half.fetch(level: Int(batch.level[r]), uv: batch.uv[r], into: lp.baseAddress! + r * C) }
-        }
-        let pred = try decoders.evalBRDF(latents: lat, wi: Array(UnsafeBufferPointer(start: batch.wi, count: n)),
-                                         wo: Array(UnsafeBufferPointer(start: batch.wo, count: n)))
-        let errors = HeldOutErrors(targets: Array(UnsafeBufferPointer(start: batch.target, count: 3 * n)), predictions: pred,
-                                   densities: Array(UnsafeBufferPointer(start: batch.density, count: n)))
+        let rows = try HeldOutRows(material: material, parameters: parameters, latents: latents, settings: settings,
+                                   seed: settings.validationSeed, purpose: rowPurpose)
+        let errors = rows.errors
         var s = SIMD3<Float>(1, 1, 1)
         for ch in 0..<3 {
             let ratio = Float(errors.energyRatioRGB[ch])

@@ -1,0 +1,56 @@
+import Foundation
+import Materials
+import NeuralMaterial
+
+/// Rows drawn like training rows (no smoothing, 8 footprint taps at coarse
+/// levels) from a fixed seed and RNG purpose, with the twin's BRDF for each
+/// row as the renderer sees it (fp16 weights, fp16 latents). The held-out
+/// metrics and the energy calibration both measure on such rows — each with
+/// its own purpose, so the calibration never sees the rows that judge it.
+struct HeldOutRows {
+    let count: Int
+    /// The (prefiltered) reference the rows were drawn from.
+    let reference: Material
+    let uv: [SIMD2<Float>]
+    let wi: [SIMD3<Float>]
+    let wo: [SIMD3<Float>]
+    /// Fetched latents, `latentChannels` per row.
+    let latents: [Float]
+    let latentChannels: Int
+    /// The fp16 model, ready for further queries (the sampler's pdf).
+    let decoders: NeuralDecoders
+    let errors: HeldOutErrors
+
+    init(material: Material, parameters: DecoderParameters, latents pyramid: LatentPyramid<Float>,
+         settings: BakeSettings, seed: UInt64, purpose: UInt64) throws {
+        let n = settings.validationSamples
+        let batch = TrainingBatch(capacity: n)
+        let gen = TrainingDataGenerator(material: material, settings: settings)
+        let chunkRows = TrainingDataGenerator.chunkRows
+        let chunks = (n + chunkRows - 1) / chunkRows
+        parallelChunks(chunks, workers: settings.threads) { c in
+            var rng = SeedMixer.rng(seed: seed, step: 0, chunk: c, purpose: purpose)
+            let lo = c * chunkRows
+            gen.fill(batch: batch, start: lo, count: min(chunkRows, n - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: max(8, settings.footprintTaps))
+        }
+        let half = pyramid.toHalf().map(to: Float.self)
+        let decoders = NeuralDecoders(parameters: parameters)
+        decoders.maxWorkers = settings.threads
+        let C = half.channels
+        var lat = [Float](repeating: 0, count: n * C)
+        lat.withUnsafeMutableBufferPointer { lp in
+            for r in 0..<n { half.fetch(level: Int(batch.level[r]), uv: batch.uv[r], into: lp.baseAddress! + r * C) }
+        }
+        count = n
+        reference = gen.material
+        uv = Array(UnsafeBufferPointer(start: batch.uv, count: n))
+        wi = Array(UnsafeBufferPointer(start: batch.wi, count: n))
+        wo = Array(UnsafeBufferPointer(start: batch.wo, count: n))
+        latents = lat
+        latentChannels = C
+        self.decoders = decoders
+        let predictions = try decoders.evalBRDF(latents: lat, wi: wi, wo: wo)
+        errors = HeldOutErrors(targets: Array(UnsafeBufferPointer(start: batch.target, count: 3 * n)), predictions: predictions,
+                               densities: Array(UnsafeBufferPointer(start: batch.density, count: n)))
+    }
+}
