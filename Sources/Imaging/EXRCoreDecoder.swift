@@ -120,6 +120,11 @@ enum EXRCoreDecoder {
                 return .needsRgbaWrapper(reason: "subsampled channels")
             }
             let name = String(cString: entry.name.str)
+            // A damaged header can list a name twice; a second plane under
+            // the same key would orphan the first buffer (found by fuzzing).
+            guard planes[name] == nil else {
+                throw ImagingError(.corrupt, path: path, "channel '\(name)' is listed twice in the header; the file is damaged, re-export it")
+            }
             let bytes = entry.pixel_type == EXR_PIXEL_HALF ? 2 : 4
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: width * height * bytes, alignment: 4)
             buffer.initializeMemory(as: UInt8.self, repeating: 0)
