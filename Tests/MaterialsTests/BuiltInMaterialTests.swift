@@ -5,16 +5,10 @@ import XCTest
 /// mapping and α floor (the lobes'), Materials' Fresnel, energy conservation,
 /// and one structure (so one shading kernel) per type whatever the values.
 final class BuiltInMaterialTests: XCTestCase {
-    /// Monte-Carlo directional albedo ∫ f·cos dωo by the material's own sampling.
+    /// Monte-Carlo directional albedo ∫ f·cos dωo by the material's own sampling
+    /// (the test suite's furnace estimator).
     func sampledAlbedo(_ m: Material, theta: Float, count: Int = 40000) -> V3 {
-        let wi = V3(sin(theta), 0, cos(theta))
-        var rng = SplitMix64(seed: 7)
-        var sum = SIMD3<Double>()
-        for _ in 0..<count {
-            let s = m.sample(wi: wi, uv: V2(0.5, 0.5), u: V3(rng.float(), rng.float(), rng.float()))
-            if s.pdf > 0 { sum += SIMD3<Double>(s.weight) }
-        }
-        return V3(sum / Double(count))
+        furnace(m, wi: V3(sin(theta), 0, cos(theta)), uv: V2(0.5, 0.5), samples: count, seed: 7).sampled
     }
 
     func testWhiteDiffuseIsAWhiteFurnace() {
@@ -80,18 +74,4 @@ final class BuiltInMaterialTests: XCTestCase {
         }
         XCTAssertEqual(Set([diffuse[0], conductors[0], coated[0]].map(structure)).count, 3)
     }
-}
-
-/// A small deterministic generator for the sampling tests.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func float() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }
