@@ -29,4 +29,5 @@ struct HitPayload {
     vec4 tangent;       // xyz world tangent, w bitangent sign
     vec2 uv;
     float uvDensity;    // uv units per metre at the hit (ray-cone LOD)
+    vec2 uv1;           // second texture-coordinate set (LQVertex.uv1; spheres: uv)
 };

@@ -30,6 +30,7 @@ HitPayload triangleHitGeometry(LQInstance inst, uint primitive, vec2 barycentric
     hit.shadingNormal = ns;
     hit.tangent = vec4(mat3(objectToWorld) * tObj.xyz, tObj.w < 0.0 ? -1.0 : 1.0);
     hit.uv = v0.uv * b.x + v1.uv * b.y + v2.uv * b.z;
+    hit.uv1 = v0.uv1 * b.x + v1.uv1 * b.y + v2.uv1 * b.z;
     // uv area over world area of this triangle (ray cones, Akenine-Möller et al. 2019).
     vec2 duv1 = v1.uv - v0.uv, duv2 = v2.uv - v0.uv;
     float uvArea = abs(duv1.x * duv2.y - duv1.y * duv2.x);
@@ -82,6 +83,7 @@ HitPayload sphereHitGeometry(LQInstance inst, vec3 objectOrigin, vec3 objectDire
     hit.shadingNormal = n;
     hit.tangent = vec4(mat3(objectToWorld) * tObj, 1.0);
     hit.uv = vec2(0.5 + phi * (0.5 * INV_PI), acos(clamp(nObj.y, -1.0, 1.0)) * INV_PI);
+    hit.uv1 = hit.uv;
     // u spans 2πr and v spans πr: uv units per metre (world radius).
     float worldRadius = inst.sphereRadius * length(mat3(objectToWorld) * vec3(1.0, 0.0, 0.0));
     hit.uvDensity = 1.0 / (PI * worldRadius * 1.41421356);

@@ -15,6 +15,15 @@
 
 vec4 lqTextureFetch(uint textureIndex, vec2 uv);
 
+// The shading point's second texture-coordinate set (glTF TEXCOORD_1): a
+// per-invocation global, not a parameter, so the generated functions keep
+// their (wi, uv) signatures and materials that never read set 1 generate the
+// same code as before. The integrator sets it before a material's setup
+// (path_vertex.glsl, under LQ_HAS_SHADING_UV1: kernels of neural materials
+// only do not include this file); harnesses that do not set it read (0, 0).
+#define LQ_HAS_SHADING_UV1 1
+vec2 lqShadingUV1 = vec2(0.0);
+
 #define LQ_LOBE_LAMBERT 0u
 #define LQ_LOBE_OREN_NAYAR 1u
 #define LQ_LOBE_CONDUCTOR 2u

@@ -7,7 +7,6 @@ layout(buffer_reference, scalar) readonly buffer WavefrontRef { LQWavefront w; }
 layout(buffer_reference, scalar) buffer WavefrontCountersRef { LQWavefrontCounters c; };
 layout(buffer_reference, scalar) buffer WavefrontBinsRef { LQWavefrontBin items[]; };
 layout(buffer_reference, scalar) buffer Vec4sRef { vec4 items[]; };
-layout(buffer_reference, scalar) buffer Vec2sRef { vec2 items[]; };
 layout(buffer_reference, scalar) buffer Uvec2sRef { uvec2 items[]; };
 
 layout(local_size_x = LQ_WAVEFRONT_GROUP) in;
@@ -54,7 +53,7 @@ void storeHit(LQWavefront w, uint path, HitPayload hit) {
     Vec4sRef(w.hitShadingNormal).items[path] = vec4(hit.shadingNormal, hit.uvDensity);
     Vec4sRef(w.hitGeometricNormal).items[path] = vec4(hit.geometricNormal, 0.0);
     Vec4sRef(w.hitTangent).items[path] = hit.tangent;
-    Vec2sRef(w.hitUV).items[path] = hit.uv;
+    Vec4sRef(w.hitUV).items[path] = vec4(hit.uv, hit.uv1);
 }
 
 HitPayload loadHit(LQWavefront w, uint path) {
@@ -67,7 +66,9 @@ HitPayload loadHit(LQWavefront w, uint path) {
     hit.uvDensity = shading.w;
     hit.geometricNormal = Vec4sRef(w.hitGeometricNormal).items[path].xyz;
     hit.tangent = Vec4sRef(w.hitTangent).items[path];
-    hit.uv = Vec2sRef(w.hitUV).items[path];
+    vec4 uvs = Vec4sRef(w.hitUV).items[path];
+    hit.uv = uvs.xy;
+    hit.uv1 = uvs.zw;
     hit.materialIndex = Uvec2sRef(w.hitBin).items[path].x;
     hit.hit = 1u;
     return hit;

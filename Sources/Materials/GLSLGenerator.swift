@@ -32,6 +32,10 @@ public struct GeneratedMaterialGLSL: Sendable {
 /// `vec3 layeredAlbedo_<s>(vec3 wi, vec2 uv)` in the local shading frame, and
 /// the emitted radiance `vec3 lqM_<s>_emission(vec2 uv)` /
 /// `layeredEmissionContext_<s>(context)` (vec3(0) for a material without emission).
+/// Images placed on the second texture-coordinate set read the GLSL global
+/// `lqShadingUV1` (layered_common.glsl; the integrator sets it per hit), so
+/// the signatures stay the same and materials without such images generate
+/// exactly the text they did before set 1 existed.
 /// Registers that do not depend on uv hold the CPU's constant-folded values
 /// and are read from the parameter buffer (`lqParameter(lqParameterBase + i)`),
 /// not written into the code; procedural textures are generated inline (no baking).
@@ -80,8 +84,8 @@ struct GLSLGenerator {
     func expression(_ op: InputOp) -> String {
         switch op {
         case .constant(let v): return Self.v4(v)
-        case .image(let t, let place, let isFloat):
-            let uv = "lqPlace(uv, \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
+        case .image(let t, let place, let isFloat, let set):
+            let uv = "lqPlace(\(set == 1 ? "uv1" : "uv"), \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
             let fetch = "lqTextureFetch(lqTextureBase + \(t)u, \(uv))"
             return isFloat ? "vec4(\(fetch).x)" : fetch
         case .procedural(let p): return procCall(p, uv: "uv")
@@ -160,6 +164,11 @@ struct GLSLGenerator {
         src += "void lqM_\(s)_setup(vec3 wi, vec2 uv, out vec4 r[\(nr)], \(lobeParams), out vec3 ai[\(nn)], out float total) {\n"
         src += "    LqTables T = lqM_\(s)_tables();\n"
         src += "    uv = vec2(isnan(uv.x) || isinf(uv.x) ? 0.0 : uv.x, isnan(uv.y) || isinf(uv.y) ? 0.0 : uv.y);\n"
+        if m.readsSecondUVSet {
+            // Only materials that read set 1 mention it: every other material's text is unchanged.
+            src += "    vec2 uv1 = lqShadingUV1;\n"
+            src += "    uv1 = vec2(isnan(uv1.x) || isinf(uv1.x) ? 0.0 : uv1.x, isnan(uv1.y) || isinf(uv1.y) ? 0.0 : uv1.y);\n"
+        }
         let varying = Set(m.varyingOps)
         var parameters: [SIMD4<Float>] = []
         for (i, op) in m.ops.enumerated() {

@@ -12,8 +12,9 @@ import Foundation
 /// R, IOR, thickness = mix(minimum, maximum, thickness texture G), or the
 /// maximum without a texture), emission (emissiveFactor ⊙ emissiveTexture ×
 /// _emissive_strength: the material's emitted radiance). Warned about and left out:
-/// alphaMode MASK/BLEND (rendered opaque), texture-coordinate sets ≥ 1 (meshes
-/// carry TEXCOORD_0 only), mirrored or per-axis wrap modes, the direction
+/// alphaMode MASK/BLEND (rendered opaque), texture-coordinate sets ≥ 2 (meshes
+/// carry TEXCOORD_0 and TEXCOORD_1; set 0 is used), set 1 on primitives without
+/// TEXCOORD_1 (they read set 0 there), mirrored or per-axis wrap modes, the direction
 /// channels of an anisotropy texture. occlusionTexture is not part of the BSDF
 /// and is ignored. A required extension outside these is an error.
 public enum GLTFMaterialParser {
@@ -106,7 +107,30 @@ public enum GLTFMaterialParser {
         reader.hash.add(names[index])
         let root = try reader.read(object)
         let material = reader.builder.build(root: root, name: names[index], sourcePath: doc.file, contentHash: reader.hash.value)
+        if material.readsSecondUVSet, let missing = primitivesWithoutSecondUVSet(doc, materialIndex: index, materialCount: materials.count) {
+            reader.warn(missing)
+        }
         return Result(material: material, fileWarnings: doc.extensionWarnings, materialWarnings: reader.warnings)
+    }
+
+    /// A warning when primitives drawn with material `materialIndex` (an index
+    /// past the file's materials: primitives without one) lack TEXCOORD_1:
+    /// the loader gives them set 1 = set 0, so the material renders, but
+    /// not as the author meant; nil when every such primitive has it.
+    static func primitivesWithoutSecondUVSet(_ doc: GLTFMaterialDocument, materialIndex: Int, materialCount: Int) -> String? {
+        var missing: [String] = []
+        for (m, mesh) in doc.array("meshes").enumerated() {
+            let primitives = (mesh as? [String: Any])?["primitives"] as? [Any] ?? []
+            for (p, primitive) in primitives.enumerated() {
+                guard let primitive = primitive as? [String: Any] else { continue }
+                let material = (primitive["material"] as? NSNumber)?.intValue ?? materialCount
+                let attributes = primitive["attributes"] as? [String: Any] ?? [:]
+                if material == materialIndex && attributes["TEXCOORD_1"] == nil { missing.append("meshes[\(m)].primitives[\(p)]") }
+            }
+        }
+        guard let first = missing.first else { return nil }
+        let more = missing.count > 1 ? " and \(missing.count - 1) more" : ""
+        return "a texture reads texture-coordinate set 1 but \(first)\(more) using this material \(missing.count > 1 ? "have" : "has") no TEXCOORD_1; set 0 is used there (export the second uv set)"
     }
 }
 
@@ -279,8 +303,8 @@ struct GLTFMaterialReader {
                                              scale: SIMD2(scale[0], scale[1]))
             if let set = (t["texCoord"] as? NSNumber)?.intValue { texCoord = set }
         }
-        if texCoord != 0 {
-            warn("\(here): texture-coordinate set \(texCoord) is not available (Lacquer meshes carry TEXCOORD_0 only); set 0 is used")
+        if texCoord != 0 && texCoord != 1 {
+            warn("\(here): texture-coordinate set \(texCoord) is not available (Lacquer meshes carry TEXCOORD_0 and TEXCOORD_1); set 0 is used")
         }
         let textures = doc.array("textures")
         guard index >= 0, index < textures.count, let texture = textures[index] as? [String: Any] else {
@@ -304,7 +328,7 @@ struct GLTFMaterialReader {
         }
         self.doc = doc
         if let added { hash.add(added) }
-        return builder.image(texture: slot, uv: transform.lacquerPlacement, float: false)
+        return builder.image(texture: slot, uv: transform.lacquerPlacement, float: false, uvSet: texCoord == 1 ? 1 : 0)
     }
 
     /// The wrap mode of sampler `index` (repeat without one). Lacquer wraps

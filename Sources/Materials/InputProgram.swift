@@ -53,7 +53,9 @@ public enum ColorTransform: Int32, Sendable {
 enum InputOp: Sendable {
     case constant(Vec4)
     /// Image texture (index into the material's textures); `float` splats .x.
-    case image(texture: Int32, uv: UVTransform, float: Bool)
+    /// `uvSet` 1 places the second texture-coordinate set (glTF TEXCOORD_1),
+    /// 0 the first.
+    case image(texture: Int32, uv: UVTransform, float: Bool, uvSet: Int32)
     case procedural(Procedural)
     /// Tangent-space normal from a procedural height: n = normalize(−s·∂h/∂x,
     /// −s·∂h/∂y, 1) with central differences of ε = 0.01 procedural units
@@ -98,6 +100,12 @@ enum InputOp: Sendable {
         }
     }
 
+    /// Whether the operation reads the second texture-coordinate set.
+    var readsSecondUVSet: Bool {
+        if case .image(_, _, _, let set) = self { return set == 1 }
+        return false
+    }
+
     var dependsOnUV: Bool {
         switch self {
         case .image, .procedural, .bump, .texcoord: return true
@@ -111,14 +119,15 @@ enum InputEval {
         0.01 / max(max(abs(p.uv.scale.x), abs(p.uv.scale.y)), 1e-6)
     }
 
+    /// `uv1`: the second texture-coordinate set (nil: the same as `uv`).
     @inline(__always) static func run(_ op: InputOp, _ uv: Vec2, _ r: UnsafeMutablePointer<Vec4>,
-                                      _ textures: UnsafeBufferPointer<MaterialTexture>) -> Vec4 {
+                                      _ textures: UnsafeBufferPointer<MaterialTexture>, uv1: Vec2? = nil) -> Vec4 {
         switch op {
         case .constant(let v):
             return v
-        case .image(let t, let place, let isFloat):
+        case .image(let t, let place, let isFloat, let set):
             let c = place.cosR, s = place.sinR
-            let v = textures[Int(t)].sample(place.apply(uv, c, s))
+            let v = textures[Int(t)].sample(place.apply(set == 1 ? uv1 ?? uv : uv, c, s))
             return isFloat ? splat4(v.x) : v
         case .procedural(let p):
             return p.evaluate(uv)

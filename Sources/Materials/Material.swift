@@ -135,6 +135,9 @@ public final class Material: Sendable {
     public var inputOperationCount: Int { ops.count }
     /// Number of input-program instructions (constants, textures, maths).
     public var inputCount: Int { ops.count }
+    /// Whether an image reads the second texture-coordinate set (glTF
+    /// TEXCOORD_1). Bakes see set 1 = set 0, so such a twin can differ.
+    public var readsSecondUVSet: Bool { ops.contains { $0.readsSecondUVSet } }
 
     // MARK: scratch
 
@@ -150,16 +153,19 @@ public final class Material: Sendable {
         }
     }
 
-    @inline(__always) func runInputs(_ uvIn: Vec2, _ regs: UnsafeMutablePointer<Vec4>) {
+    /// `uv1In`: the second texture-coordinate set, nil = the same as the first
+    /// (callers that know of one set only, such as the baker, see set 1 = set 0).
+    @inline(__always) func runInputs(_ uvIn: Vec2, _ regs: UnsafeMutablePointer<Vec4>, uv1 uv1In: Vec2? = nil) {
         // Non-finite texture coordinates are treated as 0 (as the GPU path does).
         let uv = Vec2(uvIn.x.isFinite ? uvIn.x : 0, uvIn.y.isFinite ? uvIn.y : 0)
+        let uv1 = uv1In.map { Vec2($0.x.isFinite ? $0.x : 0, $0.y.isFinite ? $0.y : 0) }
         baseRegisters.withUnsafeBufferPointer { b in
             if let p = b.baseAddress { regs.initialize(from: p, count: b.count) }
         }
         if varyingOps.isEmpty { return }
         textures.withUnsafeBufferPointer { tex in
             ops.withUnsafeBufferPointer { o in
-                for i in varyingOps { regs[Int(i)] = InputEval.run(o[Int(i)], uv, regs, tex) }
+                for i in varyingOps { regs[Int(i)] = InputEval.run(o[Int(i)], uv, regs, tex, uv1: uv1) }
             }
         }
     }
@@ -184,8 +190,9 @@ public final class Material: Sendable {
     /// Inputs, lobe parameters and frames, albedos at wi, selection weights.
     /// Returns the total selection weight.
     @inline(__always) func prepare(_ wi: Vec3, _ uv: Vec2, _ regs: UnsafeMutablePointer<Vec4>,
-                                   _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>) -> Float {
-        runInputs(uv, regs)
+                                   _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>,
+                                   uv1: Vec2? = nil) -> Float {
+        runInputs(uv, regs, uv1: uv1)
         lobes.withUnsafeBufferPointer { lb in
             for l in 0..<lb.count {
                 let ins = lb[l]
@@ -307,26 +314,32 @@ public final class Material: Sendable {
     /// f(wi, wo)·|cos θo| (RGB). With a footprint (uv radius, > 0) the value is
     /// the average over 8 fixed Gaussian-distributed uv offsets of that σ
     /// (the texel-footprint filtered BRDF the baker's coarse levels target).
-    public func eval(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, footprint: Float? = nil) -> SIMD3<Float> {
+    /// `uv1`, here and in the other evaluations: the second texture-coordinate
+    /// set (glTF TEXCOORD_1) for images that read it; nil = the same as `uv`.
+    public func eval(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, footprint: Float? = nil,
+                     uv1: SIMD2<Float>? = nil) -> SIMD3<Float> {
         if let fp = footprint, fp > 0, fp.isFinite {
             var sum = Vec3()
-            for o in Material.footprintOffsets { sum += evalAndPdf(wi: wi, wo: wo, uv: uv + o * fp).value }
+            for o in Material.footprintOffsets {
+                sum += evalAndPdf(wi: wi, wo: wo, uv: uv + o * fp, uv1: uv1.map { $0 + o * fp }).value
+            }
             return sum / Float(Material.footprintOffsets.count)
         }
-        return evalAndPdf(wi: wi, wo: wo, uv: uv).value
+        return evalAndPdf(wi: wi, wo: wo, uv: uv, uv1: uv1).value
     }
 
-    public func pdf(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>) -> Float {
-        evalAndPdf(wi: wi, wo: wo, uv: uv).pdf
+    public func pdf(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil) -> Float {
+        evalAndPdf(wi: wi, wo: wo, uv: uv, uv1: uv1).pdf
     }
 
     /// eval and pdf in one pass (cheaper than calling both).
-    public func evalAndPdf(wi wiIn: SIMD3<Float>, wo woIn: SIMD3<Float>, uv: SIMD2<Float>) -> (value: SIMD3<Float>, pdf: Float) {
+    public func evalAndPdf(wi wiIn: SIMD3<Float>, wo woIn: SIMD3<Float>, uv: SIMD2<Float>,
+                           uv1: SIMD2<Float>? = nil) -> (value: SIMD3<Float>, pdf: Float) {
         guard let wi = enteringDirection(wiIn), let wo = enteringDirection(woIn), wi.z > 0, wo.z > 0 else {
             return (Vec3(), 0)
         }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, uv, regs, ls, ns)
+            let total = prepare(wi, uv, regs, ls, ns, uv1: uv1)
             let r = evaluatePrepared(wi, wo, total, regs, ls, ns)
             return (r.0, r.1)
         }
@@ -340,10 +353,10 @@ public final class Material: Sendable {
     /// Draws wo with u ∈ [0,1)³ (u.z picks the lobe, u.xy the direction).
     /// Invalid input (a non-finite or degenerate wi, wi below the horizon, u
     /// outside [0, 1]) gives `BsdfSample.failed`.
-    public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>) -> BsdfSample {
+    public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>, uv1: SIMD2<Float>? = nil) -> BsdfSample {
         guard let wi = enteringDirection(wiIn), wi.z > 0, Material.isUnitInterval(u) else { return .failed }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, uv, regs, ls, ns)
+            let total = prepare(wi, uv, regs, ls, ns, uv1: uv1)
             if !(total > 0) { return .failed }
             var x = u.z * total
             var pick = -1
@@ -370,20 +383,20 @@ public final class Material: Sendable {
     /// Emitted radiance at uv (linear Rec.709 RGB, each channel ≥ 0), the
     /// same in every outgoing direction (a diffuse emitter; the path tracer
     /// adds it where a path hits the surface). `lqM_<suffix>_emission` on the GPU.
-    public func emission(uv: SIMD2<Float>) -> SIMD3<Float> {
+    public func emission(uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil) -> SIMD3<Float> {
         guard emissionRegister >= 0 else { return Vec3() }
         return withScratch { regs, _, _ in
-            runInputs(uv, regs)
+            runInputs(uv, regs, uv1: uv1)
             return simd_maxv(xyz(regs[Int(emissionRegister)]), 0)
         }
     }
 
     /// The directional-albedo estimate A_root(wi) used by the layering (the
     /// same quantity `layeredAlbedo_<suffix>` returns on the GPU).
-    public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>) -> SIMD3<Float> {
+    public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil) -> SIMD3<Float> {
         guard let wi = enteringDirection(wiIn), wi.z > 0 else { return Vec3() }
         return withScratch { regs, ls, ns in
-            _ = prepare(wi, uv, regs, ls, ns)
+            _ = prepare(wi, uv, regs, ls, ns, uv1: uv1)
             return ns[nodes.count - 1].ai
         }
     }

@@ -45,8 +45,8 @@ public struct MaterialBuilder {
         return i
     }
 
-    public mutating func image(texture: Int32, uv: UVTransform, float: Bool) -> InputRef {
-        push(.image(texture: texture, uv: uv, float: float))
+    public mutating func image(texture: Int32, uv: UVTransform, float: Bool, uvSet: Int32 = 0) -> InputRef {
+        push(.image(texture: texture, uv: uv, float: float, uvSet: uvSet))
     }
     public mutating func procedural(_ p: Procedural) -> InputRef { push(.procedural(p)) }
     public mutating func bump(_ p: Procedural, strength: InputRef) -> InputRef { push(.bump(p, strength: strength.index)) }

@@ -61,8 +61,10 @@ public final class GPUScene {
                     let n = i < mesh.normals.count ? mesh.normals[i] : Float3(0, 1, 0)
                     let uv = i < mesh.uvs.count ? mesh.uvs[i] : Float2(0, 0)
                     let t = i < mesh.tangents.count ? mesh.tangents[i] : Float4(1, 0, 0, 1)
+                    let uv1 = mesh.uvs1.map { i < $0.count ? $0[i] : uv } ?? uv
                     return LQVertex(position: LQFloat3(x: p.x, y: p.y, z: p.z), normal: LQFloat3(x: n.x, y: n.y, z: n.z),
-                                    uv: LQFloat2(x: uv.x, y: uv.y), tangent: LQFloat4(x: t.x, y: t.y, z: t.z, w: t.w))
+                                    uv: LQFloat2(x: uv.x, y: uv.y), tangent: LQFloat4(x: t.x, y: t.y, z: t.z, w: t.w),
+                                    uv1: LQFloat2(x: uv1.x, y: uv1.y))
                 }
                 if let bad = mesh.indices.first(where: { Int($0) >= vertices.count }) {
                     throw RenderError("object \(object.name): index \(bad) out of range (\(vertices.count) vertices)")

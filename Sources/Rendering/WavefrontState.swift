@@ -51,7 +51,7 @@ final class WavefrontState {
         w.hitShadingNormal = try array(16, nil)
         w.hitGeometricNormal = try array(16, nil)
         w.hitTangent = try array(16, nil)
-        w.hitUV = try array(8, nil)
+        w.hitUV = try array(16, nil)  // both texture-coordinate sets
         hitBins = try buffer(8, nil)
         w.hitBin = hitBins.deviceAddress
         w.shadowOrigin = try array(16, nil)

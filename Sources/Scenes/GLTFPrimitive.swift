@@ -1,6 +1,7 @@
 /// One glTF mesh primitive turned into a `Mesh` in mesh space: attributes
 /// read and validated, flat normals when NORMAL is absent, tangents from the
-/// file (re-orthogonalised) or generated.
+/// file (re-orthogonalised) or generated (from TEXCOORD_0), TEXCOORD_1 as the
+/// mesh's second uv set when present.
 enum GLTFPrimitive {
     static let modeNames = [0: "POINTS", 1: "LINES", 2: "LINE_LOOP", 3: "LINE_STRIP", 4: "TRIANGLES", 5: "TRIANGLE_STRIP", 6: "TRIANGLE_FAN"]
 
@@ -27,6 +28,7 @@ enum GLTFPrimitive {
         }
         let normalValues = try attribute("NORMAL", components: 3)
         let uvValues = try attribute("TEXCOORD_0", components: 2, normalizedIntegers: true)
+        let uv1Values = try attribute("TEXCOORD_1", components: 2, normalizedIntegers: true)
         let tangentValues = try attribute("TANGENT", components: 4)
 
         var indices: [UInt32]
@@ -38,6 +40,7 @@ enum GLTFPrimitive {
             indices = (0..<UInt32(count)).map { $0 }
         }
         var uvs = (0..<count).map { i in uvValues.map { Float2($0[2 * i], $0[2 * i + 1]) } ?? Float2(0, 0) }
+        var uvs1 = uv1Values.map { v in (0..<count).map { Float2(v[2 * $0], v[2 * $0 + 1]) } }
         var normals: [SIMD3<Float>]
         var tangentsIn = tangentValues.map { t in (0..<count).map { Float4(t[4 * $0], t[4 * $0 + 1], t[4 * $0 + 2], t[4 * $0 + 3]) } }
 
@@ -48,6 +51,7 @@ enum GLTFPrimitive {
             let corners = indices.map(Int.init)
             positions = corners.map { positions[$0] }
             uvs = corners.map { uvs[$0] }
+            uvs1 = uvs1.map { u in corners.map { u[$0] } }
             tangentsIn = tangentsIn.map { t in corners.map { t[$0] } }
             indices = (0..<UInt32(corners.count)).map { $0 }
             normals = []
@@ -71,6 +75,6 @@ enum GLTFPrimitive {
             tangents = MeshTangents.generate(positions: positions, normals: normals, uvs: uvs, indices: indices)
         }
         return Mesh(positions: positions.map(Float3.init), normals: normals.map(Float3.init), uvs: uvs,
-                    tangents: tangents, indices: indices)
+                    tangents: tangents, indices: indices, uvs1: uvs1)
     }
 }

@@ -33,12 +33,14 @@ extension Mesh {
             var k = 0
             while k + 2 < idx.count { idx.swapAt(k + 1, k + 2); k += 3 }
         }
-        return Mesh(positions: p, normals: n, uvs: uvs, tangents: t, indices: idx)
+        return Mesh(positions: p, normals: n, uvs: uvs, tangents: t, indices: idx, uvs1: uvs1)
     }
 
-    /// Appends `other`'s vertices and (offset) triangles.
+    /// Appends `other`'s vertices and (offset) triangles. The result has a
+    /// second uv set when either part has one (the other part's set 0 fills in).
     public mutating func append(_ other: Mesh) {
         let base = UInt32(clamping: positions.count)
+        if uvs1 != nil || other.uvs1 != nil { uvs1 = secondUVs + other.secondUVs }
         positions += other.positions
         normals += other.normals
         uvs += other.uvs
@@ -51,8 +53,9 @@ extension Mesh {
     /// mesh is well formed. Loaders check this before returning a mesh.
     public var validationProblem: String? {
         let n = positions.count
-        if normals.count != n || uvs.count != n || tangents.count != n {
-            return "attribute counts differ (positions \(n), normals \(normals.count), uvs \(uvs.count), tangents \(tangents.count))"
+        if normals.count != n || uvs.count != n || tangents.count != n || secondUVs.count != n {
+            return "attribute counts differ (positions \(n), normals \(normals.count), uvs \(uvs.count), "
+                + "second uvs \(secondUVs.count), tangents \(tangents.count))"
         }
         if indices.count % 3 != 0 { return "index count \(indices.count) is not a multiple of 3" }
         if indices.isEmpty { return "no triangles" }
@@ -60,6 +63,7 @@ extension Mesh {
         if let bad = indices.first(where: { Int($0) >= n }) { return "index \(bad) out of range (\(n) vertices)" }
         if !positions.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) { return "non-finite vertex position" }
         if !uvs.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) { return "non-finite texture coordinate" }
+        if !secondUVs.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) { return "non-finite texture coordinate (set 1)" }
         for v in normals where abs(simdLength(v.simd) - 1) > 1e-3 { return "normal \(v) is not unit length" }
         for v in tangents where abs(simdLength(SIMD3(v.x, v.y, v.z)) - 1) > 1e-3 || abs(v.w) != 1 {
             return "tangent \(v) is not unit length with w = ±1"

@@ -132,12 +132,19 @@ public struct Mesh: Equatable, Sendable {
     public var positions: [Float3]
     public var normals: [Float3]
     public var uvs: [Float2]
+    /// The second texture-coordinate set (glTF TEXCOORD_1), one per vertex;
+    /// nil when the source has none: set 1 is then set 0 (`secondUVs`), so
+    /// a material that reads set 1 still renders.
+    public var uvs1: [Float2]?
     public var tangents: [Float4]
     public var indices: [UInt32]
-    public init(positions: [Float3], normals: [Float3], uvs: [Float2], tangents: [Float4], indices: [UInt32]) {
+    public init(positions: [Float3], normals: [Float3], uvs: [Float2], tangents: [Float4], indices: [UInt32],
+                uvs1: [Float2]? = nil) {
         self.positions = positions; self.normals = normals; self.uvs = uvs
-        self.tangents = tangents; self.indices = indices
+        self.tangents = tangents; self.indices = indices; self.uvs1 = uvs1
     }
+    /// Texture-coordinate set 1 per vertex: `uvs1`, or set 0 without one.
+    public var secondUVs: [Float2] { uvs1 ?? uvs }
     public var triangleCount: Int { indices.count / 3 }
 }
 

@@ -2,7 +2,7 @@
 #include "ShaderInterface.h"
 #include <stddef.h>
 
-_Static_assert(sizeof(LQVertex) == 48, "LQVertex layout");
+_Static_assert(sizeof(LQVertex) == 56, "LQVertex layout");
 _Static_assert(sizeof(LQInstance) == 48, "LQInstance layout");
 _Static_assert(offsetof(LQInstance, kind) == 16, "LQInstance.kind offset");
 _Static_assert(sizeof(LQMaterial) == 40, "LQMaterial layout");

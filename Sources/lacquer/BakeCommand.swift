@@ -166,6 +166,10 @@ struct BakeCommand: ParsableCommand {
         if baker.material.isEmissive {
             FileHandle.standardError.write(Data("warning: \(baker.material.name): emission is not baked; the neural twin emits no light (render the layered material to keep it)\n".utf8))
         }
+        // The twin's latents cover one uv square: the bake reads every texture through set 0.
+        if baker.material.readsSecondUVSet {
+            FileHandle.standardError.write(Data("warning: \(baker.material.name): a texture reads texture-coordinate set 1, which the bake replaces by set 0; the neural twin differs where the mesh's two sets differ (render the layered material to keep it)\n".utf8))
+        }
         if !quiet {
             let what = baker.step > 0 ? "resuming at step \(baker.step) of" : "baking"
             FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder)\(s.copyCount > 1 ? " × \(s.copyCount) copies" : ""), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))

@@ -143,11 +143,11 @@ final class GLTFMaterialTests: XCTestCase {
         assertMaterialError("missing.png", "not found") { try MaterialLoader.loadMaterial(path: path + "#Glow", warn: { _ in }) }
     }
 
-    func testTexCoordOneIsWarnedAboutAndEmissionIsRead() throws {
+    func testTexCoordTwoIsWarnedAboutAndEmissionIsRead() throws {
         let dir = try TempDir()
         try writePNG(dir.path + "/two.png", colors: [V3(1, 0, 0), V3(0, 0, 1)])
         let path = try writeGLTF(dir, materials: """
-            [{"name": "Glow", "emissiveFactor": [1, 0.5, 0], "pbrMetallicRoughness": {"metallicFactor": 0, "baseColorTexture": {"index": 0, "texCoord": 1}},
+            [{"name": "Glow", "emissiveFactor": [1, 0.5, 0], "pbrMetallicRoughness": {"metallicFactor": 0, "baseColorTexture": {"index": 0, "texCoord": 2}},
               "emissiveTexture": {"index": 0}, "extensions": {"KHR_materials_emissive_strength": {"emissiveStrength": 4}}}]
             """, extra: #""extensionsUsed": ["KHR_materials_emissive_strength"], "textures": [{"source": 0}], "images": [{"uri": "two.png"}]"#)
         var warnings: [String] = []
@@ -159,7 +159,60 @@ final class GLTFMaterialTests: XCTestCase {
         XCTAssertEqual(left.x, 4, accuracy: 1e-3, "\(left)")
         XCTAssertEqual(left.y + left.z, 0, accuracy: 1e-3, "\(left)")
         XCTAssertEqual(right.x + right.y, 0, accuracy: 1e-3, "blue texel × (1, 0.5, 0): \(right)")
-        XCTAssertTrue(warnings.contains { $0.contains("baseColorTexture") && $0.contains("texture-coordinate set 1") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("baseColorTexture") && $0.contains("texture-coordinate set 2") && $0.contains("set 0 is used") },
+                      "\(warnings)")
+        XCTAssertFalse(m.readsSecondUVSet, "set 2 falls back to set 0")
+    }
+
+    /// texCoord 1 samples the second uv set: with uv1 ≠ uv the texel under
+    /// uv1 is read; without uv1 (the baker, old callers) set 1 is set 0.
+    /// KHR_texture_transform's texCoord overrides the texture info's.
+    func testTexCoordOneSamplesTheSecondUVSet() throws {
+        let dir = try TempDir()
+        try writePNG(dir.path + "/two.png", colors: [V3(1, 0, 0), V3(0, 0, 1)])
+        func material(_ info: String, _ name: String) throws -> (Material, [String]) {
+            let path = try writeGLTF(dir, name, materials: """
+                [{"name": "M", "pbrMetallicRoughness": {"metallicFactor": 0, "baseColorTexture": {"index": 0\(info)}}}]
+                """, extra: """
+                "textures": [{"source": 0, "sampler": 0}], "images": [{"uri": "two.png"}], "samplers": [{"wrapS": 33071, "wrapT": 33071}],
+                "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "TEXCOORD_0": 1}, "material": 0}]}]
+                """)
+            var warnings: [String] = []
+            return (try MaterialLoader.loadMaterial(path: path, warn: { warnings.append($0) }), warnings)
+        }
+        let wi = V3(0, 0, 1)
+        let red = V2(0.2, 0.5), blue = V2(0.8, 0.5)
+        let (set1, warnings) = try material(#", "texCoord": 1"#, "set1.gltf")
+        XCTAssertTrue(set1.readsSecondUVSet)
+        let fromSet1 = set1.albedo(wi: wi, uv: red, uv1: blue)
+        XCTAssertGreaterThan(fromSet1.z, 3 * fromSet1.x, "uv1 on the blue texel: \(fromSet1)")
+        let other = set1.albedo(wi: wi, uv: blue, uv1: red)
+        XCTAssertGreaterThan(other.x, 3 * other.z, "uv1 on the red texel: \(other)")
+        XCTAssertEqual(set1.albedo(wi: wi, uv: red), set1.albedo(wi: wi, uv: red, uv1: red), "no uv1: set 1 = set 0")
+        let (value, pdf) = set1.evalAndPdf(wi: wi, wo: normalize3(V3(0.3, 0.1, 1)), uv: red, uv1: blue)
+        XCTAssertGreaterThan(value.z, 3 * value.x, "eval reads set 1 too: \(value)")
+        XCTAssertGreaterThan(pdf, 0)
+        // The mesh using the material has no TEXCOORD_1: said once, naming the primitive.
+        XCTAssertEqual(warnings.filter { $0.contains("TEXCOORD_1") }.count, 1, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("meshes[0].primitives[0]") && $0.contains("set 0 is used there") }, "\(warnings)")
+        XCTAssertFalse(warnings.contains { $0.contains("is not available") }, "\(warnings)")
+
+        // GLSL: set 1 reads the per-hit global; a set-0 material's code never mentions it.
+        let glsl1 = generateGLSL(for: set1, functionSuffix: "a").source
+        XCTAssertTrue(glsl1.contains("lqShadingUV1") && glsl1.contains("lqPlace(uv1,"), glsl1)
+        let (set0, _) = try material("", "set0.gltf")
+        XCTAssertFalse(set0.readsSecondUVSet)
+        let glsl0 = generateGLSL(for: set0, functionSuffix: "a").source
+        XCTAssertFalse(glsl0.contains("uv1") || glsl0.contains("lqShadingUV1"), glsl0)
+        XCTAssertEqual(set0.albedo(wi: wi, uv: red, uv1: blue), set0.albedo(wi: wi, uv: red), "set-0 images ignore uv1")
+
+        // KHR_texture_transform's texCoord wins over the texture info's, both ways.
+        let (overridden, _) = try material(#", "texCoord": 1, "extensions": {"KHR_texture_transform": {"texCoord": 0}}"#, "o0.gltf")
+        XCTAssertFalse(overridden.readsSecondUVSet)
+        let (chosen, _) = try material(#", "extensions": {"KHR_texture_transform": {"texCoord": 1}}"#, "o1.gltf")
+        XCTAssertTrue(chosen.readsSecondUVSet)
+        let viaTransform = chosen.albedo(wi: wi, uv: red, uv1: blue)
+        XCTAssertGreaterThan(viaTransform.z, 3 * viaTransform.x, "\(viaTransform)")
     }
 
     // MARK: KHR_texture_transform

@@ -73,12 +73,15 @@ typedef struct { float x, y, z, w; } LQFloat4;
 #define LQ_MISS_PRIMARY 0
 #define LQ_MISS_SHADOW 1
 
-/* One triangle-mesh vertex (48 bytes). tangent.w = bitangent sign. */
+/* One triangle-mesh vertex (56 bytes). tangent.w = bitangent sign. uv1 is
+ * the second texture-coordinate set (glTF TEXCOORD_1; a copy of uv for meshes
+ * without one), read by materials whose images ask for set 1. */
 LQ_STRUCT(LQVertex) {
     LQ_FLOAT3 position;
     LQ_FLOAT3 normal;
     LQ_FLOAT2 uv;
     LQ_FLOAT4 tangent;
+    LQ_FLOAT2 uv1;
 } LQ_END_STRUCT(LQVertex)
 
 /* Per-instance record, indexed by gl_InstanceCustomIndexEXT (48 bytes). */
@@ -203,7 +206,7 @@ LQ_STRUCT(LQWavefront) {
     LQ_ADDRESS hitShadingNormal;  /* vec4[n]: xyz, w uv density (ray cones) */
     LQ_ADDRESS hitGeometricNormal;/* vec4[n]: xyz */
     LQ_ADDRESS hitTangent;        /* vec4[n]: xyz tangent, w bitangent sign */
-    LQ_ADDRESS hitUV;             /* vec2[n] */
+    LQ_ADDRESS hitUV;             /* vec4[n]: xy texture-coordinate set 0, zw set 1 */
     LQ_ADDRESS hitBin;            /* uvec2[n]: material index, slot within its bin */
     LQ_ADDRESS shadowOrigin;      /* vec4[n] */
     LQ_ADDRESS shadowDirection;   /* vec4[n] */
