@@ -27,11 +27,12 @@ extension MaterialXParser {
         return t == "float" || t == "integer" ? .float : type
     }
 
-    /// A `<texcoord>` node: only set 0 exists in Lacquer's meshes.
+    /// A `<texcoord>` node: MaterialX graphs read set 0 only (the second set,
+    /// glTF TEXCOORD_1, is reached through glTF textures' `texCoord`).
     func checkTexcoordNode(_ node: XMLElementNode) throws {
         try checkInputs(node, ["index"])
         if let i = inputElement(node, "index")?["value"], Int(i) != 0 {
-            throw err(.unsupported, node, "index", "only texture-coordinate set 0 is available")
+            throw err(.unsupported, node, "index", "MaterialX materials read texture-coordinate set 0 only; use index 0")
         }
     }
 
