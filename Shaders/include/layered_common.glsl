@@ -148,6 +148,13 @@ vec4 lqDivide(vec4 a, vec4 b) {
     return q;
 }
 
+/// atan2 per lane, 0 at the origin (InputProgram's arcTangent2).
+vec4 lqAtan2(vec4 y, vec4 x) {
+    vec4 q;
+    for (int i = 0; i < 4; i++) q[i] = (y[i] == 0.0 && x[i] == 0.0) ? 0.0 : atan(y[i], x[i]);
+    return q;
+}
+
 float lqSmoothstep1(float x, float lo, float hi) {
     if (x >= hi) return 1.0;
     if (x <= lo) return 0.0;
@@ -574,6 +581,13 @@ vec3 lqLobeAlbedo(LqLobe l, float cosI, LqTables T) {
     if (l.kind == LQ_LOBE_OREN_NAYAR) return l.weight * lqOrenNayarAlbedo(l.color, l.rough, l.energyComp, cosI, T);
     if (l.kind == LQ_LOBE_SHEEN) return l.weight * l.color * lqTable(T.sheen, T.sheenDims, cosI, l.rough, 0.0).x;
     return l.weight * lqMicrofacetAlbedo(l, cosI, T);
+}
+
+/// 1 - r * rho: the bounces between a layer's top (internal reflectance r)
+/// and its base (albedo rho, coat absorption included); Material.swift's
+/// interreflectionDenominator.
+vec3 lqInterreflection(vec3 r, vec3 rho) {
+    return max(vec3(1.0) - r * rho, vec3(1e-6));
 }
 
 /// Coat absorption T(wi, wo) = tint^(thickness * 0.5 * (1/mu'i + 1/mu'o)).

@@ -13,8 +13,7 @@ import Foundation
 /// maximum without a texture), emission (emissiveFactor ⊙ emissiveTexture ×
 /// _emissive_strength: the material's emitted radiance). Warned about and left out:
 /// alphaMode MASK/BLEND (rendered opaque), texture-coordinate sets ≥ 1 (meshes
-/// carry TEXCOORD_0 only), mirrored or per-axis wrap modes, the direction
-/// channels of an anisotropy texture. occlusionTexture is not part of the BSDF
+/// carry TEXCOORD_0 only), mirrored or per-axis wrap modes. occlusionTexture is not part of the BSDF
 /// and is ignored. A required extension outside these is an error.
 public enum GLTFMaterialParser {
     /// The names of the file's materials, in order (see `GLTFMaterialDocument.materialNames`).
@@ -195,12 +194,18 @@ struct GLTFMaterialReader {
             let at = "extensions.KHR_materials_anisotropy"
             var strength = builder.constant(try number(e, "anisotropyStrength", default: 0, in: 0...1, at: at))
             let rotation = try number(e, "anisotropyRotation", default: 0, in: -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude, at: at)
+            var angle = builder.constant(rotation)
             if let t = try texture(e, "anisotropyTexture", srgb: false, at: at) {
+                // Red, green: the direction in [−1, 1] in tangent/bitangent
+                // space, turned by anisotropyRotation; blue scales the strength.
                 strength = builder.math(.multiply, strength, builder.extract(t, channel: 2))
-                warn("\(at).anisotropyTexture: its direction (red, green) is not supported; its strength (blue) is used, the direction is anisotropyRotation alone")
+                let two = builder.constant(Float(2)), one = builder.constant(Float(1))
+                let x = builder.math(.subtract, builder.math(.multiply, builder.extract(t, channel: 0), two), one)
+                let y = builder.math(.subtract, builder.math(.multiply, builder.extract(t, channel: 1), two), one)
+                angle = builder.math(.add, builder.math(.arcTangent2, y, x), angle)
             }
             inputs.anisotropyStrength = strength
-            inputs.anisotropyRotation = builder.constant(rotation)
+            inputs.anisotropyRotation = angle
         }
         if let e = try object(ext, "KHR_materials_iridescence") {
             let at = "extensions.KHR_materials_iridescence"

@@ -30,6 +30,9 @@ public enum MathOp: Int32, Sendable {
     case sine
     /// cos(a) per lane (radians)
     case cosine
+    /// atan2(a, b) per lane: the angle of the point (b, a) in radians,
+    /// (−π, π]; 0 at the origin (GLSL's atan(y, x) is undefined there)
+    case arcTangent2
 }
 
 /// Comparison of MaterialX's conditional nodes (on the first lane of each value).
@@ -171,6 +174,11 @@ enum InputEval {
                 return Vec4(sinf(x.x), sinf(x.y), sinf(x.z), sinf(x.w))
             case .cosine:
                 return Vec4(cosf(x.x), cosf(x.y), cosf(x.z), cosf(x.w))
+            case .arcTangent2:
+                let y = r[Int(b)]
+                var q = Vec4()
+                for i in 0..<4 { q[i] = x[i] == 0 && y[i] == 0 ? 0 : atan2f(x[i], y[i]) }
+                return q
             }
         case .remap(let x, let il, let ih, let ol, let oh):
             let d = r[Int(ih)] - r[Int(il)]

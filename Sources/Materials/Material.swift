@@ -26,19 +26,23 @@ public struct BsdfSample: Sendable, Equatable {
 /// returns f·cos θo in that frame; directions below the lobe's horizon give 0.
 ///
 /// Operators (A(w) is the RGB directional-albedo estimate of a subtree):
-/// - layer(top, base):  f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo)
+/// - layer(top, base):  f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo) / (1 − r ⊙ ρ)
 ///   (albedo scaling, symmetric in wi/wo; each factor clamped to [0, 1]) with the
 ///   coat absorption T(wi, wo) = tint^(thickness·½(1/μ'i + 1/μ'o)),
 ///   μ' = √(1 − (1 − μ²)/η²) the refracted cosines in the coat of IOR η
-///   (T = 1 without a tint).
-///   A_layer(w) = A_top(w) + (1 − A_top(w))² ⊙ T(w, w) ⊙ A_base(w).
+///   (T = 1 without a tint), and the inter-reflection between top and base:
+///   r = min(A_top(wi), A_top(wo)), ρ = min(A_base(wi)·T(wi, wi), A_base(wo)·T(wo, wo))
+///   (the geometric series of light bounced back down by the top; r ≤ A_top(wo)
+///   keeps the layer's albedo ≤ A_top(wi) + (1 − A_top(wi))·A_base(wi) ≤ 1).
+///   A_layer(w) = A_top(w) + (1 − A_top(w))² ⊙ ρ(w) / (1 − A_top(w) ⊙ ρ(w)),
+///   ρ(w) = A_base(w)·T(w, w).
 /// - mix(fg, bg, t) = t·fg + (1 − t)·bg   (t clamped to [0, 1]); A likewise.
 /// - add(a, b) = a + b;  multiply(a, c) = c ⊙ a; A likewise.
 /// Lobe albedos A come from the Monte-Carlo tables (`AlbedoTables`).
 ///
 /// Sampling: one lobe is chosen with probability proportional to its
 /// selection weight mean(m ⊙ A_lobe(wi)), where m is the product of the
-/// operator factors above it at wo = wi (layer: (1 − A_top(wi))² ⊙ T(wi, wi));
+/// operator factors above it at wo = wi (layer: (1 − A_top(wi))² ⊙ T(wi, wi) / (1 − A_top(wi) ⊙ ρ(wi)));
 /// the lobe draws wo, and pdf is the full mixture Σ p_l pdf_l(wo) so that
 /// weight = eval/pdf exactly. Generated GLSL does the same operations in the
 /// same order.
@@ -56,6 +60,12 @@ public final class Material: Sendable {
     let lobes: [LobeInstr]
     let nodes: [BsdfOp]
     let needsAlbedoAtWo: [Bool]
+    /// Per node: a layer whose top has a trustworthy albedo estimate and so
+    /// gets the inter-reflection gain. The gain is energy-safe only if
+    /// A_top never falls below the top's true albedo; a thin film's Fresnel
+    /// oscillates between the estimate's nodes (up to a few % low at
+    /// grazing), so a layer with a filmed top keeps the plain form.
+    let interreflects: [Bool]
     let lobeNode: [Int32]
     let tables: AlbedoTables
     /// Register of the emitted radiance (RGB), −1: the material emits nothing.
@@ -92,7 +102,21 @@ public final class Material: Sendable {
         }
         baseRegisters = regs
         varyingOps = list
-        // Which nodes need their albedo at wo: everything inside a layer's top.
+        var filmed = [Bool](repeating: false, count: nodes.count)
+        var interreflects = [Bool](repeating: false, count: nodes.count)
+        for i in 0..<nodes.count {
+            switch nodes[i] {
+            case .lobe(let l): filmed[i] = lobes[Int(l)].film >= 0
+            case .layer(let top, let base, _, _, _):
+                filmed[i] = filmed[Int(top)] || filmed[Int(base)]
+                interreflects[i] = !filmed[Int(top)]
+            case .mix(let a, let b, _), .add(let a, let b): filmed[i] = filmed[Int(a)] || filmed[Int(b)]
+            case .multiply(let a, _): filmed[i] = filmed[Int(a)]
+            }
+        }
+        self.interreflects = interreflects
+        // Which nodes need their albedo at wo: a layer's top (its
+        // transmission) and an interreflecting layer's base (the gain).
         var needs = [Bool](repeating: false, count: nodes.count)
         var lobeNode = [Int32](repeating: -1, count: lobes.count)
         for i in stride(from: nodes.count - 1, through: 0, by: -1) {
@@ -100,7 +124,7 @@ public final class Material: Sendable {
             case .lobe(let l): lobeNode[Int(l)] = Int32(i)
             case .layer(let top, let base, _, _, _):
                 needs[Int(top)] = true
-                needs[Int(base)] = needs[Int(base)] || needs[i]
+                needs[Int(base)] = needs[Int(base)] || needs[i] || interreflects[i]
             case .mix(let a, let b, _), .add(let a, let b):
                 needs[Int(a)] = needs[Int(a)] || needs[i]
                 needs[Int(b)] = needs[Int(b)] || needs[i]
@@ -174,6 +198,15 @@ public final class Material: Sendable {
         return expVec(logVec(t) * d)
     }
 
+    /// 1 − r ⊙ ρ for layer node `node`: the geometric series of light
+    /// bouncing between the top (internal reflectance r) and the base (albedo
+    /// ρ, coat absorption included); 1 where the layer does not interreflect.
+    /// Both factors are in [0, 1]; the floor only guards r = ρ = 1, where the
+    /// numerator (1 − r)² is 0 anyway.
+    @inline(__always) func interreflectionDenominator(_ node: Int, _ r: Vec3, _ rho: Vec3) -> Vec3 {
+        interreflects[node] ? simd_maxv(Vec3(1, 1, 1) - r * rho, 1e-6) : Vec3(1, 1, 1)
+    }
+
     @inline(__always) func layerT(_ regs: UnsafeMutablePointer<Vec4>, _ tint: Int32, _ thick: Int32, _ ior: Float,
                                   _ ci: Float, _ co: Float) -> Vec3 {
         if tint < 0 { return Vec3(1, 1, 1) }
@@ -222,7 +255,8 @@ public final class Material: Sendable {
                 case .layer(let top, let base, let tint, let thick, let ior):
                     let at = clamp01(ns[Int(top)].ai)
                     let k = (Vec3(1, 1, 1) - at)
-                    s.ai = at + k * k * layerT(regs, tint, thick, ior, wi.z, wi.z) * ns[Int(base)].ai
+                    let rho = clamp01(ns[Int(base)].ai) * layerT(regs, tint, thick, ior, wi.z, wi.z)
+                    s.ai = at + k * k * rho / interreflectionDenominator(i, at, rho)
                 case .mix(let fg, let bg, let w):
                     let t = clamp01(regs[Int(w)].x)
                     s.ai = ns[Int(fg)].ai * t + ns[Int(bg)].ai * (1 - t)
@@ -243,8 +277,9 @@ public final class Material: Sendable {
                 case .layer(let top, let base, let tint, let thick, let ior):
                     let at = clamp01(ns[Int(top)].ai)
                     let k = (Vec3(1, 1, 1) - at)
+                    let t = layerT(regs, tint, thick, ior, wi.z, wi.z)
                     ns[Int(top)].m = m
-                    ns[Int(base)].m = m * k * k * layerT(regs, tint, thick, ior, wi.z, wi.z)
+                    ns[Int(base)].m = m * k * k * t / interreflectionDenominator(i, at, clamp01(ns[Int(base)].ai) * t)
                 case .mix(let fg, let bg, let w):
                     let t = clamp01(regs[Int(w)].x)
                     ns[Int(fg)].m = m * t
@@ -280,9 +315,12 @@ public final class Material: Sendable {
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)
                         let ki = Vec3(1, 1, 1) - ai, ko = Vec3(1, 1, 1) - ao
-                        ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(regs, tint, thick, ior, wi.z, wo.z)
+                        let rhoI = clamp01(ns[Int(base)].ai) * layerT(regs, tint, thick, ior, wi.z, wi.z)
+                        let rhoO = clamp01(ns[Int(base)].ao) * layerT(regs, tint, thick, ior, wo.z, wo.z)
+                        let gain = interreflectionDenominator(i, pointwiseMin(ai, ao), pointwiseMin(rhoI, rhoO))
+                        ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(regs, tint, thick, ior, wi.z, wo.z) / gain
                         if needs[i] {
-                            ns[i].ao = ao + ko * ko * layerT(regs, tint, thick, ior, wo.z, wo.z) * ns[Int(base)].ao
+                            ns[i].ao = ao + ko * ko * rhoO / interreflectionDenominator(i, ao, rhoO)
                         }
                     case .mix(let fg, let bg, let w):
                         let t = clamp01(regs[Int(w)].x)

@@ -24,7 +24,8 @@ struct LobeInstr: Sendable {
 /// BSDF operator nodes, stored children-first; the root is the last node.
 enum BsdfOp: Sendable {
     case lobe(Int32)
-    /// f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo)
+    /// f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo) / (1 − r ⊙ ρ)
+    /// (inter-reflection between top and base; see `Material`)
     case layer(top: Int32, base: Int32, tint: Int32, thickness: Int32, ior: Float)
     /// MaterialX mix: fg·t + bg·(1 − t)
     case mix(fg: Int32, bg: Int32, weight: Int32)

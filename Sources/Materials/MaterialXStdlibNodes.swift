@@ -149,6 +149,11 @@ extension MaterialXParser {
             try checkInputs(node, ["in"])
             let t = try typed()
             return (builder.math(node.tag == "sin" ? .sine : .cosine, try req("in", t)), t)
+        case "atan2":
+            // MaterialX: atan2(in1, in2) = the angle of (in2, in1); defaults in1 = 0, in2 = 1.
+            try checkInputs(node, ["in1", "in2"])
+            let t = try typed()
+            return (builder.math(.arcTangent2, try opt("in1", t, zero), try opt("in2", broadcastType(node, "in2", t), SIMD4(repeating: 1))), t)
         case "smoothstep":
             try checkInputs(node, ["in", "low", "high"])
             let t = try typed()
