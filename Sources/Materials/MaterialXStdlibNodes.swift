@@ -223,7 +223,10 @@ extension MaterialXParser {
         let fractal = node.tag == "fractal3d"
         try checkInputs(node, fractal ? ["amplitude", "octaves", "lacunarity", "diminish", "position"] : ["amplitude", "pivot", "position"])
         let position = try value(node, "position", .vector3, scope: scope) ?? builder.position()
-        let amplitude = try value(node, "amplitude", broadcastType(node, "amplitude", t), scope: scope) ?? builder.constant(Float(1))
+        // MaterialX declares the color3 variants' amplitude as a vector3.
+        var amplitudeType = broadcastType(node, "amplitude", t)
+        if t == .color3, inputElement(node, "amplitude")?["type"] == "vector3" { amplitudeType = .vector3 }
+        let amplitude = try value(node, "amplitude", amplitudeType, scope: scope) ?? builder.constant(Float(1))
         guard fractal else {
             let n = builder.fractalNoise3D(position: position, octaves: 1, lacunarity: builder.constant(Float(2)),
                                            diminish: builder.constant(Float(0.5)), channels: channels)

@@ -84,7 +84,8 @@ final class SolidTextureKernelTests: XCTestCase {
             cases.append((hemisphere(), hemisphere(), p, SIMD2(rng.float(), rng.float())))
         }
         // Non-finite positions read as 0, huge ones clamp on the lattice: the same on both sides.
-        for p in [SIMD3<Float>(.nan, 1, 2), SIMD3(0, .infinity, 1), SIMD3(3e7, -2e8, 1e9)] {
+        // (The huge one keeps x + y + z small: GPU sin of a huge argument is imprecise.)
+        for p in [SIMD3<Float>(.nan, 1, 2), SIMD3(0, .infinity, 1), SIMD3(1e9, -1e9, 0.5)] {
             cases.append((SIMD3(0.3, -0.2, 0.93), SIMD3(-0.5, 0.1, 0.86), p, SIMD2(0.5, 0.5)))
         }
         let rows = cases.flatMap { c -> [Float] in
