@@ -191,7 +191,7 @@ extension MaterialXParser {
             return try solidNoise(node, scope: scope)
         case "fractal2d", "cellnoise3d", "worleynoise3d", "unifiednoise2d", "unifiednoise3d":
             throw err(.unsupported, node, nil,
-                      "<\(node.tag)> is not implemented yet; use noise2d / cellnoise2d / worleynoise2d, Lacquer's procedural nodes (lacquer_fbm, lacquer_voronoi) or bake it to an image")
+                      "<\(node.tag)> is not implemented yet; use noise2d / cellnoise2d / worleynoise2d / noise3d / fractal3d, Lacquer's procedural nodes (lacquer_fbm, lacquer_voronoi) or bake it to an image")
         default:
             return nil
         }
