@@ -57,6 +57,7 @@ bool pathVertex(LQFrame f, HitPayload hit, uint materialIndex, uint depth, inout
     // Ray-cone footprint in uv units (log2), for the latent level of detail.
     float footprintUV = p.coneWidth * hit.uvDensity / max(abs(dot(ns, dir)), 0.05);
     float levelU = rngNext(p.rng);
+    lqShadingPosition = hit.position;   // solid textures (MaterialX <position>) read it in the setup
     LQ_COHERENT_BEGIN(materialIndex)
         sceneBeginShade(shade, MaterialsRef(f.materials).items[LQ_UNIFORM(materialIndex)], hit.uv, wi,
                         log2(max(footprintUV, 1e-12)), levelU);

@@ -19,6 +19,12 @@ uint lqTextureBase = 0u;
 // only in their constants share one code and one compiled kernel.
 uint64_t lqFrameParameters;
 uint lqParameterBase = 0u;
+// The object-space position of the point being shaded, for solid textures
+// (MaterialX <position>): a per-invocation global, so the generated material
+// functions keep their (wi, uv) signatures. Set by path_vertex.glsl from the
+// hit before a material's setup runs (meshes are in world space, so object
+// space is world space); the GPU-vs-CPU kernel tests set it per row.
+vec3 lqShadingPosition = vec3(0.0);
 
 vec4 lqParameter(uint index) { return Float4sRef(lqFrameParameters).items[index]; }
 

@@ -124,6 +124,9 @@ struct GLSLGenerator {
         case .color(let t, let a):
             return "vec4(\(t == .hsvToRGB ? "lqHsvToRgb" : "lqRgbToHsv")(\(r(a)).xyz), 0.0)"
         case .texcoord: return "vec4(uv, 0.0, 0.0)"
+        case .position: return "vec4(lqFinite3(lqShadingPosition), 0.0)"
+        case .fractalNoise3D(let p, let octaves, let lac, let dim, let channels):
+            return "lqFractalNoise3(\(r(p)).xyz, \(octaves), \(r(lac)).x, \(r(dim)).x, \(channels))"
         }
     }
 

@@ -83,10 +83,18 @@ enum InputOp: Sendable {
     case color(ColorTransform, Int32)
     /// The shading point's texture coordinate (u, v, 0, 0).
     case texcoord
+    /// The shading point's object-space position (x, y, z, 0); non-finite
+    /// components read as 0. Where no position is given (the baker, the CPU
+    /// API without one) it is the UV plane: (u, v, 0).
+    case position
+    /// MaterialX fractal noise of a position register (`SolidNoise.fractal`):
+    /// `octaves` is fixed per material (the loop count is code), lacunarity
+    /// and diminish are registers; `channels` 1 (float), 2 or 3.
+    case fractalNoise3D(position: Int32, octaves: Int32, lacunarity: Int32, diminish: Int32, channels: Int32)
 
     var operands: [Int32] {
         switch self {
-        case .constant, .image, .procedural, .texcoord: return []
+        case .constant, .image, .procedural, .texcoord, .position: return []
         case .bump(_, let s): return [s]
         case .normalMap(let a, let b): return [a, b]
         case .math(_, let a, let b, let c): return [a, b, c]
@@ -98,12 +106,15 @@ enum InputOp: Sendable {
         case .dot(let a, let b, _): return [a, b]
         case .select(_, let a, let b, let c, let d): return [a, b, c, d]
         case .color(_, let a): return [a]
+        case .fractalNoise3D(let p, _, let l, let d, _): return [p, l, d]
         }
     }
 
+    /// Whether the instruction reads the shading point (uv or position)
+    /// itself, so it cannot be constant-folded.
     var dependsOnUV: Bool {
         switch self {
-        case .image, .procedural, .bump, .texcoord: return true
+        case .image, .procedural, .bump, .texcoord, .position: return true
         default: return false
         }
     }
@@ -114,7 +125,8 @@ enum InputEval {
         0.01 / max(max(abs(p.uv.scale.x), abs(p.uv.scale.y)), 1e-6)
     }
 
-    @inline(__always) static func run(_ op: InputOp, _ uv: Vec2, _ r: UnsafeMutablePointer<Vec4>,
+    /// One instruction at the shading point (uv, position).
+    @inline(__always) static func run(_ op: InputOp, _ uv: Vec2, _ position: Vec3, _ r: UnsafeMutablePointer<Vec4>,
                                       _ textures: UnsafeBufferPointer<MaterialTexture>) -> Vec4 {
         switch op {
         case .constant(let v):
@@ -217,6 +229,12 @@ enum InputEval {
             return Vec4(v.x, v.y, v.z, 0)
         case .texcoord:
             return Vec4(uv.x, uv.y, 0, 0)
+        case .position:
+            func finite(_ x: Float) -> Float { x.isFinite ? x : 0 }
+            return Vec4(finite(position.x), finite(position.y), finite(position.z), 0)
+        case .fractalNoise3D(let p, let octaves, let lacunarity, let diminish, let channels):
+            return SolidNoise.fractal(xyz(r[Int(p)]), octaves: octaves, lacunarity: r[Int(lacunarity)].x,
+                                      diminish: r[Int(diminish)].x, channels: channels)
         }
     }
 

@@ -96,7 +96,7 @@ public final class Material: Sendable {
                 for (i, op) in ops.enumerated() {
                     varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
                     if varying[i] { list.append(Int32(i)) }
-                    if let base = r.baseAddress { r[i] = InputEval.run(op, Vec2(0, 0), base, tex) }
+                    if let base = r.baseAddress { r[i] = InputEval.run(op, Vec2(0, 0), Vec3(0, 0, 0), base, tex) }
                 }
             }
         }
@@ -174,16 +174,18 @@ public final class Material: Sendable {
         }
     }
 
-    @inline(__always) func runInputs(_ uvIn: Vec2, _ regs: UnsafeMutablePointer<Vec4>) {
+    /// The input program at uv and `position` (nil: the UV plane, (u, v, 0)).
+    @inline(__always) func runInputs(_ uvIn: Vec2, _ regs: UnsafeMutablePointer<Vec4>, position: Vec3? = nil) {
         // Non-finite texture coordinates are treated as 0 (as the GPU path does).
         let uv = Vec2(uvIn.x.isFinite ? uvIn.x : 0, uvIn.y.isFinite ? uvIn.y : 0)
+        let p = position ?? Vec3(uv.x, uv.y, 0)
         baseRegisters.withUnsafeBufferPointer { b in
             if let p = b.baseAddress { regs.initialize(from: p, count: b.count) }
         }
         if varyingOps.isEmpty { return }
         textures.withUnsafeBufferPointer { tex in
             ops.withUnsafeBufferPointer { o in
-                for i in varyingOps { regs[Int(i)] = InputEval.run(o[Int(i)], uv, regs, tex) }
+                for i in varyingOps { regs[Int(i)] = InputEval.run(o[Int(i)], uv, p, regs, tex) }
             }
         }
     }
@@ -217,8 +219,9 @@ public final class Material: Sendable {
     /// Inputs, lobe parameters and frames, albedos at wi, selection weights.
     /// Returns the total selection weight.
     @inline(__always) func prepare(_ wi: Vec3, _ uv: Vec2, _ regs: UnsafeMutablePointer<Vec4>,
-                                   _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>) -> Float {
-        runInputs(uv, regs)
+                                   _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>,
+                                   position: Vec3? = nil) -> Float {
+        runInputs(uv, regs, position: position)
         lobes.withUnsafeBufferPointer { lb in
             for l in 0..<lb.count {
                 let ins = lb[l]
@@ -345,26 +348,30 @@ public final class Material: Sendable {
     /// f(wi, wo)·|cos θo| (RGB). With a footprint (uv radius, > 0) the value is
     /// the average over 8 fixed Gaussian-distributed uv offsets of that σ
     /// (the texel-footprint filtered BRDF the baker's coarse levels target).
-    public func eval(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, footprint: Float? = nil) -> SIMD3<Float> {
+    /// `position` (every API here): the shading point's object-space position
+    /// for solid textures; nil is the UV plane (u, v, 0), the baker's convention.
+    public func eval(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, position: SIMD3<Float>? = nil,
+                     footprint: Float? = nil) -> SIMD3<Float> {
         if let fp = footprint, fp > 0, fp.isFinite {
             var sum = Vec3()
-            for o in Material.footprintOffsets { sum += evalAndPdf(wi: wi, wo: wo, uv: uv + o * fp).value }
+            for o in Material.footprintOffsets { sum += evalAndPdf(wi: wi, wo: wo, uv: uv + o * fp, position: position).value }
             return sum / Float(Material.footprintOffsets.count)
         }
-        return evalAndPdf(wi: wi, wo: wo, uv: uv).value
+        return evalAndPdf(wi: wi, wo: wo, uv: uv, position: position).value
     }
 
-    public func pdf(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>) -> Float {
-        evalAndPdf(wi: wi, wo: wo, uv: uv).pdf
+    public func pdf(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, position: SIMD3<Float>? = nil) -> Float {
+        evalAndPdf(wi: wi, wo: wo, uv: uv, position: position).pdf
     }
 
     /// eval and pdf in one pass (cheaper than calling both).
-    public func evalAndPdf(wi wiIn: SIMD3<Float>, wo woIn: SIMD3<Float>, uv: SIMD2<Float>) -> (value: SIMD3<Float>, pdf: Float) {
+    public func evalAndPdf(wi wiIn: SIMD3<Float>, wo woIn: SIMD3<Float>, uv: SIMD2<Float>,
+                           position: SIMD3<Float>? = nil) -> (value: SIMD3<Float>, pdf: Float) {
         guard let wi = enteringDirection(wiIn), let wo = enteringDirection(woIn), wi.z > 0, wo.z > 0 else {
             return (Vec3(), 0)
         }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, uv, regs, ls, ns)
+            let total = prepare(wi, uv, regs, ls, ns, position: position)
             let r = evaluatePrepared(wi, wo, total, regs, ls, ns)
             return (r.0, r.1)
         }
@@ -378,10 +385,10 @@ public final class Material: Sendable {
     /// Draws wo with u ∈ [0,1)³ (u.z picks the lobe, u.xy the direction).
     /// Invalid input (a non-finite or degenerate wi, wi below the horizon, u
     /// outside [0, 1]) gives `BsdfSample.failed`.
-    public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>) -> BsdfSample {
+    public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, position: SIMD3<Float>? = nil, u: SIMD3<Float>) -> BsdfSample {
         guard let wi = enteringDirection(wiIn), wi.z > 0, Material.isUnitInterval(u) else { return .failed }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, uv, regs, ls, ns)
+            let total = prepare(wi, uv, regs, ls, ns, position: position)
             if !(total > 0) { return .failed }
             var x = u.z * total
             var pick = -1
@@ -405,23 +412,27 @@ public final class Material: Sendable {
     /// Whether the material emits light (an emission input was given).
     public var isEmissive: Bool { emissionRegister >= 0 }
 
+    /// Whether an input reads the shading position (a solid texture): a
+    /// uv-parameterised bake sees it on the UV plane only, position = (u, v, 0).
+    public var readsPosition: Bool { ops.contains { if case .position = $0 { true } else { false } } }
+
     /// Emitted radiance at uv (linear Rec.709 RGB, each channel ≥ 0), the
     /// same in every outgoing direction (a diffuse emitter; the path tracer
     /// adds it where a path hits the surface). `lqM_<suffix>_emission` on the GPU.
-    public func emission(uv: SIMD2<Float>) -> SIMD3<Float> {
+    public func emission(uv: SIMD2<Float>, position: SIMD3<Float>? = nil) -> SIMD3<Float> {
         guard emissionRegister >= 0 else { return Vec3() }
         return withScratch { regs, _, _ in
-            runInputs(uv, regs)
+            runInputs(uv, regs, position: position)
             return simd_maxv(xyz(regs[Int(emissionRegister)]), 0)
         }
     }
 
     /// The directional-albedo estimate A_root(wi) used by the layering (the
     /// same quantity `layeredAlbedo_<suffix>` returns on the GPU).
-    public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>) -> SIMD3<Float> {
+    public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, position: SIMD3<Float>? = nil) -> SIMD3<Float> {
         guard let wi = enteringDirection(wiIn), wi.z > 0 else { return Vec3() }
         return withScratch { regs, ls, ns in
-            _ = prepare(wi, uv, regs, ls, ns)
+            _ = prepare(wi, uv, regs, ls, ns, position: position)
             return ns[nodes.count - 1].ai
         }
     }
