@@ -258,8 +258,9 @@ public final class Material: Sendable {
                 case .layer(let top, let base, let tint, let thick, let ior):
                     let at = clamp01(ns[Int(top)].ai)
                     let k = (Vec3(1, 1, 1) - at)
-                    let rho = clamp01(ns[Int(base)].ai) * layerT(regs, tint, thick, ior, wi.z, wi.z)
-                    s.ai = at + k * k * rho / interreflectionDenominator(i, at, rho)
+                    s.transmittanceI = layerT(regs, tint, thick, ior, wi.z, wi.z)
+                    s.rhoI = clamp01(ns[Int(base)].ai) * s.transmittanceI
+                    s.ai = at + k * k * s.rhoI / interreflectionDenominator(i, at, s.rhoI)
                 case .mix(let fg, let bg, let w):
                     let t = clamp01(regs[Int(w)].x)
                     s.ai = ns[Int(fg)].ai * t + ns[Int(bg)].ai * (1 - t)
@@ -277,12 +278,11 @@ public final class Material: Sendable {
                     let sel = max(mean3(m * ls[Int(l)].ei), 0)
                     ls[Int(l)].selection = sel
                     total += sel
-                case .layer(let top, let base, let tint, let thick, let ior):
+                case .layer(let top, let base, _, _, _):
                     let at = clamp01(ns[Int(top)].ai)
                     let k = (Vec3(1, 1, 1) - at)
-                    let t = layerT(regs, tint, thick, ior, wi.z, wi.z)
                     ns[Int(top)].m = m
-                    ns[Int(base)].m = m * k * k * t / interreflectionDenominator(i, at, clamp01(ns[Int(base)].ai) * t)
+                    ns[Int(base)].m = m * k * k * ns[i].transmittanceI / interreflectionDenominator(i, at, ns[i].rhoI)
                 case .mix(let fg, let bg, let w):
                     let t = clamp01(regs[Int(w)].x)
                     ns[Int(fg)].m = m * t
@@ -318,9 +318,10 @@ public final class Material: Sendable {
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)
                         let ki = Vec3(1, 1, 1) - ai, ko = Vec3(1, 1, 1) - ao
-                        let rhoI = clamp01(ns[Int(base)].ai) * layerT(regs, tint, thick, ior, wi.z, wi.z)
-                        let rhoO = clamp01(ns[Int(base)].ao) * layerT(regs, tint, thick, ior, wo.z, wo.z)
-                        let gain = interreflectionDenominator(i, pointwiseMin(ai, ao), pointwiseMin(rhoI, rhoO))
+                        // ρ(wo) only where the gain or the albedo at wo reads it.
+                        let rhoO = interreflects[i] || needs[i]
+                            ? clamp01(ns[Int(base)].ao) * layerT(regs, tint, thick, ior, wo.z, wo.z) : Vec3()
+                        let gain = interreflectionDenominator(i, pointwiseMin(ai, ao), pointwiseMin(ns[i].rhoI, rhoO))
                         ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(regs, tint, thick, ior, wi.z, wo.z) / gain
                         if needs[i] {
                             ns[i].ao = ao + ko * ko * rhoO / interreflectionDenominator(i, ao, rhoO)

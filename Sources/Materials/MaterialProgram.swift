@@ -53,6 +53,10 @@ struct NodeScratch {
     var f = Vec3()
     var m = Vec3()
     var pdf: Float = 0
+    /// Layer nodes, set by `prepare` for the sampling weights and every eval:
+    /// the coat transmittance T(wi, wi) and ρ(wi) = A_base(wi)·T(wi, wi).
+    var transmittanceI = Vec3()
+    var rhoI = Vec3()
 }
 
 #if canImport(Glibc)
