@@ -15,15 +15,6 @@
 
 vec4 lqTextureFetch(uint textureIndex, vec2 uv);
 
-// The shading point's second texture-coordinate set (glTF TEXCOORD_1): a
-// per-invocation global, not a parameter, so the generated functions keep
-// their (wi, uv) signatures and materials that never read set 1 generate the
-// same code as before. The integrator sets it before a material's setup
-// (path_vertex.glsl, under LQ_HAS_SHADING_UV1: kernels of neural materials
-// only do not include this file); harnesses that do not set it read (0, 0).
-#define LQ_HAS_SHADING_UV1 1
-vec2 lqShadingUV1 = vec2(0.0);
-
 #define LQ_LOBE_LAMBERT 0u
 #define LQ_LOBE_OREN_NAYAR 1u
 #define LQ_LOBE_CONDUCTOR 2u
@@ -154,6 +145,13 @@ vec4 lqRemap(vec4 x, vec4 il, vec4 ih, vec4 ol, vec4 oh) {
 vec4 lqDivide(vec4 a, vec4 b) {
     vec4 q;
     for (int i = 0; i < 4; i++) q[i] = b[i] != 0.0 ? a[i] / b[i] : 0.0;
+    return q;
+}
+
+/// atan2 per lane, 0 at the origin (InputProgram's arcTangent2).
+vec4 lqAtan2(vec4 y, vec4 x) {
+    vec4 q;
+    for (int i = 0; i < 4; i++) q[i] = (y[i] == 0.0 && x[i] == 0.0) ? 0.0 : atan(y[i], x[i]);
     return q;
 }
 
@@ -304,6 +302,63 @@ vec4 lqProcedural(int kind, vec2 p, int octaves, float lac, float gain, float ji
     vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
     int c = (int(floor(q.x)) + int(floor(q.y))) & 1;
     return vec4(float(c));
+}
+
+// ---------------------------------------------------------------- solid noise
+// MaterialX noise3d / fractal3d, the same steps as Materials' SolidNoise.
+
+/// Non-finite components read as 0 (InputEval's `.position`).
+vec3 lqFinite3(vec3 p) {
+    return vec3(isnan(p.x) || isinf(p.x) ? 0.0 : p.x, isnan(p.y) || isinf(p.y) ? 0.0 : p.y,
+                isnan(p.z) || isinf(p.z) ? 0.0 : p.z);
+}
+/// ProceduralMath.safe: NaN → 0, clamped to ±1e6 so lattice cells never overflow.
+float lqSafeCoordinate(float x) { return isnan(x) ? 0.0 : clamp(x, -1e6, 1e6); }
+float lqLerp(float a, float b, float t) { return a + (b - a) * t; }
+uint lqHash3(int x, int y, int z, uint seed) {
+    return lqHash(uint(x) ^ lqHash(uint(y) ^ lqHash(uint(z) ^ lqHash(seed))));
+}
+/// The offset's dot product with one of the 12 cube-edge gradients (low 4 bits of h).
+float lqGradient3(uint h, float x, float y, float z) {
+    uint k = h & 15u;
+    float u = k < 8u ? x : y;
+    float v = k < 4u ? y : (k == 12u || k == 14u ? x : z);
+    return ((k & 1u) == 0u ? u : -u) + ((k & 2u) == 0u ? v : -v);
+}
+float lqGradientNoise3(vec3 p, uint seed) {
+    vec3 q = vec3(lqSafeCoordinate(p.x), lqSafeCoordinate(p.y), lqSafeCoordinate(p.z));
+    vec3 fl = floor(q);
+    int ix = int(fl.x), iy = int(fl.y), iz = int(fl.z);
+    vec3 f = q - fl;
+    vec3 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
+    float c000 = lqGradient3(lqHash3(ix, iy, iz, seed), f.x, f.y, f.z);
+    float c100 = lqGradient3(lqHash3(ix + 1, iy, iz, seed), f.x - 1.0, f.y, f.z);
+    float c010 = lqGradient3(lqHash3(ix, iy + 1, iz, seed), f.x, f.y - 1.0, f.z);
+    float c110 = lqGradient3(lqHash3(ix + 1, iy + 1, iz, seed), f.x - 1.0, f.y - 1.0, f.z);
+    float c001 = lqGradient3(lqHash3(ix, iy, iz + 1, seed), f.x, f.y, f.z - 1.0);
+    float c101 = lqGradient3(lqHash3(ix + 1, iy, iz + 1, seed), f.x - 1.0, f.y, f.z - 1.0);
+    float c011 = lqGradient3(lqHash3(ix, iy + 1, iz + 1, seed), f.x, f.y - 1.0, f.z - 1.0);
+    float c111 = lqGradient3(lqHash3(ix + 1, iy + 1, iz + 1, seed), f.x - 1.0, f.y - 1.0, f.z - 1.0);
+    float x00 = lqLerp(c000, c100, u.x), x10 = lqLerp(c010, c110, u.x);
+    float x01 = lqLerp(c001, c101, u.x), x11 = lqLerp(c011, c111, u.x);
+    return 0.982 * lqLerp(lqLerp(x00, x10, u.y), lqLerp(x01, x11, u.y), u.z);
+}
+/// Σ over octaves of amplitude·noise(p); amplitude × diminish, p × lacunarity
+/// per octave. channels 1: the scalar in all lanes; 2 / 3: seeds 0, 1, 2 in xy / xyz.
+vec4 lqFractalNoise3(vec3 position, int octaves, float lacunarity, float diminish, int channels) {
+    vec4 sum = vec4(0.0);
+    float amplitude = 1.0;
+    vec3 p = position;
+    for (int o = 0; o < octaves; o++) {
+        vec4 n = vec4(0.0);
+        n.x = lqGradientNoise3(p, 0u);
+        if (channels >= 2) n.y = lqGradientNoise3(p, 1u);
+        if (channels >= 3) n.z = lqGradientNoise3(p, 2u);
+        sum += amplitude * n;
+        amplitude *= diminish;
+        p *= lacunarity;
+    }
+    return channels == 1 ? vec4(sum.x) : sum;
 }
 
 // ---------------------------------------------------------------- thin film
@@ -583,6 +638,13 @@ vec3 lqLobeAlbedo(LqLobe l, float cosI, LqTables T) {
     if (l.kind == LQ_LOBE_OREN_NAYAR) return l.weight * lqOrenNayarAlbedo(l.color, l.rough, l.energyComp, cosI, T);
     if (l.kind == LQ_LOBE_SHEEN) return l.weight * l.color * lqTable(T.sheen, T.sheenDims, cosI, l.rough, 0.0).x;
     return l.weight * lqMicrofacetAlbedo(l, cosI, T);
+}
+
+/// 1 - r * rho: the bounces between a layer's top (internal reflectance r)
+/// and its base (albedo rho, coat absorption included); Material.swift's
+/// interreflectionDenominator.
+vec3 lqInterreflection(vec3 r, vec3 rho) {
+    return max(vec3(1.0) - r * rho, vec3(1e-6));
 }
 
 /// Coat absorption T(wi, wo) = tint^(thickness * 0.5 * (1/mu'i + 1/mu'o)).

@@ -57,9 +57,9 @@ bool pathVertex(LQFrame f, HitPayload hit, uint materialIndex, uint depth, inout
     // Ray-cone footprint in uv units (log2), for the latent level of detail.
     float footprintUV = p.coneWidth * hit.uvDensity / max(abs(dot(ns, dir)), 0.05);
     float levelU = rngNext(p.rng);
-#ifdef LQ_HAS_SHADING_UV1
-    lqShadingUV1 = hit.uv1;  // read by layered materials whose images use texture-coordinate set 1
-#endif
+    // The rest of the shading point (textures.glsl), read in the material setup.
+    lqShadingPosition = hit.position;
+    lqShadingUV1 = hit.uv1;
     LQ_COHERENT_BEGIN(materialIndex)
         sceneBeginShade(shade, MaterialsRef(f.materials).items[LQ_UNIFORM(materialIndex)], hit.uv, wi,
                         log2(max(footprintUV, 1e-12)), levelU);

@@ -19,6 +19,15 @@ uint lqTextureBase = 0u;
 // only in their constants share one code and one compiled kernel.
 uint64_t lqFrameParameters;
 uint lqParameterBase = 0u;
+// The rest of the shading point beside uv, as per-invocation globals so the
+// generated material functions keep their (wi, uv) signatures and materials
+// that never read them generate the same code: the object-space position for
+// solid textures (MaterialX <position>; meshes are in world space, so object
+// space is world space) and the second texture-coordinate set (glTF
+// TEXCOORD_1). path_vertex.glsl sets both from the hit before a material's
+// setup runs; the GPU-vs-CPU kernel tests set them per row (unset: 0).
+vec3 lqShadingPosition = vec3(0.0);
+vec2 lqShadingUV1 = vec2(0.0);
 
 vec4 lqParameter(uint index) { return Float4sRef(lqFrameParameters).items[index]; }
 

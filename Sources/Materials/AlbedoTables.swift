@@ -235,7 +235,8 @@ public final class AlbedoTables: Sendable {
     ///   normalised albedo exceeds the linear interpolation of the nodes in the
     ///   two intervals next to the node, so the interpolated estimate never
     ///   falls below the true albedo. That is what
-    ///   energy needs: a layer's base is scaled by 1 − A_top, and the EON
+    ///   energy needs: a layer's base is scaled by 1 − A_top (and the
+    ///   inter-reflection gain is bounded by it), and the EON
     ///   multiple-scattering term by 1 − E (an estimate below the truth added
     ///   energy: 1.095 for white sheen at r = 0.05, 1.015 for EON at σ = 1).
     /// N is a constant per roughness, so the lobe stays reciprocal.

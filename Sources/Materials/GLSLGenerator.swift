@@ -33,7 +33,8 @@ public struct GeneratedMaterialGLSL: Sendable {
 /// the emitted radiance `vec3 lqM_<s>_emission(vec2 uv)` /
 /// `layeredEmissionContext_<s>(context)` (vec3(0) for a material without emission).
 /// Images placed on the second texture-coordinate set read the GLSL global
-/// `lqShadingUV1` (layered_common.glsl; the integrator sets it per hit), so
+/// `lqShadingUV1` and solid textures `lqShadingPosition` (textures.glsl; the
+/// integrator sets them per hit), so
 /// the signatures stay the same and materials without such images generate
 /// exactly the text they did before set 1 existed.
 /// Registers that do not depend on uv hold the CPU's constant-folded values
@@ -109,6 +110,7 @@ struct GLSLGenerator {
             case .smoothstep: return "lqSmoothstep(\(r(a)), \(r(b)), \(r(c)))"
             case .sine: return "sin(\(r(a)))"
             case .cosine: return "cos(\(r(a)))"
+            case .arcTangent2: return "lqAtan2(\(r(a)), \(r(b)))"
             }
         case .remap(let x, let il, let ih, let ol, let oh):
             return "lqRemap(\(r(x)), \(r(il)), \(r(ih)), \(r(ol)), \(r(oh)))"
@@ -127,6 +129,9 @@ struct GLSLGenerator {
         case .color(let t, let a):
             return "vec4(\(t == .hsvToRGB ? "lqHsvToRgb" : "lqRgbToHsv")(\(r(a)).xyz), 0.0)"
         case .texcoord: return "vec4(uv, 0.0, 0.0)"
+        case .position: return "vec4(lqFinite3(lqShadingPosition), 0.0)"
+        case .fractalNoise3D(let p, let octaves, let lac, let dim, let channels):
+            return "lqFractalNoise3(\(r(p)).xyz, \(octaves), \(r(lac)).x, \(r(dim)).x, \(channels))"
         }
     }
 
@@ -134,6 +139,12 @@ struct GLSLGenerator {
         if tint < 0 { return "vec3(1.0)" }
         let th = thick >= 0 ? "max(\(r(thick)).x, 0.0)" : "1.0"
         return "lqCoatTransmittance(\(r(tint)).xyz, \(th), \(Self.f(ior)), \(ci), \(co))"
+    }
+
+    /// The inter-reflection division of layer node `node` (empty where the
+    /// layer keeps the plain form; `Material.interreflectionDenominator`).
+    func gain(_ node: Int, _ r: String, _ rho: String) -> String {
+        m.interreflects[node] ? " / lqInterreflection(\(r), \(rho))" : ""
     }
 
     /// The emission expression over a register array named `regs`.
@@ -206,7 +217,8 @@ struct GLSLGenerator {
             case .lobe(let l): src += "    ai[\(i)] = L\(l).ei;\n"
             case .layer(let top, let base, let tint, let thick, let ior):
                 src += "    { vec3 at = clamp(ai[\(top)], vec3(0.0), vec3(1.0)); vec3 k = vec3(1.0) - at;\n"
-                src += "      ai[\(i)] = at + k * k * \(layerT(tint, thick, ior, "wi.z", "wi.z")) * ai[\(base)]; }\n"
+                src += "      vec3 rho = clamp(ai[\(base)], vec3(0.0), vec3(1.0)) * \(layerT(tint, thick, ior, "wi.z", "wi.z"));\n"
+                src += "      ai[\(i)] = at + k * k * rho\(gain(i, "at", "rho")); }\n"
             case .mix(let fg, let bg, let w):
                 src += "    { float t = clamp(\(r(w)).x, 0.0, 1.0); ai[\(i)] = ai[\(fg)] * t + ai[\(bg)] * (1.0 - t); }\n"
             case .add(let a, let b): src += "    ai[\(i)] = ai[\(a)] + ai[\(b)];\n"
@@ -220,7 +232,8 @@ struct GLSLGenerator {
                 src += "    L\(l).sel = max(lqMean(m[\(i)] * L\(l).ei), 0.0); total += L\(l).sel;\n"
             case .layer(let top, let base, let tint, let thick, let ior):
                 src += "    { vec3 at = clamp(ai[\(top)], vec3(0.0), vec3(1.0)); vec3 k = vec3(1.0) - at;\n"
-                src += "      m[\(top)] = m[\(i)]; m[\(base)] = m[\(i)] * k * k * \(layerT(tint, thick, ior, "wi.z", "wi.z")); }\n"
+                src += "      vec3 t = \(layerT(tint, thick, ior, "wi.z", "wi.z"));\n"
+                src += "      m[\(top)] = m[\(i)]; m[\(base)] = m[\(i)] * k * k * t\(gain(i, "at", "clamp(ai[\(base)], vec3(0.0), vec3(1.0)) * t")); }\n"
             case .mix(let fg, let bg, let w):
                 src += "    { float t = clamp(\(r(w)).x, 0.0, 1.0); m[\(fg)] = m[\(i)] * t; m[\(bg)] = m[\(i)] * (1.0 - t); }\n"
             case .add(let a, let b): src += "    m[\(a)] = m[\(i)]; m[\(b)] = m[\(i)];\n"
@@ -243,8 +256,14 @@ struct GLSLGenerator {
             case .layer(let top, let base, let tint, let thick, let ior):
                 src += "    { vec3 ai_ = clamp(ai[\(top)], vec3(0.0), vec3(1.0)); vec3 ao_ = clamp(ao[\(top)], vec3(0.0), vec3(1.0));\n"
                 src += "      vec3 ki = vec3(1.0) - ai_; vec3 ko = vec3(1.0) - ao_;\n"
-                src += "      f[\(i)] = f[\(top)] + f[\(base)] * ki * ko * \(layerT(tint, thick, ior, "wi.z", "wo.z"));\n"
-                src += needs ? "      ao[\(i)] = ao_ + ko * ko * \(layerT(tint, thick, ior, "wo.z", "wo.z")) * ao[\(base)]; }\n"
+                if m.interreflects[i] {
+                    src += "      vec3 rhoI = clamp(ai[\(base)], vec3(0.0), vec3(1.0)) * \(layerT(tint, thick, ior, "wi.z", "wi.z"));\n"
+                }
+                if m.interreflects[i] || needs {
+                    src += "      vec3 rhoO = clamp(ao[\(base)], vec3(0.0), vec3(1.0)) * \(layerT(tint, thick, ior, "wo.z", "wo.z"));\n"
+                }
+                src += "      f[\(i)] = f[\(top)] + f[\(base)] * ki * ko * \(layerT(tint, thick, ior, "wi.z", "wo.z"))\(gain(i, "min(ai_, ao_)", "min(rhoI, rhoO)"));\n"
+                src += needs ? "      ao[\(i)] = ao_ + ko * ko * rhoO\(gain(i, "ao_", "rhoO")); }\n"
                              : "      ao[\(i)] = vec3(0.0); }\n"
             case .mix(let fg, let bg, let w):
                 src += "    { float t = clamp(\(r(w)).x, 0.0, 1.0); f[\(i)] = f[\(fg)] * t + f[\(bg)] * (1.0 - t);\n"

@@ -219,12 +219,18 @@ struct GLTFMaterialReader {
             let at = "extensions.KHR_materials_anisotropy"
             var strength = builder.constant(try number(e, "anisotropyStrength", default: 0, in: 0...1, at: at))
             let rotation = try number(e, "anisotropyRotation", default: 0, in: -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude, at: at)
+            var angle = builder.constant(rotation)
             if let t = try texture(e, "anisotropyTexture", srgb: false, at: at) {
+                // Red, green: the direction in [−1, 1] in tangent/bitangent
+                // space, turned by anisotropyRotation; blue scales the strength.
                 strength = builder.math(.multiply, strength, builder.extract(t, channel: 2))
-                warn("\(at).anisotropyTexture: its direction (red, green) is not supported; its strength (blue) is used, the direction is anisotropyRotation alone")
+                let two = builder.constant(Float(2)), one = builder.constant(Float(1))
+                let x = builder.math(.subtract, builder.math(.multiply, builder.extract(t, channel: 0), two), one)
+                let y = builder.math(.subtract, builder.math(.multiply, builder.extract(t, channel: 1), two), one)
+                angle = builder.math(.add, builder.math(.arcTangent2, y, x), angle)
             }
             inputs.anisotropyStrength = strength
-            inputs.anisotropyRotation = builder.constant(rotation)
+            inputs.anisotropyRotation = angle
         }
         if let e = try object(ext, "KHR_materials_iridescence") {
             let at = "extensions.KHR_materials_iridescence"

@@ -30,6 +30,9 @@ public enum MathOp: Int32, Sendable {
     case sine
     /// cos(a) per lane (radians)
     case cosine
+    /// atan2(a, b) per lane: the angle of the point (b, a) in radians,
+    /// (−π, π]; 0 at the origin (GLSL's atan(y, x) is undefined there)
+    case arcTangent2
 }
 
 /// Comparison of MaterialX's conditional nodes (on the first lane of each value).
@@ -82,10 +85,18 @@ enum InputOp: Sendable {
     case color(ColorTransform, Int32)
     /// The shading point's texture coordinate (u, v, 0, 0).
     case texcoord
+    /// The shading point's object-space position (x, y, z, 0); non-finite
+    /// components read as 0. Where no position is given (the baker, the CPU
+    /// API without one) it is the UV plane: (u, v, 0).
+    case position
+    /// MaterialX fractal noise of a position register (`SolidNoise.fractal`):
+    /// `octaves` is fixed per material (the loop count is code), lacunarity
+    /// and diminish are registers; `channels` 1 (float), 2 or 3.
+    case fractalNoise3D(position: Int32, octaves: Int32, lacunarity: Int32, diminish: Int32, channels: Int32)
 
     var operands: [Int32] {
         switch self {
-        case .constant, .image, .procedural, .texcoord: return []
+        case .constant, .image, .procedural, .texcoord, .position: return []
         case .bump(_, let s): return [s]
         case .normalMap(let a, let b): return [a, b]
         case .math(_, let a, let b, let c): return [a, b, c]
@@ -97,6 +108,7 @@ enum InputOp: Sendable {
         case .dot(let a, let b, _): return [a, b]
         case .select(_, let a, let b, let c, let d): return [a, b, c, d]
         case .color(_, let a): return [a]
+        case .fractalNoise3D(let p, _, let l, let d, _): return [p, l, d]
         }
     }
 
@@ -106,9 +118,11 @@ enum InputOp: Sendable {
         return false
     }
 
+    /// Whether the instruction reads the shading point (uv or position)
+    /// itself, so it cannot be constant-folded.
     var dependsOnUV: Bool {
         switch self {
-        case .image, .procedural, .bump, .texcoord: return true
+        case .image, .procedural, .bump, .texcoord, .position: return true
         default: return false
         }
     }
@@ -119,15 +133,16 @@ enum InputEval {
         0.01 / max(max(abs(p.uv.scale.x), abs(p.uv.scale.y)), 1e-6)
     }
 
-    /// `uv1`: the second texture-coordinate set (nil: the same as `uv`).
-    @inline(__always) static func run(_ op: InputOp, _ uv: Vec2, _ r: UnsafeMutablePointer<Vec4>,
-                                      _ textures: UnsafeBufferPointer<MaterialTexture>, uv1: Vec2? = nil) -> Vec4 {
+    /// One instruction at the shading point.
+    @inline(__always) static func run(_ op: InputOp, _ point: ShadingPoint, _ r: UnsafeMutablePointer<Vec4>,
+                                      _ textures: UnsafeBufferPointer<MaterialTexture>) -> Vec4 {
+        let uv = point.uv
         switch op {
         case .constant(let v):
             return v
         case .image(let t, let place, let isFloat, let set):
             let c = place.cosR, s = place.sinR
-            let v = textures[Int(t)].sample(place.apply(set == 1 ? uv1 ?? uv : uv, c, s))
+            let v = textures[Int(t)].sample(place.apply(set == 1 ? point.uv1 : uv, c, s))
             return isFloat ? splat4(v.x) : v
         case .procedural(let p):
             return p.evaluate(uv)
@@ -180,6 +195,11 @@ enum InputEval {
                 return Vec4(sinf(x.x), sinf(x.y), sinf(x.z), sinf(x.w))
             case .cosine:
                 return Vec4(cosf(x.x), cosf(x.y), cosf(x.z), cosf(x.w))
+            case .arcTangent2:
+                let y = r[Int(b)]
+                var q = Vec4()
+                for i in 0..<4 { q[i] = x[i] == 0 && y[i] == 0 ? 0 : atan2f(x[i], y[i]) }
+                return q
             }
         case .remap(let x, let il, let ih, let ol, let oh):
             let d = r[Int(ih)] - r[Int(il)]
@@ -218,6 +238,11 @@ enum InputEval {
             return Vec4(v.x, v.y, v.z, 0)
         case .texcoord:
             return Vec4(uv.x, uv.y, 0, 0)
+        case .position:
+            return Vec4(point.position.x, point.position.y, point.position.z, 0)
+        case .fractalNoise3D(let p, let octaves, let lacunarity, let diminish, let channels):
+            return SolidNoise.fractal(xyz(r[Int(p)]), octaves: octaves, lacunarity: r[Int(lacunarity)].x,
+                                      diminish: r[Int(diminish)].x, channels: channels)
         }
     }
 

@@ -26,19 +26,23 @@ public struct BsdfSample: Sendable, Equatable {
 /// returns f·cos θo in that frame; directions below the lobe's horizon give 0.
 ///
 /// Operators (A(w) is the RGB directional-albedo estimate of a subtree):
-/// - layer(top, base):  f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo)
+/// - layer(top, base):  f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo) / (1 − r ⊙ ρ)
 ///   (albedo scaling, symmetric in wi/wo; each factor clamped to [0, 1]) with the
 ///   coat absorption T(wi, wo) = tint^(thickness·½(1/μ'i + 1/μ'o)),
 ///   μ' = √(1 − (1 − μ²)/η²) the refracted cosines in the coat of IOR η
-///   (T = 1 without a tint).
-///   A_layer(w) = A_top(w) + (1 − A_top(w))² ⊙ T(w, w) ⊙ A_base(w).
+///   (T = 1 without a tint), and the inter-reflection between top and base:
+///   r = min(A_top(wi), A_top(wo)), ρ = min(A_base(wi)·T(wi, wi), A_base(wo)·T(wo, wo))
+///   (the geometric series of light bounced back down by the top; r ≤ A_top(wo)
+///   keeps the layer's albedo ≤ A_top(wi) + (1 − A_top(wi))·A_base(wi) ≤ 1).
+///   A_layer(w) = A_top(w) + (1 − A_top(w))² ⊙ ρ(w) / (1 − A_top(w) ⊙ ρ(w)),
+///   ρ(w) = A_base(w)·T(w, w).
 /// - mix(fg, bg, t) = t·fg + (1 − t)·bg   (t clamped to [0, 1]); A likewise.
 /// - add(a, b) = a + b;  multiply(a, c) = c ⊙ a; A likewise.
 /// Lobe albedos A come from the Monte-Carlo tables (`AlbedoTables`).
 ///
 /// Sampling: one lobe is chosen with probability proportional to its
 /// selection weight mean(m ⊙ A_lobe(wi)), where m is the product of the
-/// operator factors above it at wo = wi (layer: (1 − A_top(wi))² ⊙ T(wi, wi));
+/// operator factors above it at wo = wi (layer: (1 − A_top(wi))² ⊙ T(wi, wi) / (1 − A_top(wi) ⊙ ρ(wi)));
 /// the lobe draws wo, and pdf is the full mixture Σ p_l pdf_l(wo) so that
 /// weight = eval/pdf exactly. Generated GLSL does the same operations in the
 /// same order.
@@ -56,6 +60,12 @@ public final class Material: Sendable {
     let lobes: [LobeInstr]
     let nodes: [BsdfOp]
     let needsAlbedoAtWo: [Bool]
+    /// Per node: a layer whose top has a trustworthy albedo estimate and so
+    /// gets the inter-reflection gain. The gain is energy-safe only if
+    /// A_top never falls below the top's true albedo; a thin film's Fresnel
+    /// oscillates between the estimate's nodes (up to a few % low at
+    /// grazing), so a layer with a filmed top keeps the plain form.
+    let interreflects: [Bool]
     let lobeNode: [Int32]
     let tables: AlbedoTables
     /// Register of the emitted radiance (RGB), −1: the material emits nothing.
@@ -86,13 +96,27 @@ public final class Material: Sendable {
                 for (i, op) in ops.enumerated() {
                     varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
                     if varying[i] { list.append(Int32(i)) }
-                    if let base = r.baseAddress { r[i] = InputEval.run(op, Vec2(0, 0), base, tex) }
+                    if let base = r.baseAddress { r[i] = InputEval.run(op, .origin, base, tex) }
                 }
             }
         }
         baseRegisters = regs
         varyingOps = list
-        // Which nodes need their albedo at wo: everything inside a layer's top.
+        var filmed = [Bool](repeating: false, count: nodes.count)
+        var interreflects = [Bool](repeating: false, count: nodes.count)
+        for i in 0..<nodes.count {
+            switch nodes[i] {
+            case .lobe(let l): filmed[i] = lobes[Int(l)].film >= 0
+            case .layer(let top, let base, _, _, _):
+                filmed[i] = filmed[Int(top)] || filmed[Int(base)]
+                interreflects[i] = !filmed[Int(top)]
+            case .mix(let a, let b, _), .add(let a, let b): filmed[i] = filmed[Int(a)] || filmed[Int(b)]
+            case .multiply(let a, _): filmed[i] = filmed[Int(a)]
+            }
+        }
+        self.interreflects = interreflects
+        // Which nodes need their albedo at wo: a layer's top (its
+        // transmission) and an interreflecting layer's base (the gain).
         var needs = [Bool](repeating: false, count: nodes.count)
         var lobeNode = [Int32](repeating: -1, count: lobes.count)
         for i in stride(from: nodes.count - 1, through: 0, by: -1) {
@@ -100,7 +124,7 @@ public final class Material: Sendable {
             case .lobe(let l): lobeNode[Int(l)] = Int32(i)
             case .layer(let top, let base, _, _, _):
                 needs[Int(top)] = true
-                needs[Int(base)] = needs[Int(base)] || needs[i]
+                needs[Int(base)] = needs[Int(base)] || needs[i] || interreflects[i]
             case .mix(let a, let b, _), .add(let a, let b):
                 needs[Int(a)] = needs[Int(a)] || needs[i]
                 needs[Int(b)] = needs[Int(b)] || needs[i]
@@ -153,19 +177,15 @@ public final class Material: Sendable {
         }
     }
 
-    /// `uv1In`: the second texture-coordinate set, nil = the same as the first
-    /// (callers that know of one set only, such as the baker, see set 1 = set 0).
-    @inline(__always) func runInputs(_ uvIn: Vec2, _ regs: UnsafeMutablePointer<Vec4>, uv1 uv1In: Vec2? = nil) {
-        // Non-finite texture coordinates are treated as 0 (as the GPU path does).
-        let uv = Vec2(uvIn.x.isFinite ? uvIn.x : 0, uvIn.y.isFinite ? uvIn.y : 0)
-        let uv1 = uv1In.map { Vec2($0.x.isFinite ? $0.x : 0, $0.y.isFinite ? $0.y : 0) }
+    /// The input program at one shading point.
+    @inline(__always) func runInputs(_ point: ShadingPoint, _ regs: UnsafeMutablePointer<Vec4>) {
         baseRegisters.withUnsafeBufferPointer { b in
             if let p = b.baseAddress { regs.initialize(from: p, count: b.count) }
         }
         if varyingOps.isEmpty { return }
         textures.withUnsafeBufferPointer { tex in
             ops.withUnsafeBufferPointer { o in
-                for i in varyingOps { regs[Int(i)] = InputEval.run(o[Int(i)], uv, regs, tex, uv1: uv1) }
+                for i in varyingOps { regs[Int(i)] = InputEval.run(o[Int(i)], point, regs, tex) }
             }
         }
     }
@@ -180,6 +200,15 @@ public final class Material: Sendable {
         return expVec(logVec(t) * d)
     }
 
+    /// 1 − r ⊙ ρ for layer node `node`: the geometric series of light
+    /// bouncing between the top (internal reflectance r) and the base (albedo
+    /// ρ, coat absorption included); 1 where the layer does not interreflect.
+    /// Both factors are in [0, 1]; the floor only guards r = ρ = 1, where the
+    /// numerator (1 − r)² is 0 anyway.
+    @inline(__always) func interreflectionDenominator(_ node: Int, _ r: Vec3, _ rho: Vec3) -> Vec3 {
+        interreflects[node] ? simd_maxv(Vec3(1, 1, 1) - r * rho, 1e-6) : Vec3(1, 1, 1)
+    }
+
     @inline(__always) func layerT(_ regs: UnsafeMutablePointer<Vec4>, _ tint: Int32, _ thick: Int32, _ ior: Float,
                                   _ ci: Float, _ co: Float) -> Vec3 {
         if tint < 0 { return Vec3(1, 1, 1) }
@@ -189,10 +218,10 @@ public final class Material: Sendable {
 
     /// Inputs, lobe parameters and frames, albedos at wi, selection weights.
     /// Returns the total selection weight.
-    @inline(__always) func prepare(_ wi: Vec3, _ uv: Vec2, _ regs: UnsafeMutablePointer<Vec4>,
+    @inline(__always) func prepare(_ wi: Vec3, _ regs: UnsafeMutablePointer<Vec4>,
                                    _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>,
-                                   uv1: Vec2? = nil) -> Float {
-        runInputs(uv, regs, uv1: uv1)
+                                   _ point: ShadingPoint) -> Float {
+        runInputs(point, regs)
         lobes.withUnsafeBufferPointer { lb in
             for l in 0..<lb.count {
                 let ins = lb[l]
@@ -229,7 +258,9 @@ public final class Material: Sendable {
                 case .layer(let top, let base, let tint, let thick, let ior):
                     let at = clamp01(ns[Int(top)].ai)
                     let k = (Vec3(1, 1, 1) - at)
-                    s.ai = at + k * k * layerT(regs, tint, thick, ior, wi.z, wi.z) * ns[Int(base)].ai
+                    s.transmittanceI = layerT(regs, tint, thick, ior, wi.z, wi.z)
+                    s.rhoI = clamp01(ns[Int(base)].ai) * s.transmittanceI
+                    s.ai = at + k * k * s.rhoI / interreflectionDenominator(i, at, s.rhoI)
                 case .mix(let fg, let bg, let w):
                     let t = clamp01(regs[Int(w)].x)
                     s.ai = ns[Int(fg)].ai * t + ns[Int(bg)].ai * (1 - t)
@@ -247,11 +278,11 @@ public final class Material: Sendable {
                     let sel = max(mean3(m * ls[Int(l)].ei), 0)
                     ls[Int(l)].selection = sel
                     total += sel
-                case .layer(let top, let base, let tint, let thick, let ior):
+                case .layer(let top, let base, _, _, _):
                     let at = clamp01(ns[Int(top)].ai)
                     let k = (Vec3(1, 1, 1) - at)
                     ns[Int(top)].m = m
-                    ns[Int(base)].m = m * k * k * layerT(regs, tint, thick, ior, wi.z, wi.z)
+                    ns[Int(base)].m = m * k * k * ns[i].transmittanceI / interreflectionDenominator(i, at, ns[i].rhoI)
                 case .mix(let fg, let bg, let w):
                     let t = clamp01(regs[Int(w)].x)
                     ns[Int(fg)].m = m * t
@@ -287,9 +318,13 @@ public final class Material: Sendable {
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)
                         let ki = Vec3(1, 1, 1) - ai, ko = Vec3(1, 1, 1) - ao
-                        ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(regs, tint, thick, ior, wi.z, wo.z)
+                        // ρ(wo) only where the gain or the albedo at wo reads it.
+                        let rhoO = interreflects[i] || needs[i]
+                            ? clamp01(ns[Int(base)].ao) * layerT(regs, tint, thick, ior, wo.z, wo.z) : Vec3()
+                        let gain = interreflectionDenominator(i, pointwiseMin(ai, ao), pointwiseMin(ns[i].rhoI, rhoO))
+                        ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(regs, tint, thick, ior, wi.z, wo.z) / gain
                         if needs[i] {
-                            ns[i].ao = ao + ko * ko * layerT(regs, tint, thick, ior, wo.z, wo.z) * ns[Int(base)].ao
+                            ns[i].ao = ao + ko * ko * rhoO / interreflectionDenominator(i, ao, rhoO)
                         }
                     case .mix(let fg, let bg, let w):
                         let t = clamp01(regs[Int(w)].x)
@@ -314,32 +349,35 @@ public final class Material: Sendable {
     /// f(wi, wo)·|cos θo| (RGB). With a footprint (uv radius, > 0) the value is
     /// the average over 8 fixed Gaussian-distributed uv offsets of that σ
     /// (the texel-footprint filtered BRDF the baker's coarse levels target).
-    /// `uv1`, here and in the other evaluations: the second texture-coordinate
-    /// set (glTF TEXCOORD_1) for images that read it; nil = the same as `uv`.
-    public func eval(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, footprint: Float? = nil,
-                     uv1: SIMD2<Float>? = nil) -> SIMD3<Float> {
+    /// `uv1` and `position`, here and in the other evaluations: the second
+    /// texture-coordinate set (glTF TEXCOORD_1) for images that read it, nil =
+    /// the same as `uv`; the shading point's object-space position for solid
+    /// textures, nil = the UV plane (u, v, 0), the baker's convention.
+    public func eval(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil,
+                     position: SIMD3<Float>? = nil, footprint: Float? = nil) -> SIMD3<Float> {
         if let fp = footprint, fp > 0, fp.isFinite {
             var sum = Vec3()
             for o in Material.footprintOffsets {
-                sum += evalAndPdf(wi: wi, wo: wo, uv: uv + o * fp, uv1: uv1.map { $0 + o * fp }).value
+                sum += evalAndPdf(wi: wi, wo: wo, uv: uv + o * fp, uv1: uv1.map { $0 + o * fp }, position: position).value
             }
             return sum / Float(Material.footprintOffsets.count)
         }
-        return evalAndPdf(wi: wi, wo: wo, uv: uv, uv1: uv1).value
+        return evalAndPdf(wi: wi, wo: wo, uv: uv, uv1: uv1, position: position).value
     }
 
-    public func pdf(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil) -> Float {
-        evalAndPdf(wi: wi, wo: wo, uv: uv, uv1: uv1).pdf
+    public func pdf(wi: SIMD3<Float>, wo: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil,
+                    position: SIMD3<Float>? = nil) -> Float {
+        evalAndPdf(wi: wi, wo: wo, uv: uv, uv1: uv1, position: position).pdf
     }
 
     /// eval and pdf in one pass (cheaper than calling both).
     public func evalAndPdf(wi wiIn: SIMD3<Float>, wo woIn: SIMD3<Float>, uv: SIMD2<Float>,
-                           uv1: SIMD2<Float>? = nil) -> (value: SIMD3<Float>, pdf: Float) {
+                           uv1: SIMD2<Float>? = nil, position: SIMD3<Float>? = nil) -> (value: SIMD3<Float>, pdf: Float) {
         guard let wi = enteringDirection(wiIn), let wo = enteringDirection(woIn), wi.z > 0, wo.z > 0 else {
             return (Vec3(), 0)
         }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, uv, regs, ls, ns, uv1: uv1)
+            let total = prepare(wi, regs, ls, ns, ShadingPoint(uv: uv, uv1: uv1, position: position))
             let r = evaluatePrepared(wi, wo, total, regs, ls, ns)
             return (r.0, r.1)
         }
@@ -353,10 +391,11 @@ public final class Material: Sendable {
     /// Draws wo with u ∈ [0,1)³ (u.z picks the lobe, u.xy the direction).
     /// Invalid input (a non-finite or degenerate wi, wi below the horizon, u
     /// outside [0, 1]) gives `BsdfSample.failed`.
-    public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>, uv1: SIMD2<Float>? = nil) -> BsdfSample {
+    public func sample(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil, position: SIMD3<Float>? = nil,
+                       u: SIMD3<Float>) -> BsdfSample {
         guard let wi = enteringDirection(wiIn), wi.z > 0, Material.isUnitInterval(u) else { return .failed }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, uv, regs, ls, ns, uv1: uv1)
+            let total = prepare(wi, regs, ls, ns, ShadingPoint(uv: uv, uv1: uv1, position: position))
             if !(total > 0) { return .failed }
             var x = u.z * total
             var pick = -1
@@ -380,23 +419,28 @@ public final class Material: Sendable {
     /// Whether the material emits light (an emission input was given).
     public var isEmissive: Bool { emissionRegister >= 0 }
 
+    /// Whether an input reads the shading position (a solid texture): a
+    /// uv-parameterised bake sees it on the UV plane only, position = (u, v, 0).
+    public var readsPosition: Bool { ops.contains { if case .position = $0 { true } else { false } } }
+
     /// Emitted radiance at uv (linear Rec.709 RGB, each channel ≥ 0), the
     /// same in every outgoing direction (a diffuse emitter; the path tracer
     /// adds it where a path hits the surface). `lqM_<suffix>_emission` on the GPU.
-    public func emission(uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil) -> SIMD3<Float> {
+    public func emission(uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil, position: SIMD3<Float>? = nil) -> SIMD3<Float> {
         guard emissionRegister >= 0 else { return Vec3() }
         return withScratch { regs, _, _ in
-            runInputs(uv, regs, uv1: uv1)
+            runInputs(ShadingPoint(uv: uv, uv1: uv1, position: position), regs)
             return simd_maxv(xyz(regs[Int(emissionRegister)]), 0)
         }
     }
 
     /// The directional-albedo estimate A_root(wi) used by the layering (the
     /// same quantity `layeredAlbedo_<suffix>` returns on the GPU).
-    public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil) -> SIMD3<Float> {
+    public func albedo(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, uv1: SIMD2<Float>? = nil,
+                       position: SIMD3<Float>? = nil) -> SIMD3<Float> {
         guard let wi = enteringDirection(wiIn), wi.z > 0 else { return Vec3() }
         return withScratch { regs, ls, ns in
-            _ = prepare(wi, uv, regs, ls, ns, uv1: uv1)
+            _ = prepare(wi, regs, ls, ns, ShadingPoint(uv: uv, uv1: uv1, position: position))
             return ns[nodes.count - 1].ai
         }
     }

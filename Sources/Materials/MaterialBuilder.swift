@@ -78,9 +78,16 @@ public struct MaterialBuilder {
     }
     public mutating func color(_ transform: ColorTransform, _ a: InputRef) -> InputRef { push(.color(transform, a.index)) }
     public mutating func texcoord() -> InputRef { push(.texcoord) }
+    public mutating func position() -> InputRef { push(.position) }
+    /// MaterialX fractal noise of `position` (see `SolidNoise.fractal`); `octaves` is fixed.
+    public mutating func fractalNoise3D(position: InputRef, octaves: Int, lacunarity: InputRef, diminish: InputRef,
+                                        channels: Int) -> InputRef {
+        push(.fractalNoise3D(position: position.index, octaves: Int32(octaves), lacunarity: lacunarity.index,
+                             diminish: diminish.index, channels: Int32(channels)))
+    }
 
     /// The value of a register when it does not depend on the texture
-    /// coordinate (for inputs that must be fixed per material, such as a
+    /// coordinate or the position (for inputs that must be fixed per material, such as a
     /// texture's tiling), nil when it varies.
     public func constantValue(of ref: InputRef) -> SIMD4<Float>? {
         let n = Int(ref.index) + 1
@@ -92,7 +99,7 @@ public struct MaterialBuilder {
                 for i in 0..<n {
                     let op = ops[i]
                     varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
-                    if !varying[i], let base = r.baseAddress { r[i] = InputEval.run(op, Vec2(0, 0), base, tex) }
+                    if !varying[i], let base = r.baseAddress { r[i] = InputEval.run(op, .origin, base, tex) }
                 }
             }
         }

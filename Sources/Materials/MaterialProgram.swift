@@ -24,7 +24,8 @@ struct LobeInstr: Sendable {
 /// BSDF operator nodes, stored children-first; the root is the last node.
 enum BsdfOp: Sendable {
     case lobe(Int32)
-    /// f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo)
+    /// f = f_top + f_base ⊙ (1 − A_top(wi)) ⊙ (1 − A_top(wo)) ⊙ T(wi, wo) / (1 − r ⊙ ρ)
+    /// (inter-reflection between top and base; see `Material`)
     case layer(top: Int32, base: Int32, tint: Int32, thickness: Int32, ior: Float)
     /// MaterialX mix: fg·t + bg·(1 − t)
     case mix(fg: Int32, bg: Int32, weight: Int32)
@@ -52,6 +53,10 @@ struct NodeScratch {
     var f = Vec3()
     var m = Vec3()
     var pdf: Float = 0
+    /// Layer nodes, set by `prepare` for the sampling weights and every eval:
+    /// the coat transmittance T(wi, wi) and ρ(wi) = A_base(wi)·T(wi, wi).
+    var transmittanceI = Vec3()
+    var rhoI = Vec3()
 }
 
 #if canImport(Glibc)

@@ -150,6 +150,11 @@ extension MaterialXParser {
             try checkInputs(node, ["in"])
             let t = try typed()
             return (builder.math(node.tag == "sin" ? .sine : .cosine, try req("in", t)), t)
+        case "atan2":
+            // MaterialX: atan2(in1, in2) = the angle of (in2, in1); defaults in1 = 0, in2 = 1.
+            try checkInputs(node, ["in1", "in2"])
+            let t = try typed()
+            return (builder.math(.arcTangent2, try opt("in1", t, zero), try opt("in2", broadcastType(node, "in2", t), SIMD4(repeating: 1))), t)
         case "smoothstep":
             try checkInputs(node, ["in", "low", "high"])
             let t = try typed()
@@ -180,17 +185,81 @@ extension MaterialXParser {
             try checkInputs(node, ["in"])
             guard try typed() == .color3 else { throw err(.wrongType, node, nil, "<\(node.tag)> of a '\(typeName)' is not supported; use color3") }
             return (builder.color(node.tag == "hsvtorgb" ? .hsvToRGB : .rgbToHSV, try req("in", .color3)), .color3)
-        case "position", "normal", "tangent", "bitangent", "geomcolor", "geompropvalue":
+        case "position":
+            try checkPositionNode(node)
+            return (builder.position(), .vector3)
+        case "normal", "tangent", "bitangent", "geomcolor", "geompropvalue":
             throw err(.unsupported, node, nil,
-                      "<\(node.tag)> is not available: Lacquer's material inputs depend only on the texture coordinate (uv)")
+                      "<\(node.tag)> is not available: Lacquer's material inputs depend only on the texture coordinate and the position")
         case "noise2d", "cellnoise2d", "worleynoise2d":
             return try noise2d(node, scope: scope)
-        case "noise3d", "fractal3d", "fractal2d", "cellnoise3d", "worleynoise3d", "unifiednoise2d", "unifiednoise3d":
+        case "noise3d", "fractal3d":
+            return try solidNoise(node, scope: scope)
+        case "fractal2d", "cellnoise3d", "worleynoise3d", "unifiednoise2d", "unifiednoise3d":
             throw err(.unsupported, node, nil,
-                      "<\(node.tag)> is not implemented yet; use noise2d / cellnoise2d / worleynoise2d, Lacquer's procedural nodes (lacquer_fbm, lacquer_voronoi) or bake it to an image")
+                      "<\(node.tag)> is not implemented yet; use noise2d / cellnoise2d / worleynoise2d / noise3d / fractal3d, Lacquer's procedural nodes (lacquer_fbm, lacquer_voronoi) or bake it to an image")
         default:
             return nil
         }
+    }
+
+    /// A `<position>` node: vector3 only. Object and world space are the same
+    /// here (meshes are baked into world space); model space is not known.
+    func checkPositionNode(_ node: XMLElementNode) throws {
+        try checkInputs(node, ["space"])
+        guard node["type"] == "vector3" else {
+            throw err(.wrongType, node, nil, "<position> of type '\(node["type"] ?? "")' is not supported; use vector3")
+        }
+        for space in [inputElement(node, "space")?["value"], node["space"]].compactMap({ $0 }) where space != "object" && space != "world" {
+            throw err(.unsupported, node, "space", "space '\(space)' is not supported; use object or world (the same space in Lacquer)")
+        }
+    }
+
+    /// MaterialX `noise3d` (amplitude · noise + pivot) and `fractal3d`
+    /// (amplitude · Σ diminishⁱ · noise(lacunarityⁱ · p) over `octaves`) over
+    /// a vector3 position (default: the shading position), float, vector2,
+    /// vector3 or color3 outputs (`SolidNoise`). `octaves` must be a constant
+    /// or interface value: the loop count is fixed per material.
+    mutating func solidNoise(_ node: XMLElementNode, scope: XMLElementNode?) throws -> (InputRef, InputType) {
+        let typeName = node["type"] ?? ""
+        guard let t = Self.inputType(typeName), typeName != "integer" else {
+            throw err(.wrongType, node, nil, "<\(node.tag)> of type '\(typeName)' is not supported; use float, vector2, vector3 or color3")
+        }
+        let channels = t == .float ? 1 : t == .vector2 ? 2 : 3
+        let fractal = node.tag == "fractal3d"
+        try checkInputs(node, fractal ? ["amplitude", "octaves", "lacunarity", "diminish", "position"] : ["amplitude", "pivot", "position"])
+        let position = try value(node, "position", .vector3, scope: scope) ?? builder.position()
+        // MaterialX declares the color3 variants' amplitude as a vector3.
+        var amplitudeType = broadcastType(node, "amplitude", t)
+        if t == .color3, inputElement(node, "amplitude")?["type"] == "vector3" { amplitudeType = .vector3 }
+        let amplitude = try value(node, "amplitude", amplitudeType, scope: scope) ?? builder.constant(Float(1))
+        guard fractal else {
+            let n = builder.fractalNoise3D(position: position, octaves: 1, lacunarity: builder.constant(Float(2)),
+                                           diminish: builder.constant(Float(0.5)), channels: channels)
+            let pivot = try value(node, "pivot", .float, scope: scope) ?? builder.constant(Float(0))
+            return (builder.math(.add, builder.math(.multiply, n, amplitude), pivot), t)
+        }
+        let octaves = try fixedOctaves(node, scope: scope)
+        let lacunarity = try value(node, "lacunarity", .float, scope: scope) ?? builder.constant(Float(2))
+        let diminish = try value(node, "diminish", .float, scope: scope) ?? builder.constant(Float(0.5))
+        let n = builder.fractalNoise3D(position: position, octaves: octaves, lacunarity: lacunarity, diminish: diminish, channels: channels)
+        return (builder.math(.multiply, n, amplitude), t)
+    }
+
+    /// fractal3d's `octaves`: a constant or an interface value, 1 … 16 (default 3).
+    mutating func fixedOctaves(_ node: XMLElementNode, scope: XMLElementNode?) throws -> Int {
+        guard let el = inputElement(node, "octaves") else { return 3 }
+        if el["nodename"] != nil || el["nodegraph"] != nil {
+            throw err(.unsupported, node, "octaves", "must be a constant or an interface value, not a connected node (the octave count is fixed per material)")
+        }
+        guard let ref = try value(node, "octaves", .float, scope: scope) else { return 3 }
+        guard let v = builder.constantValue(of: ref)?.x else {
+            throw err(.unsupported, node, "octaves", "must not vary over the surface (the octave count is fixed per material)")
+        }
+        guard v == v.rounded(), v >= 1, v <= Float(SolidNoise.maximumOctaves) else {
+            throw err(.outOfRange, node, "octaves", "octaves \(v) must be a whole number from 1 to \(SolidNoise.maximumOctaves)")
+        }
+        return Int(v)
     }
 
     /// The 2D noises of the stdlib over the texture coordinate (a `<texcoord>`

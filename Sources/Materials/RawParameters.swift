@@ -8,7 +8,7 @@
 ///   Schlick F0, conductor F(0°) computed from η, k)
 /// - roughness: (αx, αy) for microfacet lobes, (σ, σ) / (r, r) otherwise
 /// - weight: the lobe's RGB throughput at normal incidence: lobe weight × mix
-///   weights × multiply colours × layer factors (1 − A_top)²·T at wi = wo = n
+///   weights × multiply colours × layer factors (1 − A_top)²·T/(1 − A_top·ρ_base) at wi = wo = n
 /// - extra: Schlick F90, conductor k, otherwise 0
 /// - scalar: dielectric IOR, Schlick exponent, otherwise 0
 extension Material {
@@ -18,7 +18,7 @@ extension Material {
     public func rawParameters(uv: SIMD2<Float>) -> [Float] {
         var out = [Float](repeating: 0, count: rawParameterCount)
         withScratch { regs, ls, ns in
-            _ = prepare(SIMD3<Float>(0, 0, 1), uv, regs, ls, ns)
+            _ = prepare(SIMD3<Float>(0, 0, 1), regs, ls, ns, ShadingPoint(uv: uv))
             for l in 0..<lobes.count {
                 let s = ls[l]
                 let node = Int(lobeNode[l])

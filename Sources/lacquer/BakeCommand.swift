@@ -170,6 +170,10 @@ struct BakeCommand: ParsableCommand {
         if baker.material.readsSecondUVSet {
             FileHandle.standardError.write(Data("warning: \(baker.material.name): a texture reads texture-coordinate set 1, which the bake replaces by set 0; the neural twin differs where the mesh's two sets differ (render the layered material to keep it)\n".utf8))
         }
+        // A uv-parameterised twin cannot hold a solid texture: it learns the UV-plane slice.
+        if baker.material.readsPosition {
+            FileHandle.standardError.write(Data("warning: \(baker.material.name): reads the shading position (a solid texture); it is baked on the UV plane with position = (u, v, 0), so the twin's pattern follows uv, not the object\n".utf8))
+        }
         if !quiet {
             let what = baker.step > 0 ? "resuming at step \(baker.step) of" : "baking"
             FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder)\(s.copyCount > 1 ? " × \(s.copyCount) copies" : ""), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))

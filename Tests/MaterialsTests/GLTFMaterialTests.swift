@@ -297,6 +297,46 @@ final class GLTFMaterialTests: XCTestCase {
         }
     }
 
+    /// The anisotropy texture's red/green turn the tangent per texel: a
+    /// texel encoding the direction (1, 1) gives the same BSDF as
+    /// anisotropyRotation = π/4 without a texture, one encoding (−1, −1) the
+    /// same as −3π/4; anisotropyRotation adds to the texture's angle.
+    func testAnisotropyTextureDirectionTurnsTheTangent() throws {
+        let dir = try TempDir()
+        try writePNG(dir.path + "/aniso.png", colors: [V3(1, 1, 1), V3(0, 0, 1)])
+        func material(_ name: String, rotation: Float, textured: Bool) throws -> Material {
+            let texture = textured ? #", "anisotropyTexture": {"index": 0}"# : ""
+            let path = try writeGLTF(dir, name + ".gltf", materials: """
+                [{"name": "M", "pbrMetallicRoughness": {"metallicFactor": 1, "roughnessFactor": 0.4},
+                  "extensions": {"KHR_materials_anisotropy": {"anisotropyStrength": 0.9, "anisotropyRotation": \(rotation)\(texture)}}}]
+                """, extra: #""extensionsUsed": ["KHR_materials_anisotropy"], "textures": [{"source": 0, "sampler": 0}], "images": [{"uri": "aniso.png"}], "samplers": [{"magFilter": 9728, "minFilter": 9728, "wrapS": 33071, "wrapT": 33071}]"#)
+            var warnings: [String] = []
+            let m = try MaterialLoader.loadMaterial(path: path, warn: { warnings.append($0) })
+            XCTAssertFalse(warnings.contains { $0.contains("anisotropyTexture") }, "\(warnings)")
+            return m
+        }
+        let textured = try material("textured", rotation: 0, textured: true)
+        let turnedTextured = try material("turned", rotation: .pi / 2, textured: true)
+        let quarter = try material("quarter", rotation: .pi / 4, textured: false)
+        let threeQuarters = try material("threeQuarters", rotation: -3 * .pi / 4, textured: false)
+        let turnedQuarter = try material("turnedQuarter", rotation: 3 * .pi / 4, textured: false)
+        let plain = try material("plain", rotation: 0, textured: false)
+        let oneOne = V2(0.25, 0.5), minusOne = V2(0.75, 0.5)
+        var checked = 0
+        for phi in stride(from: Float(0), to: 180, by: 30) {
+            let wi = direction(thetaDegrees: 50, phiDegrees: phi), wo = direction(thetaDegrees: 50, phiDegrees: phi + 180)
+            func f(_ m: Material, _ uv: V2) -> V3 { m.eval(wi: wi, wo: wo, uv: uv) }
+            for (got, want, what) in [(f(textured, oneOne), f(quarter, oneOne), "(1, 1) = π/4"),
+                                      (f(textured, minusOne), f(threeQuarters, minusOne), "(−1, −1) = −3π/4"),
+                                      (f(turnedTextured, oneOne), f(turnedQuarter, oneOne), "(1, 1) + π/2 = 3π/4")] {
+                XCTAssertEqual(got.x, want.x, accuracy: 1e-4 + 1e-3 * want.x, "φ = \(phi): \(what)")
+                checked += 1
+            }
+            if abs(f(textured, oneOne).x - f(plain, oneOne).x) > 1e-3 * f(plain, oneOne).x { checked += 100 }
+        }
+        XCTAssertGreaterThan(checked, 100, "the texture's direction changes the BSDF against rotation 0")
+    }
+
     /// χ² of sample against pdf and the white furnace for a white glTF
     /// material with every reflection extension at once (anisotropic metal and
     /// specular under a clear coat under sheen). The coat is no smoother than

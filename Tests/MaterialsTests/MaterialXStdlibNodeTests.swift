@@ -152,8 +152,8 @@ final class MaterialXStdlibNodeTests: XCTestCase {
 
     func testUnsupportedNodesNameTheReason() throws {
         let dir = try TempDir()
-        for (tag, type, fragment) in [("position", "vector3", "texture coordinate"), ("noise3d", "float", "not implemented"),
-                                      ("combine4", "color3", "color4"), ("fractal3d", "float", "not implemented")] {
+        for (tag, type, fragment) in [("normal", "vector3", "texture coordinate and the position"), ("cellnoise3d", "float", "not implemented"),
+                                      ("combine4", "color3", "color4"), ("worleynoise3d", "float", "not implemented")] {
             let path = try dir.write("\(tag).mtlx", """
             <?xml version="1.0"?>
             <materialx version="1.39">

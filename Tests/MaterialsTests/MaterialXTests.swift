@@ -146,7 +146,7 @@ final class MaterialXTests: XCTestCase {
 
         let p3 = try dir.write("bad3.mtlx", doc("""
           <nodegraph name="NG">
-            <noise3d name="n" type="float" />
+            <cellnoise3d name="n" type="float" />
             <output name="out" type="float" nodename="n" />
           </nodegraph>
           <standard_surface name="SR" type="surfaceshader">
@@ -154,7 +154,7 @@ final class MaterialXTests: XCTestCase {
           </standard_surface>
           <surfacematerial name="M" type="material"><input name="surfaceshader" type="surfaceshader" nodename="SR" /></surfacematerial>
         """))
-        assertMaterialError("bad3.mtlx", "'n'", "noise3d") { try MaterialLoader.loadMaterial(path: p3) }
+        assertMaterialError("bad3.mtlx", "'n'", "cellnoise3d") { try MaterialLoader.loadMaterial(path: p3) }
 
         let p4 = try dir.write("bad4.mtlx", doc("""
           <nodegraph name="NG">

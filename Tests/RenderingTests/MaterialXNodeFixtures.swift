@@ -30,7 +30,9 @@ enum MaterialXNodeFixtures {
         <cos name="cs" type="float"><input name="in" type="float" nodename="v6" /></cos>
         <subtract name="vm" type="float"><input name="in1" type="float" nodename="uvs" output="outy" /><input name="in2" type="float" value="0.5" /></subtract>
         <divide name="q" type="float"><input name="in1" type="float" nodename="uvs" output="outx" /><input name="in2" type="float" nodename="vm" /></divide>
-        <clamp name="qc" type="float"><input name="in" type="float" nodename="q" /><input name="low" type="float" value="-1" /></clamp>
+        <atan2 name="at" type="float"><input name="in1" type="float" nodename="vm" /><input name="in2" type="float" nodename="cs" /></atan2>
+        <add name="qa" type="float"><input name="in1" type="float" nodename="q" /><input name="in2" type="float" nodename="at" /></add>
+        <clamp name="qc" type="float"><input name="in" type="float" nodename="qa" /><input name="low" type="float" value="-1" /></clamp>
         <min name="mn" type="float"><input name="in1" type="float" nodename="uvs" output="outx" /><input name="in2" type="float" nodename="uvs" output="outy" /></min>
         <max name="mx" type="color3"><input name="in1" type="color3" nodename="c" /><input name="in2" type="float" nodename="s" /></max>
         <convert name="cv" type="vector3"><input name="in" type="color3" nodename="rgb" /></convert>
