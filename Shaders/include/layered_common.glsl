@@ -210,6 +210,59 @@ vec2 lqPlace(vec2 uv, vec2 scale, vec2 offset, float c, float s) {
     return vec2(c * q.x - s * q.y, s * q.x + c * q.y) + offset;
 }
 
+// MaterialX <hextiledimage> (HexTiling.swift is the CPU side and documents
+// the method): the three hex tiles of the point's triangle, each with its own
+// rotation, scale and offset from the integer hash of its id, blended by
+// barycentric weights^7 biased towards the brighter sample, then Schlick's gain.
+float lqSchlickGain(float x, float r) {
+    float rr = clamp(r, 0.001, 0.999);
+    float a = (1.0 / rr - 2.0) * (1.0 - 2.0 * x);
+    return x < 0.5 ? x / (a + 1.0) : (a - x) / (a - 1.0);
+}
+vec3 lqNormalizedWeights(vec3 w, vec3 fallback) {
+    float sum = w.x + w.y + w.z;
+    if (sum > 1e-30) return w / sum;
+    float f = fallback.x + fallback.y + fallback.z;
+    return f > 1e-30 ? fallback / f : vec3(1.0 / 3.0);
+}
+vec4 lqHexTile(uint tex, vec2 coord, ivec2 id, float rotation, vec2 rotationRange, float scale, vec2 scaleRange,
+               float offset, vec2 offsetRange) {
+    const float gridScale = 3.4641016;
+    vec2 centre = vec2(float(id.x) + 0.5 * float(id.y), 0.8660254 * float(id.y)) / gridScale;
+    vec2 r = vec2(lqUnit(lqHash2(id.x, id.y, 0x68657831u)), lqUnit(lqHash2(id.x, id.y, 0x68657832u)));
+    float angle = (rotationRange.x + (rotationRange.y - rotationRange.x) * (r.x * rotation)) * (3.14159265 / 180.0);
+    float c = cos(angle), sn = sin(angle);
+    float k = max(1.0 + (scaleRange.x + (scaleRange.y - scaleRange.x) * r.y - 1.0) * scale, 1e-3);
+    vec2 shift = vec2(offsetRange.x) + vec2(offsetRange.y - offsetRange.x) * (r * offset);
+    vec2 d = coord - centre;
+    return lqTextureFetch(tex, vec2(c * d.x - sn * d.y, sn * d.x + c * d.y) / k + centre + shift);
+}
+vec4 lqHexTiled(uint tex, vec2 coord, float rotation, vec2 rotationRange, float scale, vec2 scaleRange,
+                float offset, vec2 offsetRange, float falloff, float falloffContrast, vec3 luma) {
+    vec2 st = coord * 3.4641016;
+    float sx = clamp(st.x - 0.57735027 * st.y, -1e6, 1e6), sy = clamp(1.15470054 * st.y, -1e6, 1e6);
+    float bxf = floor(sx), byf = floor(sy);
+    float fx = sx - bxf, fy = sy - byf;
+    float z = 1.0 - fx - fy;
+    int upper = z <= 0.0 ? 1 : 0;
+    float s = float(upper), sgn = upper == 1 ? 1.0 : -1.0;
+    vec3 bary = vec3(-z * sgn, s - fy * sgn, s - fx * sgn);
+    ivec2 b = ivec2(int(bxf), int(byf));
+    vec4 c1 = lqHexTile(tex, coord, b + ivec2(upper, upper), rotation, rotationRange, scale, scaleRange, offset, offsetRange);
+    vec4 c2 = lqHexTile(tex, coord, b + ivec2(upper, 1 - upper), rotation, rotationRange, scale, scaleRange, offset, offsetRange);
+    vec4 c3 = lqHexTile(tex, coord, b + ivec2(1 - upper, upper), rotation, rotationRange, scale, scaleRange, offset, offsetRange);
+    vec3 lum = vec3(dot(c1.rgb, luma), dot(c2.rgb, luma), dot(c3.rgb, luma));
+    vec3 bias = vec3(1.0) + (lum - vec3(1.0)) * falloffContrast;
+    vec3 b2 = bary * bary, b4 = b2 * b2;
+    vec3 w = lqNormalizedWeights(bias * b4 * b2 * bary, b4 * b2 * bary);
+    float alpha = (c1.a + c2.a + c3.a) / 3.0;
+    if (falloff != 0.5) {
+        w = lqNormalizedWeights(vec3(lqSchlickGain(w.x, falloff), lqSchlickGain(w.y, falloff), lqSchlickGain(w.z, falloff)), w);
+        alpha = lqSchlickGain(clamp(alpha, 0.0, 1.0), falloff);
+    }
+    return vec4(c1.rgb * w.x + c2.rgb * w.y + c3.rgb * w.z, alpha);
+}
+
 float lqValueNoise(vec2 p, uint seed) {
     vec2 q = clamp(p, vec2(-1e6), vec2(1e6));
     vec2 fl = floor(q);

@@ -89,6 +89,12 @@ struct GLSLGenerator {
             let uv = "lqPlace(\(set == 1 ? "uv1" : "uv"), \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
             let fetch = "lqTextureFetch(lqTextureBase + \(t)u, \(uv))"
             return isFloat ? "vec4(\(fetch).x)" : fetch
+        case .hexTiledImage(let t, let place, let h):
+            let uv = "lqPlace(uv, \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
+            let luma = "vec3(\(Self.f(h.lumaCoefficients.x)), \(Self.f(h.lumaCoefficients.y)), \(Self.f(h.lumaCoefficients.z)))"
+            return "lqHexTiled(lqTextureBase + \(t)u, \(uv), \(Self.f(h.rotation)), \(Self.v2(h.rotationRange)), \(Self.f(h.scale)), "
+                + "\(Self.v2(h.scaleRange)), \(Self.f(h.offset)), \(Self.v2(h.offsetRange)), \(Self.f(h.falloff)), "
+                + "\(Self.f(h.falloffContrast)), \(luma))"
         case .procedural(let p): return procCall(p, uv: "uv")
         case .bump(let p, let strength):
             let e = Self.f(InputEval.bumpEpsilon(p))

@@ -59,6 +59,9 @@ enum InputOp: Sendable {
     /// `uvSet` 1 places the second texture-coordinate set (glTF TEXCOORD_1),
     /// 0 the first.
     case image(texture: Int32, uv: UVTransform, float: Bool, uvSet: Int32)
+    /// MaterialX <hextiledimage>: `texture` hex-tiled (`HexTiling`) at the
+    /// placed uv (set 0); RGBA.
+    case hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling)
     case procedural(Procedural)
     /// Tangent-space normal from a procedural height: n = normalize(−s·∂h/∂x,
     /// −s·∂h/∂y, 1) with central differences of ε = 0.01 procedural units
@@ -96,7 +99,7 @@ enum InputOp: Sendable {
 
     var operands: [Int32] {
         switch self {
-        case .constant, .image, .procedural, .texcoord, .position: return []
+        case .constant, .image, .hexTiledImage, .procedural, .texcoord, .position: return []
         case .bump(_, let s): return [s]
         case .normalMap(let a, let b): return [a, b]
         case .math(_, let a, let b, let c): return [a, b, c]
@@ -122,7 +125,7 @@ enum InputOp: Sendable {
     /// itself, so it cannot be constant-folded.
     var dependsOnUV: Bool {
         switch self {
-        case .image, .procedural, .bump, .texcoord, .position: return true
+        case .image, .hexTiledImage, .procedural, .bump, .texcoord, .position: return true
         default: return false
         }
     }
@@ -144,6 +147,8 @@ enum InputEval {
             let c = place.cosR, s = place.sinR
             let v = textures[Int(t)].sample(place.apply(set == 1 ? point.uv1 : uv, c, s))
             return isFloat ? splat4(v.x) : v
+        case .hexTiledImage(let t, let place, let hex):
+            return hex.sample(textures[Int(t)], place.apply(uv, place.cosR, place.sinR))
         case .procedural(let p):
             return p.evaluate(uv)
         case .bump(let p, let strength):

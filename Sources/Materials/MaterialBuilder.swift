@@ -48,6 +48,9 @@ public struct MaterialBuilder {
     public mutating func image(texture: Int32, uv: UVTransform, float: Bool, uvSet: Int32 = 0) -> InputRef {
         push(.image(texture: texture, uv: uv, float: float, uvSet: uvSet))
     }
+    public mutating func hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling) -> InputRef {
+        push(.hexTiledImage(texture: texture, uv: uv, hex: hex))
+    }
     public mutating func procedural(_ p: Procedural) -> InputRef { push(.procedural(p)) }
     public mutating func bump(_ p: Procedural, strength: InputRef) -> InputRef { push(.bump(p, strength: strength.index)) }
     public mutating func normalMap(_ c: InputRef, scale: InputRef) -> InputRef { push(.normalMap(c.index, scale: scale.index)) }

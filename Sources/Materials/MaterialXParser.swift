@@ -226,19 +226,16 @@ public struct MaterialXParser {
             try checkInputs(node, ["value"])
             return (try req("value", try typed()), try typed())
         case "image", "tiledimage", "hextiledimage":
-            // hextiledimage is approximated by a plain tiled lookup (its tiling
-            // kept; the per-hexagon random rotation, scale and offset that hide
-            // repetition are not reproduced) — with a warning.
             let hex = node.tag == "hextiledimage"
             let tiled = node.tag == "tiledimage" || hex
             try checkInputs(node, hex ? ["file", "default", "texcoord", "tiling", "rotation", "rotationrange", "scale", "scalerange",
                                          "offset", "offsetrange", "falloff", "falloffcontrast", "lumacoeffs"]
                                 : tiled ? ["file", "default", "texcoord", "uvtiling", "uvoffset", "filtertype", "realworldimagesize", "realworldtilesize"]
                                         : ["file", "default", "texcoord", "uaddressmode", "vaddressmode", "filtertype", "layer", "frameoffset", "frameendaction"])
-            if hex {
-                warnings.append("node '\(node["name"] ?? node.tag)': hextiledimage is approximated by a plain tiled image lookup (no per-hexagon randomisation); repetition stays visible")
-            }
             let t = try typed()
+            if hex && t != .color3 && t != .color4 {
+                throw err(.wrongType, node, nil, "<hextiledimage> is color3 or color4, not '\(typeName)'")
+            }
             guard let fileEl = inputElement(node, "file"), let rel = fileEl["value"], !rel.isEmpty else {
                 throw err(.missingInput, node, "file", "an image needs a file")
             }
@@ -277,7 +274,8 @@ public struct MaterialXParser {
                 if let s = try fixed(hex ? "tiling" : "uvtiling") { place.scale = SIMD2(s.x, s.y) }
                 if let o = try fixed("uvoffset") { place.offset = SIMD2(o.x, o.y) }
             }
-            return (try imageLookup(node, file: fileEl, relativePath: rel, type: t, wrap: wrap, place: place), t)
+            let hexTiling = hex ? try hexTilingParameters(node, scope: scope) : nil
+            return (try imageLookup(node, file: fileEl, relativePath: rel, type: t, wrap: wrap, place: place, hex: hexTiling), t)
         case "multiply", "add", "subtract", "power", "divide", "min", "max":
             try checkInputs(node, ["in1", "in2"])
             let t = try typed()
@@ -347,7 +345,7 @@ public struct MaterialXParser {
     /// One texture lookup of an image node's `file` (loaded once per file,
     /// wrap mode and colour handling; its bytes join the content hash).
     mutating func imageLookup(_ node: XMLElementNode, file fileEl: XMLElementNode, relativePath rel: String,
-                              type t: InputType, wrap: TextureWrap, place: UVTransform) throws -> InputRef {
+                              type t: InputType, wrap: TextureWrap, place: UVTransform, hex: HexTiling? = nil) throws -> InputRef {
         let srgb = try imageIsSRGB(fileEl, node: node, type: t)
         let full = MaterialXDocument.resolveFilename(rel, at: fileEl, fallbackDirectory: directory)
         let nodeName = node["name"] ?? node.tag
@@ -359,7 +357,34 @@ public struct MaterialXParser {
             return tex
         }
         if let b = bytes { hash.add(b) }
+        if let hex { return builder.hexTiledImage(texture: index, uv: place, hex: hex) }
         return builder.image(texture: index, uv: place, float: t == .float)
+    }
+
+    /// A <hextiledimage>'s tiling parameters (MaterialX's defaults where an
+    /// input is absent); like an image's placement they are fixed per material.
+    mutating func hexTilingParameters(_ node: XMLElementNode, scope: XMLElementNode?) throws -> HexTiling {
+        func fixed(_ n: String, _ t: InputType) throws -> SIMD4<Float>? {
+            guard let r = try value(node, n, t, scope: scope) else { return nil }
+            guard let v = builder.constantValue(of: r) else {
+                throw err(.unsupported, node, n, "must not vary over the surface (hex tiling is fixed per material)")
+            }
+            return v
+        }
+        var h = HexTiling()
+        if let v = try fixed("rotation", .float) { h.rotation = v.x }
+        if let v = try fixed("rotationrange", .vector2) { h.rotationRange = SIMD2(v.x, v.y) }
+        if let v = try fixed("scale", .float) { h.scale = v.x }
+        if let v = try fixed("scalerange", .vector2) {
+            guard v.x > 0, v.y > 0 else { throw err(.outOfRange, node, "scalerange", "both ends of the scale range must be positive") }
+            h.scaleRange = SIMD2(v.x, v.y)
+        }
+        if let v = try fixed("offset", .float) { h.offset = v.x }
+        if let v = try fixed("offsetrange", .vector2) { h.offsetRange = SIMD2(v.x, v.y) }
+        if let v = try fixed("falloff", .float) { h.falloff = v.x }
+        if let v = try fixed("falloffcontrast", .float) { h.falloffContrast = v.x }
+        if let v = try fixed("lumacoeffs", .color3) { h.lumaCoefficients = SIMD3(v.x, v.y, v.z) }
+        return h
     }
 
     /// Lacquer's procedural nodes in MaterialX: <lacquer_fbm>, <lacquer_voronoi>,

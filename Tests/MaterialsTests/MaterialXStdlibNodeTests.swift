@@ -218,33 +218,3 @@ final class MaterialXNoiseTests: XCTestCase {
         }
     }
 }
-
-final class MaterialXHexTiledImageTests: XCTestCase {
-    /// hextiledimage is a documented approximation: a tiled lookup with its tiling, and a warning.
-    func testHexTiledImageIsATiledLookupWithAWarning() throws {
-        let dir = try TempDir()
-        var img = Image(width: 2, height: 1, fill: SIMD4(1, 0, 0, 1))
-        img[1, 0] = SIMD4(0, 1, 0, 1)
-        try writePNG(img, to: dir.path + "/rg.png", toneMap: .clamp)
-        let path = try dir.write("hex.mtlx", """
-        <?xml version="1.0"?>
-        <materialx version="1.39">
-          <hextiledimage name="img" type="color3">
-            <input name="file" type="filename" value="rg.png" /><input name="tiling" type="vector2" value="2, 2" />
-            <input name="rotation" type="float" value="1" /><input name="falloff" type="float" value="0.5" />
-          </hextiledimage>
-          <oren_nayar_diffuse_bsdf name="b" type="BSDF"><input name="color" type="color3" nodename="img" /><input name="roughness" type="float" value="0" /><input name="energy_compensation" type="boolean" value="false" /></oren_nayar_diffuse_bsdf>
-          <surface name="s" type="surfaceshader"><input name="bsdf" type="BSDF" nodename="b" /></surface>
-          <surfacematerial name="M" type="material"><input name="surfaceshader" type="surfaceshader" nodename="s" /></surfacematerial>
-        </materialx>
-        """)
-        var warnings: [String] = []
-        let m = try MaterialLoader.loadMaterial(path: path, warn: { warnings.append($0) })
-        XCTAssertEqual(warnings.count, 1)
-        XCTAssertTrue(warnings.first?.contains("hextiledimage") ?? false, "\(warnings)")
-        // Tiling 2 (texel centres at u' 0.25 red, 0.75 green): u 0.125 → 0.25, 0.375 → 0.75, 0.625 → 1.25 ≡ 0.25.
-        let r = m.albedo(wi: SIMD3(0, 0, 1), uv: SIMD2(0.125, 0.5)), g = m.albedo(wi: SIMD3(0, 0, 1), uv: SIMD2(0.375, 0.5))
-        let r2 = m.albedo(wi: SIMD3(0, 0, 1), uv: SIMD2(0.625, 0.5))
-        XCTAssertTrue(r.x > 0.9 && g.y > 0.9 && r2.x > 0.9, "\(r) \(g) \(r2)")
-    }
-}

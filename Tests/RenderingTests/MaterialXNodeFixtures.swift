@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// MaterialX documents that exercise every stdlib node and shader the
 /// MaterialX reader maps onto input-program instructions, with inputs that
@@ -135,12 +136,47 @@ enum MaterialXNodeFixtures {
     </materialx>
     """
 
+    /// A hex-tiled image (MaterialX <hextiledimage>, every tiling input set,
+    /// falloff ≠ 0.5 so the gain runs) on `hex_texture.png`.
+    static let hexTiledImage = """
+    <?xml version="1.0"?>
+    <materialx version="1.39">
+      <hextiledimage name="hex" type="color3">
+        <input name="file" type="filename" value="hex_texture.png" colorspace="srgb_texture" />
+        <input name="tiling" type="vector2" value="3, 2" />
+        <input name="rotation" type="float" value="0.8" />
+        <input name="rotationrange" type="vector2" value="-30, 200" />
+        <input name="scale" type="float" value="0.7" />
+        <input name="scalerange" type="vector2" value="0.6, 1.7" />
+        <input name="offset" type="float" value="0.9" />
+        <input name="offsetrange" type="vector2" value="0, 1" />
+        <input name="falloff" type="float" value="0.75" />
+        <input name="falloffcontrast" type="float" value="0.6" />
+      </hextiledimage>
+      <standard_surface name="SR" type="surfaceshader">
+        <input name="base_color" type="color3" nodename="hex" />
+        <input name="specular_roughness" type="float" value="0.4" />
+      </standard_surface>
+      <surfacematerial name="HexTiled" type="material">
+        <input name="surfaceshader" type="surfaceshader" nodename="SR" />
+      </surfacematerial>
+    </materialx>
+    """
+
     /// Writes the fixtures and returns their material references (`FILE#NAME`).
     static func write(to directory: URL) throws -> [String] {
         let nodes = directory.appendingPathComponent("stdlib_nodes.mtlx")
         let shaders = directory.appendingPathComponent("preview_shaders.mtlx")
+        let hex = directory.appendingPathComponent("hex_tiled.mtlx")
         try Data(stdlibNodes.utf8).write(to: nodes)
         try Data(previewShaders.utf8).write(to: shaders)
-        return [nodes.path, shaders.path + "#Gltf", shaders.path + "#Usd", shaders.path + "#Film"]
+        try Data(hexTiledImage.utf8).write(to: hex)
+        // 16² texels, every one different, so a misplaced tile shows.
+        var texture = Image(width: 16, height: 16, fill: SIMD4(0, 0, 0, 1))
+        for y in 0..<16 { for x in 0..<16 {
+            texture[x, y] = SIMD4(Float(x) / 15, Float(y) / 15, Float((x * 7 + y * 3) % 16) / 15, 1)
+        } }
+        try writePNG(texture, to: directory.appendingPathComponent("hex_texture.png").path, toneMap: .clamp)
+        return [nodes.path, shaders.path + "#Gltf", shaders.path + "#Usd", shaders.path + "#Film", hex.path]
     }
 }
