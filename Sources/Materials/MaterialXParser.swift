@@ -233,8 +233,8 @@ public struct MaterialXParser {
                                 : tiled ? ["file", "default", "texcoord", "uvtiling", "uvoffset", "filtertype", "realworldimagesize", "realworldtilesize"]
                                         : ["file", "default", "texcoord", "uaddressmode", "vaddressmode", "filtertype", "layer", "frameoffset", "frameendaction"])
             let t = try typed()
-            if hex && t != .color3 && t != .color4 {
-                throw err(.wrongType, node, nil, "<hextiledimage> is color3 or color4, not '\(typeName)'")
+            if hex && t != .color3 {
+                throw err(.wrongType, node, nil, "<hextiledimage> must be of type color3 here, not '\(typeName)'")
             }
             guard let fileEl = inputElement(node, "file"), let rel = fileEl["value"], !rel.isEmpty else {
                 throw err(.missingInput, node, "file", "an image needs a file")

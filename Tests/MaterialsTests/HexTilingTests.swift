@@ -130,12 +130,13 @@ final class HexTilingTests: XCTestCase {
         expected.falloffContrast = 0.2
         expected.lumaCoefficients = SIMD3(0.2126, 0.7152, 0.0722)
         XCTAssertEqual(hex, expected)
-        // The material's colour is the hex-tiled texture at the placed uv.
+        // The material's colour is the hex-tiled texture at the placed uv (up to
+        // the Oren–Nayar albedo estimate's ≈ 5e-4; a wrong tile would be off by ≈ 0.1).
         let texture = m.textures[0]
         for uv in [SIMD2<Float>(0.1, 0.2), SIMD2(0.77, 0.31), SIMD2(0.5, 0.93)] {
             let albedo = m.albedo(wi: SIMD3(0, 0, 1), uv: uv)
             let direct = xyz(hex.sample(texture, uv * SIMD2(2, 3)))
-            XCTAssertLessThan(maxDifference(albedo, direct), 1e-4, "at \(uv)")
+            XCTAssertLessThan(maxDifference(albedo, direct), 2e-3, "at \(uv)")
         }
     }
 
@@ -156,7 +157,7 @@ final class HexTilingTests: XCTestCase {
     func testRefusalsNameTheInput() throws {
         let dir = try TempDir()
         try writeTexture(dir)
-        assertMaterialError("hextiledimage", "color3 or color4") {
+        assertMaterialError("hextiledimage", "type color3") {
             try MaterialLoader.loadMaterial(path: try dir.write("a.mtlx", Self.document("", type: "float")))
         }
         assertMaterialError("scalerange", "positive") {
