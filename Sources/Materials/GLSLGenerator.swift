@@ -89,8 +89,8 @@ struct GLSLGenerator {
             let uv = "lqPlace(\(set == 1 ? "uv1" : "uv"), \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
             let fetch = "lqTextureFetch(lqTextureBase + \(t)u, \(uv))"
             return isFloat ? "vec4(\(fetch).x)" : fetch
-        case .hexTiledImage(let t, let place, let h):
-            let uv = "lqPlace(uv, \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
+        case .hexTiledImage(let t, let place, let h, let set):
+            let uv = "lqPlace(\(set == 1 ? "uv1" : "uv"), \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
             let luma = "vec3(\(Self.f(h.lumaCoefficients.x)), \(Self.f(h.lumaCoefficients.y)), \(Self.f(h.lumaCoefficients.z)))"
             return "lqHexTiled(lqTextureBase + \(t)u, \(uv), \(Self.f(h.rotation)), \(Self.v2(h.rotationRange)), \(Self.f(h.scale)), "
                 + "\(Self.v2(h.scaleRange)), \(Self.f(h.offset)), \(Self.v2(h.offsetRange)), \(Self.f(h.falloff)), "
@@ -134,7 +134,7 @@ struct GLSLGenerator {
             return "(\(r(v1)).x \(op) \(r(v2)).x ? \(r(in1)) : \(r(in2)))"
         case .color(let t, let a):
             return "vec4(\(t == .hsvToRGB ? "lqHsvToRgb" : "lqRgbToHsv")(\(r(a)).xyz), 0.0)"
-        case .texcoord: return "vec4(uv, 0.0, 0.0)"
+        case .texcoord(let set): return set == 1 ? "vec4(uv1, 0.0, 0.0)" : "vec4(uv, 0.0, 0.0)"
         case .position: return "vec4(lqFinite3(lqShadingPosition), 0.0)"
         case .fractalNoise3D(let p, let octaves, let lac, let dim, let channels):
             return "lqFractalNoise3(\(r(p)).xyz, \(octaves), \(r(lac)).x, \(r(dim)).x, \(channels))"

@@ -60,8 +60,8 @@ enum InputOp: Sendable {
     /// 0 the first.
     case image(texture: Int32, uv: UVTransform, float: Bool, uvSet: Int32)
     /// MaterialX <hextiledimage>: `texture` hex-tiled (`HexTiling`) at the
-    /// placed uv (set 0); RGBA.
-    case hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling)
+    /// placed uv of texture-coordinate set `uvSet`; RGBA.
+    case hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling, uvSet: Int32)
     case procedural(Procedural)
     /// Tangent-space normal from a procedural height: n = normalize(−s·∂h/∂x,
     /// −s·∂h/∂y, 1) with central differences of ε = 0.01 procedural units
@@ -86,8 +86,8 @@ enum InputOp: Sendable {
     /// (value1, value2, in1, in2): in1 where value1 <comparison> value2, else in2.
     case select(Comparison, Int32, Int32, Int32, Int32)
     case color(ColorTransform, Int32)
-    /// The shading point's texture coordinate (u, v, 0, 0).
-    case texcoord
+    /// The shading point's texture coordinate of set `set` (u, v, 0, 0).
+    case texcoord(set: Int32)
     /// The shading point's object-space position (x, y, z, 0); non-finite
     /// components read as 0. Where no position is given (the baker, the CPU
     /// API without one) it is the UV plane: (u, v, 0).
@@ -117,8 +117,10 @@ enum InputOp: Sendable {
 
     /// Whether the operation reads the second texture-coordinate set.
     var readsSecondUVSet: Bool {
-        if case .image(_, _, _, let set) = self { return set == 1 }
-        return false
+        switch self {
+        case .image(_, _, _, let set), .hexTiledImage(_, _, _, let set), .texcoord(let set): return set == 1
+        default: return false
+        }
     }
 
     /// Whether the instruction reads the shading point (uv or position)
@@ -147,8 +149,8 @@ enum InputEval {
             let c = place.cosR, s = place.sinR
             let v = textures[Int(t)].sample(place.apply(set == 1 ? point.uv1 : uv, c, s))
             return isFloat ? splat4(v.x) : v
-        case .hexTiledImage(let t, let place, let hex):
-            return hex.sample(textures[Int(t)], place.apply(uv, place.cosR, place.sinR))
+        case .hexTiledImage(let t, let place, let hex, let set):
+            return hex.sample(textures[Int(t)], place.apply(set == 1 ? point.uv1 : uv, place.cosR, place.sinR))
         case .procedural(let p):
             return p.evaluate(uv)
         case .bump(let p, let strength):
@@ -241,8 +243,9 @@ enum InputEval {
             let c = r[Int(a)]
             let v = t == .hsvToRGB ? hsvToRGB(xyz(c)) : rgbToHSV(xyz(c))
             return Vec4(v.x, v.y, v.z, 0)
-        case .texcoord:
-            return Vec4(uv.x, uv.y, 0, 0)
+        case .texcoord(let set):
+            let t = set == 1 ? point.uv1 : uv
+            return Vec4(t.x, t.y, 0, 0)
         case .position:
             return Vec4(point.position.x, point.position.y, point.position.z, 0)
         case .fractalNoise3D(let p, let octaves, let lacunarity, let diminish, let channels):

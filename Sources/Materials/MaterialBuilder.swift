@@ -48,8 +48,8 @@ public struct MaterialBuilder {
     public mutating func image(texture: Int32, uv: UVTransform, float: Bool, uvSet: Int32 = 0) -> InputRef {
         push(.image(texture: texture, uv: uv, float: float, uvSet: uvSet))
     }
-    public mutating func hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling) -> InputRef {
-        push(.hexTiledImage(texture: texture, uv: uv, hex: hex))
+    public mutating func hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling, uvSet: Int32 = 0) -> InputRef {
+        push(.hexTiledImage(texture: texture, uv: uv, hex: hex, uvSet: uvSet))
     }
     public mutating func procedural(_ p: Procedural) -> InputRef { push(.procedural(p)) }
     public mutating func bump(_ p: Procedural, strength: InputRef) -> InputRef { push(.bump(p, strength: strength.index)) }
@@ -80,7 +80,7 @@ public struct MaterialBuilder {
         push(.select(comparison, value1.index, value2.index, ifTrue.index, ifFalse.index))
     }
     public mutating func color(_ transform: ColorTransform, _ a: InputRef) -> InputRef { push(.color(transform, a.index)) }
-    public mutating func texcoord() -> InputRef { push(.texcoord) }
+    public mutating func texcoord(set: Int32 = 0) -> InputRef { push(.texcoord(set: set)) }
     public mutating func position() -> InputRef { push(.position) }
     /// MaterialX fractal noise of `position` (see `SolidNoise.fractal`); `octaves` is fixed.
     public mutating func fractalNoise3D(position: InputRef, octaves: Int, lacunarity: InputRef, diminish: InputRef,

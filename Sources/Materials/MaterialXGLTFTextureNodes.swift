@@ -52,11 +52,12 @@ extension MaterialXParser {
         guard let fileEl = inputElement(node, "file"), let rel = fileEl["value"], !rel.isEmpty else {
             throw err(.missingInput, node, "file", "a glTF image node needs a file")
         }
+        var set: Int32 = 0
         if let tc = inputElement(node, "texcoord"), let loc = try connectedNode(tc, scope: scope, node: node["name"] ?? "") {
             guard loc.node.tag == "texcoord" else {
                 throw err(.unsupported, node, "texcoord", "only a <texcoord> node can drive the texture coordinate, not <\(loc.node.tag)>")
             }
-            try checkTexcoordNode(loc.node)
+            set = try texcoordSet(loc.node)
         }
         if let f = inputElement(node, "filtertype")?["value"], f != "linear" {
             throw err(.unsupported, node, "filtertype", "only linear filtering is supported")
@@ -67,7 +68,8 @@ extension MaterialXParser {
             throw err(.unsupported, node, "uaddressmode", "address modes must both be periodic or both clamp")
         }
         let place = try placement(node, scope: scope, pivotDefault: SIMD4(0, 1, 0, 0))
-        return try imageLookup(node, file: fileEl, relativePath: rel, type: type, wrap: u == "clamp" ? .clamp : .repeat, place: place)
+        return try imageLookup(node, file: fileEl, relativePath: rel, type: type, wrap: u == "clamp" ? .clamp : .repeat, place: place,
+                               uvSet: set)
     }
 
     /// A constant color4 input (`"r, g, b, a"`), nil when absent.

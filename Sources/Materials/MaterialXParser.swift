@@ -240,12 +240,13 @@ public struct MaterialXParser {
                 throw err(.missingInput, node, "file", "an image needs a file")
             }
             var place = UVTransform()
+            var set: Int32 = 0
             if let tc = inputElement(node, "texcoord"), let loc = try connectedNode(tc, scope: scope, node: node["name"] ?? "") {
                 switch loc.node.tag {
                 case "texcoord":
-                    try checkTexcoordNode(loc.node)
+                    set = try texcoordSet(loc.node)
                 case "place2d" where !tiled:
-                    place = try place2d(loc.node, scope: loc.scope)
+                    (place, set) = try place2d(loc.node, scope: loc.scope)
                 default:
                     throw err(.unsupported, node, "texcoord",
                               "only a <texcoord> node\(tiled ? "" : " or a <place2d> of it") can drive the texture coordinate, not <\(loc.node.tag)>")
@@ -275,7 +276,7 @@ public struct MaterialXParser {
                 if let o = try fixed("uvoffset") { place.offset = SIMD2(o.x, o.y) }
             }
             let hexTiling = hex ? try hexTilingParameters(node, scope: scope) : nil
-            return (try imageLookup(node, file: fileEl, relativePath: rel, type: t, wrap: wrap, place: place, hex: hexTiling), t)
+            return (try imageLookup(node, file: fileEl, relativePath: rel, type: t, wrap: wrap, place: place, uvSet: set, hex: hexTiling), t)
         case "multiply", "add", "subtract", "power", "divide", "min", "max":
             try checkInputs(node, ["in1", "in2"])
             let t = try typed()
@@ -345,7 +346,8 @@ public struct MaterialXParser {
     /// One texture lookup of an image node's `file` (loaded once per file,
     /// wrap mode and colour handling; its bytes join the content hash).
     mutating func imageLookup(_ node: XMLElementNode, file fileEl: XMLElementNode, relativePath rel: String,
-                              type t: InputType, wrap: TextureWrap, place: UVTransform, hex: HexTiling? = nil) throws -> InputRef {
+                              type t: InputType, wrap: TextureWrap, place: UVTransform, uvSet: Int32 = 0,
+                              hex: HexTiling? = nil) throws -> InputRef {
         let srgb = try imageIsSRGB(fileEl, node: node, type: t)
         let full = MaterialXDocument.resolveFilename(rel, at: fileEl, fallbackDirectory: directory)
         let nodeName = node["name"] ?? node.tag
@@ -357,8 +359,8 @@ public struct MaterialXParser {
             return tex
         }
         if let b = bytes { hash.add(b) }
-        if let hex { return builder.hexTiledImage(texture: index, uv: place, hex: hex) }
-        return builder.image(texture: index, uv: place, float: t == .float)
+        if let hex { return builder.hexTiledImage(texture: index, uv: place, hex: hex, uvSet: uvSet) }
+        return builder.image(texture: index, uv: place, float: t == .float, uvSet: uvSet)
     }
 
     /// A <hextiledimage>'s tiling parameters (MaterialX's defaults where an

@@ -27,12 +27,23 @@ extension MaterialXParser {
         return t == "float" || t == "integer" ? .float : type
     }
 
-    /// A `<texcoord>` node: MaterialX graphs read set 0 only (the second set,
-    /// glTF TEXCOORD_1, is reached through glTF textures' `texCoord`).
-    func checkTexcoordNode(_ node: XMLElementNode) throws {
+    /// The texture-coordinate set a `<texcoord>` node reads: its `index`, 0
+    /// (the mesh's first uv set) or 1 (the second: glTF TEXCOORD_1; a mesh
+    /// without one reads set 0 there).
+    func texcoordSet(_ node: XMLElementNode) throws -> Int32 {
         try checkInputs(node, ["index"])
-        if let i = inputElement(node, "index")?["value"], Int(i) != 0 {
-            throw err(.unsupported, node, "index", "MaterialX materials read texture-coordinate set 0 only; use index 0")
+        guard let text = inputElement(node, "index")?["value"] else { return 0 }
+        guard let i = Int32(text.trimmingCharacters(in: .whitespaces)), i == 0 || i == 1 else {
+            throw err(.unsupported, node, "index", "texture-coordinate set '\(text)' is not supported; meshes carry sets 0 and 1")
+        }
+        return i
+    }
+
+    /// A texture-coordinate input that must read set 0 (the procedural noises
+    /// are evaluated over the first set only).
+    func requireFirstSet(_ texcoord: XMLElementNode, of node: XMLElementNode) throws {
+        if try texcoordSet(texcoord) != 0 {
+            throw err(.unsupported, node, "texcoord", "<\(node.tag)> reads texture-coordinate set 0 only; set 1 is for images and <texcoord> values")
         }
     }
 
@@ -41,15 +52,17 @@ extension MaterialXParser {
     /// uv' = rot2d((uv − pivot) / scale, rotate) − offset + pivot, where
     /// rot2d turns clockwise by `rotate` degrees — so `UVTransform` gets
     /// scale 1/s, rotation −rotate and offset pivot − offset − R(pivot / s).
-    mutating func place2d(_ node: XMLElementNode, scope: XMLElementNode?) throws -> UVTransform {
+    /// Also returns the texture-coordinate set of the `<texcoord>` it places.
+    mutating func place2d(_ node: XMLElementNode, scope: XMLElementNode?) throws -> (UVTransform, uvSet: Int32) {
         try checkInputs(node, ["texcoord", "pivot", "scale", "rotate", "offset", "operationorder"])
+        var set: Int32 = 0
         if let tc = inputElement(node, "texcoord"), let loc = try connectedNode(tc, scope: scope, node: node["name"] ?? "") {
             guard loc.node.tag == "texcoord" else {
                 throw err(.unsupported, node, "texcoord", "place2d must transform a <texcoord> node, not <\(loc.node.tag)>")
             }
-            try checkTexcoordNode(loc.node)
+            set = try texcoordSet(loc.node)
         }
-        return try placement(node, scope: scope, pivotDefault: SIMD4(0, 0, 0, 0))
+        return (try placement(node, scope: scope, pivotDefault: SIMD4(0, 0, 0, 0)), set)
     }
 
     /// The placement inputs (pivot, scale, rotate, offset, operationorder) of
@@ -101,8 +114,7 @@ extension MaterialXParser {
         let zero = SIMD4<Float>(repeating: 0)
         switch node.tag {
         case "texcoord":
-            try checkTexcoordNode(node)
-            return (builder.texcoord(), .vector2)
+            return (builder.texcoord(set: try texcoordSet(node)), .vector2)
         case "convert":
             try checkInputs(node, ["in"])
             let to = try typed(), from = try inType("in")
@@ -277,8 +289,13 @@ extension MaterialXParser {
         var place = UVTransform()
         if let tc = inputElement(node, "texcoord"), let loc = try connectedNode(tc, scope: scope, node: node["name"] ?? "") {
             switch loc.node.tag {
-            case "texcoord": try checkTexcoordNode(loc.node)
-            case "place2d": place = try place2d(loc.node, scope: loc.scope)
+            case "texcoord": try requireFirstSet(loc.node, of: node)
+            case "place2d":
+                let (p, set) = try place2d(loc.node, scope: loc.scope)
+                if set != 0 {
+                    throw err(.unsupported, node, "texcoord", "<\(node.tag)> reads texture-coordinate set 0 only; set 1 is for images and <texcoord> values")
+                }
+                place = p
             default:
                 throw err(.unsupported, node, "texcoord", "only a <texcoord> node or a <place2d> of it can drive the noise, not <\(loc.node.tag)>")
             }

@@ -113,7 +113,7 @@ final class HexTilingTests: XCTestCase {
         let m = try MaterialLoader.loadMaterial(path: try dir.write("hex.mtlx", Self.document(inputs)), warn: { warnings.append($0) })
         XCTAssertEqual(warnings, [])
         let hexes = m.ops.compactMap { op -> (UVTransform, HexTiling)? in
-            if case .hexTiledImage(_, let place, let hex) = op { return (place, hex) }
+            if case .hexTiledImage(_, let place, let hex, _) = op { return (place, hex) }
             return nil
         }
         XCTAssertEqual(hexes.count, 1)
@@ -144,7 +144,7 @@ final class HexTilingTests: XCTestCase {
         let dir = try TempDir()
         try writeTexture(dir)
         let m = try MaterialLoader.loadMaterial(path: try dir.write("hex.mtlx", Self.document("")))
-        guard case .hexTiledImage(_, let place, let hex)? = m.ops.first(where: {
+        guard case .hexTiledImage(_, let place, let hex, _)? = m.ops.first(where: {
             if case .hexTiledImage = $0 { return true } else { return false }
         }) else { return XCTFail("no hex-tiled image") }
         XCTAssertEqual(place.scale, SIMD2(1, 1))
