@@ -115,6 +115,16 @@ put("materialx", "valid-image.mtlx", """<?xml version="1.0"?>
   <surfacematerial name="m" type="material"><input name="surfaceshader" type="surfaceshader" nodename="SR" /></surfacematerial>
 </materialx>
 """)
+put("materialx", "valid-hextiled-uv1.mtlx", """<?xml version="1.0"?>
+<materialx version="1.39">
+  <texcoord name="tc1" type="vector2"><input name="index" type="integer" value="1" /></texcoord>
+  <hextiledimage name="hex" type="color3"><input name="file" type="filename" value="texture.png" /><input name="texcoord" type="vector2" nodename="tc1" />
+    <input name="tiling" type="vector2" value="3, 2" /><input name="rotationrange" type="vector2" value="-30, 200" /><input name="scalerange" type="vector2" value="0.6, 1.7" />
+    <input name="falloff" type="float" value="0.75" /><input name="falloffcontrast" type="float" value="0.6" /></hextiledimage>
+  <standard_surface name="SR" type="surfaceshader"><input name="base_color" type="color3" nodename="hex" /></standard_surface>
+  <surfacematerial name="m" type="material"><input name="surfaceshader" type="surfaceshader" nodename="SR" /></surfacematerial>
+</materialx>
+""")
 # One 0xFF byte in an element name: Foundation's XMLParser trapped (SIGILL) on it.
 put("materialx", "regress-invalid-utf8-name.mtlx", MTLX.encode().replace(b"<mix ", b"<mi\xffx ", 1))
 # A processing instruction without data: Foundation's XMLParser called strlen(NULL) (SIGSEGV).
