@@ -159,8 +159,8 @@ public final class Material: Sendable {
     public var inputOperationCount: Int { ops.count }
     /// Number of input-program instructions (constants, textures, maths).
     public var inputCount: Int { ops.count }
-    /// Whether an image reads the second texture-coordinate set (glTF
-    /// TEXCOORD_1). Bakes see set 1 = set 0, so such a twin can differ.
+    /// Whether an image or a texcoord value reads the second texture-coordinate
+    /// set (glTF TEXCOORD_1). Bakes see set 1 = set 0, so such a twin can differ.
     public var readsSecondUVSet: Bool { ops.contains { $0.readsSecondUVSet } }
 
     // MARK: scratch

@@ -166,9 +166,9 @@ struct BakeCommand: ParsableCommand {
         if baker.material.isEmissive {
             FileHandle.standardError.write(Data("warning: \(baker.material.name): emission is not baked; the neural twin emits no light (render the layered material to keep it)\n".utf8))
         }
-        // The twin's latents cover one uv square: the bake reads every texture through set 0.
+        // The twin's latents cover one uv square: the bake reads set 1 as set 0.
         if baker.material.readsSecondUVSet {
-            FileHandle.standardError.write(Data("warning: \(baker.material.name): a texture reads texture-coordinate set 1, which the bake replaces by set 0; the neural twin differs where the mesh's two sets differ (render the layered material to keep it)\n".utf8))
+            FileHandle.standardError.write(Data("warning: \(baker.material.name): reads texture-coordinate set 1 (a texture or a texcoord value), which the bake replaces by set 0; the neural twin differs where the mesh's two sets differ (render the layered material to keep it)\n".utf8))
         }
         // A uv-parameterised twin cannot hold a solid texture: it learns the UV-plane slice.
         if baker.material.readsPosition {
