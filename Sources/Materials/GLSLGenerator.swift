@@ -76,8 +76,13 @@ struct GLSLGenerator {
 
     func r(_ i: Int32) -> String { "r[\(i)]" }
 
+    /// `lqPlace(uv, …)`: `uv` (a GLSL expression) under a fixed placement.
+    static func placed(_ uv: String, _ t: UVTransform) -> String {
+        "lqPlace(\(uv), \(v2(t.scale)), \(v2(t.offset)), \(f(t.cosR)), \(f(t.sinR)))"
+    }
+
     func procCall(_ p: Procedural, uv: String) -> String {
-        let place = "lqPlace(\(uv), \(Self.v2(p.uv.scale)), \(Self.v2(p.uv.offset)), \(Self.f(p.uv.cosR)), \(Self.f(p.uv.sinR)))"
+        let place = Self.placed(uv, p.uv)
         return "lqProcedural(\(p.kind.rawValue), \(place), \(p.octaves), \(Self.f(p.lacunarity)), \(Self.f(p.gain)), "
             + "\(Self.f(p.jitter)), \(Self.f(p.stretch)), \(Self.f(p.frequency)), \(Self.f(p.distortion)), \(Self.f(p.tilt)), \(p.seed)u)"
     }
@@ -86,11 +91,11 @@ struct GLSLGenerator {
         switch op {
         case .constant(let v): return Self.v4(v)
         case .image(let t, let place, let isFloat, let set):
-            let uv = "lqPlace(\(set == 1 ? "uv1" : "uv"), \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
+            let uv = Self.placed(set == 1 ? "uv1" : "uv", place)
             let fetch = "lqTextureFetch(lqTextureBase + \(t)u, \(uv))"
             return isFloat ? "vec4(\(fetch).x)" : fetch
         case .hexTiledImage(let t, let place, let h, let set):
-            let uv = "lqPlace(\(set == 1 ? "uv1" : "uv"), \(Self.v2(place.scale)), \(Self.v2(place.offset)), \(Self.f(place.cosR)), \(Self.f(place.sinR)))"
+            let uv = Self.placed(set == 1 ? "uv1" : "uv", place)
             let luma = "vec3(\(Self.f(h.lumaCoefficients.x)), \(Self.f(h.lumaCoefficients.y)), \(Self.f(h.lumaCoefficients.z)))"
             return "lqHexTiled(lqTextureBase + \(t)u, \(uv), \(Self.f(h.rotation)), \(Self.v2(h.rotationRange)), \(Self.f(h.scale)), "
                 + "\(Self.v2(h.scaleRange)), \(Self.f(h.offset)), \(Self.v2(h.offsetRange)), \(Self.f(h.falloff)), "

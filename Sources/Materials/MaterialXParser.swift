@@ -266,11 +266,7 @@ public struct MaterialXParser {
             }
             if tiled {
                 func fixed(_ n: String) throws -> SIMD4<Float>? {
-                    guard let r = try value(node, n, broadcastType(node, n, .vector2), scope: scope) else { return nil }
-                    guard let v = builder.constantValue(of: r) else {
-                        throw err(.unsupported, node, n, "must not vary over the surface (texture placement is fixed per material)")
-                    }
-                    return v
+                    try fixedInput(node, n, broadcastType(node, n, .vector2), scope: scope, why: "texture placement is fixed per material")
                 }
                 if let s = try fixed(hex ? "tiling" : "uvtiling") { place.scale = SIMD2(s.x, s.y) }
                 if let o = try fixed("uvoffset") { place.offset = SIMD2(o.x, o.y) }
@@ -367,11 +363,7 @@ public struct MaterialXParser {
     /// input is absent); like an image's placement they are fixed per material.
     mutating func hexTilingParameters(_ node: XMLElementNode, scope: XMLElementNode?) throws -> HexTiling {
         func fixed(_ n: String, _ t: InputType) throws -> SIMD4<Float>? {
-            guard let r = try value(node, n, t, scope: scope) else { return nil }
-            guard let v = builder.constantValue(of: r) else {
-                throw err(.unsupported, node, n, "must not vary over the surface (hex tiling is fixed per material)")
-            }
-            return v
+            try fixedInput(node, n, t, scope: scope, why: "hex tiling is fixed per material")
         }
         var h = HexTiling()
         if let v = try fixed("rotation", .float) { h.rotation = v.x }

@@ -39,12 +39,24 @@ extension MaterialXParser {
         return i
     }
 
-    /// A texture-coordinate input that must read set 0 (the procedural noises
-    /// are evaluated over the first set only).
-    func requireFirstSet(_ texcoord: XMLElementNode, of node: XMLElementNode) throws {
-        if try texcoordSet(texcoord) != 0 {
+    /// Refuses set 1 on `node`'s texcoord input (the procedural noises are
+    /// evaluated over the first set only).
+    func requireFirstSet(_ set: Int32, of node: XMLElementNode) throws {
+        if set != 0 {
             throw err(.unsupported, node, "texcoord", "<\(node.tag)> reads texture-coordinate set 0 only; set 1 is for images and <texcoord> values")
         }
+    }
+
+    /// The constant value of input `name` (nil when absent), refused with
+    /// "must not vary over the surface (`why`)" when it depends on the shading
+    /// point: placements, hex tiling and the like are part of the generated code.
+    mutating func fixedInput(_ node: XMLElementNode, _ name: String, _ type: InputType, scope: XMLElementNode?,
+                             why: String) throws -> SIMD4<Float>? {
+        guard let r = try value(node, name, type, scope: scope) else { return nil }
+        guard let v = builder.constantValue(of: r) else {
+            throw err(.unsupported, node, name, "must not vary over the surface (\(why))")
+        }
+        return v
     }
 
     /// A constant `place2d` of the default texture coordinate as an affine
@@ -73,11 +85,7 @@ extension MaterialXParser {
             throw err(.unsupported, node, "operationorder", "only operationorder 0 (scale, rotate, translate) is supported")
         }
         func fixed(_ name: String, _ type: InputType, _ def: SIMD4<Float>) throws -> SIMD4<Float> {
-            guard let r = try value(node, name, type, scope: scope) else { return def }
-            guard let v = builder.constantValue(of: r) else {
-                throw err(.unsupported, node, name, "must not vary over the surface (texture placement is fixed per material)")
-            }
-            return v
+            try fixedInput(node, name, type, scope: scope, why: "texture placement is fixed per material") ?? def
         }
         let pivot = try fixed("pivot", .vector2, pivotDefault)
         let scale = try fixed("scale", broadcastType(node, "scale", .vector2), SIMD4(1, 1, 1, 1))
@@ -289,12 +297,10 @@ extension MaterialXParser {
         var place = UVTransform()
         if let tc = inputElement(node, "texcoord"), let loc = try connectedNode(tc, scope: scope, node: node["name"] ?? "") {
             switch loc.node.tag {
-            case "texcoord": try requireFirstSet(loc.node, of: node)
+            case "texcoord": try requireFirstSet(try texcoordSet(loc.node), of: node)
             case "place2d":
                 let (p, set) = try place2d(loc.node, scope: loc.scope)
-                if set != 0 {
-                    throw err(.unsupported, node, "texcoord", "<\(node.tag)> reads texture-coordinate set 0 only; set 1 is for images and <texcoord> values")
-                }
+                try requireFirstSet(set, of: node)
                 place = p
             default:
                 throw err(.unsupported, node, "texcoord", "only a <texcoord> node or a <place2d> of it can drive the noise, not <\(loc.node.tag)>")
