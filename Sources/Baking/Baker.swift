@@ -473,8 +473,8 @@ public final class Baker {
                 encoder = enc; encoderAdam = ea
             } else if var adam = latentAdam {
                 latentAdam = nil   // keep the arrays uniquely referenced while mutating
-                for r in 0..<B { adam.scatter(latents, level: Int(batch.level[r]), uv: batch.uv[r], dLatent: dLatents + r * C) }
-                adam.update(&latents, learningRate: lr * settings.latentLearningRateScale)
+                adam.step(&latents, rows: B, level: batch.level, uv: batch.uv, dLatents: dLatents,
+                          learningRate: lr * settings.latentLearningRateScale, workers: threads)
                 latentAdam = adam
             }
             let a = step == 0 ? 1.0 : 0.02
