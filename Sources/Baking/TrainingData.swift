@@ -125,14 +125,17 @@ final class TrainingBatch: @unchecked Sendable {
 ///   chunk) takes wi uniform on the hemisphere and wo = `Material.sample`;
 ///   the others are uniform in half/difference angles (`HalfDifferenceSampling`);
 /// - the target is f·|cos θo| averaged over the level's texel footprint:
-///   at level 0 one tap at uv, at level l ≥ 1 `footprintTaps` Gaussian
+///   at level 0 (and at every level of a uniform material, where the average
+///   is the value) one tap at uv, at level l ≥ 1 `footprintTaps` Gaussian
 ///   jittered uv taps with σ = ½ texel of level l (= 2^l / (2·resolution));
 /// - early smoothing: while the cone half-angle θc > 0, every tap also
 ///   jitters wi and wo uniformly inside cones of half-angle θc (and at least
 ///   `footprintTaps` taps are used, level 0 included);
 /// - KL weight w = luminance(target) / r(wi, wo) with the deterministic-mixture
-///   density r = (1−s)·p_hd/A + s·(1/2π)·pdf_ref(wo | wi, uv) (balance
-///   heuristic over the two strategies, s = importanceShare).
+///   density r = (1−s)·p_hd/A + s·(1/2π)·pdf_ref(wo | wi, uv₁) (balance
+///   heuristic over the two strategies, s = importanceShare), where uv₁ is
+///   the first footprint tap (uv at level 0 and while smoothing): the
+///   reference-sampled rows draw wo there.
 struct TrainingDataGenerator: Sendable {
     let material: Material
     let resolution: Int
@@ -140,6 +143,9 @@ struct TrainingDataGenerator: Sendable {
     let importanceShare: Float
     let footprintTaps: Int
     let acceptance: Float
+    /// The material does not vary over uv: every level's footprint average is
+    /// one evaluation (the corpus's plain metals and many MaterialX examples).
+    let uniform: Bool
 
     static let chunkRows = 256
 
@@ -155,6 +161,7 @@ struct TrainingDataGenerator: Sendable {
         importanceShare = Float(settings.importanceShare)
         footprintTaps = settings.footprintTaps
         acceptance = Float(HalfDifferenceSampling.upperHemisphereAcceptance)
+        uniform = self.material.isUniform
     }
 
     @inline(__always) static func luminance(_ r: Float, _ g: Float, _ b: Float) -> Float {
@@ -185,8 +192,22 @@ struct TrainingDataGenerator: Sendable {
         return st * cosf(phi) * t + st * sinf(phi) * bt + ct * w
     }
 
-    /// Fills rows [start, start + count) of `batch`. `importanceFrom` is the
-    /// first row index (within this chunk) that uses reference sampling.
+    /// A Gaussian-jittered footprint tap: uv + σ·(2-D standard normal, Box–Muller), wrapped.
+    @inline(__always) static func footprintTap(_ uv: SIMD2<Float>, sigma: Float, rng: inout PCG32) -> SIMD2<Float> {
+        let u1 = max(rng.nextFloat(), 1e-7), u2 = rng.nextFloat()
+        let rad = sigma * (-2 * logf(u1)).squareRoot()
+        return SIMD2(wrap(uv.x + rad * cosf(2 * Float.pi * u2)), wrap(uv.y + rad * sinf(2 * Float.pi * u2)))
+    }
+
+    /// Fills rows [start, start + count) of `batch`. The last
+    /// `importanceShare` of the rows use reference sampling.
+    ///
+    /// Without cone smoothing a row's reference sample and pdf are taken at
+    /// its first footprint tap (uv itself at level 0), whose evaluation is
+    /// also the first term of the target: the input graph runs once per tap
+    /// (`Material.sampleAndEvaluate` for sampled rows) instead of once more
+    /// for a centre the target does not use. The density stays exact: given
+    /// the tap, both strategies draw (wi, wo) from the mixture r at that tap.
     func fill(batch: TrainingBatch, start: Int, count: Int, rng: inout PCG32, coneRadians: Float, tapsAtCoarse: Int) {
         let nIS = Int((importanceShare * Float(count)).rounded())
         let firstIS = count - nIS
@@ -197,7 +218,12 @@ struct TrainingDataGenerator: Sendable {
             let r = start + k
             let uv = SIMD2<Float>(rng.nextFloat(), rng.nextFloat())
             let level = pickLevel(rng.nextFloat())
+            let pointLike = level == 0 || uniform
+            let taps = pointLike ? (smoothing ? max(footprintTaps, 4) : 1) : tapsAtCoarse
+            let sigma: Float = pointLike ? 0 : 0.5 * Float(1 << level) / Float(resolution)
+            let sampleUV = !smoothing && sigma > 0 ? Self.footprintTap(uv, sigma: sigma, rng: &rng) : uv
             var wi = SIMD3<Float>(0, 0, 1), wo = SIMD3<Float>(0, 0, 1)
+            var sampled: (value: SIMD3<Float>, pdf: Float)?
             var found = false
             if k >= firstIS {
                 for _ in 0..<4 {
@@ -205,8 +231,13 @@ struct TrainingDataGenerator: Sendable {
                     let z = 1 - u1   // uniform hemisphere: z ∈ (0, 1]
                     let s = max(0, 1 - z * z).squareRoot()
                     wi = SIMD3(s * cosf(2 * Float.pi * u2), s * sinf(2 * Float.pi * u2), z)
-                    let smp = material.sample(wi: wi, uv: uv, u: SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat()))
-                    if smp.pdf > 0, smp.wo.z > 0 { wo = smp.wo; found = true; break }
+                    let u = SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat())
+                    if smoothing {
+                        let smp = material.sample(wi: wi, uv: uv, u: u)
+                        if smp.pdf > 0, smp.wo.z > 0 { wo = smp.wo; found = true; break }
+                    } else if let smp = material.sampleAndEvaluate(wi: wi, uv: sampleUV, u: u) {
+                        wo = smp.wo; sampled = (smp.value, smp.pdf); found = true; break
+                    }
                 }
             }
             if !found {
@@ -215,27 +246,23 @@ struct TrainingDataGenerator: Sendable {
                     if p.wi.z > 0, p.wo.z > 0 { wi = p.wi; wo = p.wo; break }
                 }
             }
-            let centre = material.evalAndPdf(wi: wi, wo: wo, uv: uv)
-            var t = centre.value
-            let taps = level == 0 ? (smoothing ? max(footprintTaps, 4) : 1) : tapsAtCoarse
-            if taps > 1 || smoothing {
-                let sigma: Float = level == 0 ? 0 : 0.5 * Float(1 << level) / Float(resolution)
+            let first = sampled ?? material.evalAndPdf(wi: wi, wo: wo, uv: sampleUV)
+            var t = first.value
+            if smoothing {
+                // Every tap jitters uv, wi and wo; `first` (at uv) only gives the pdf.
                 var sum = SIMD3<Float>()
                 for _ in 0..<taps {
-                    var tuv = uv
-                    if sigma > 0 {
-                        let u1 = max(rng.nextFloat(), 1e-7), u2 = rng.nextFloat()
-                        let rad = sigma * (-2 * logf(u1)).squareRoot()
-                        tuv = SIMD2(Self.wrap(uv.x + rad * cosf(2 * Float.pi * u2)), Self.wrap(uv.y + rad * sinf(2 * Float.pi * u2)))
-                    }
-                    var twi = wi, two = wo
-                    if smoothing {
-                        twi = Self.jitter(wi, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
-                        two = Self.jitter(wo, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
-                    }
+                    let tuv = sigma > 0 ? Self.footprintTap(uv, sigma: sigma, rng: &rng) : uv
+                    let twi = Self.jitter(wi, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
+                    let two = Self.jitter(wo, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
                     sum += material.evalAndPdf(wi: twi, wo: two, uv: tuv).value
                 }
                 t = sum / Float(taps)
+            } else if taps > 1 {
+                for _ in 1..<taps {
+                    t += material.evalAndPdf(wi: wi, wo: wo, uv: Self.footprintTap(uv, sigma: sigma, rng: &rng)).value
+                }
+                t /= Float(taps)
             }
             if !(t.x.isFinite && t.y.isFinite && t.z.isFinite) { t = .zero }
             t = simd_max3(t, .zero)
@@ -244,7 +271,7 @@ struct TrainingDataGenerator: Sendable {
             batch.wi[r] = wi
             batch.wo[r] = wo
             batch.target[3 * r] = t.x; batch.target[3 * r + 1] = t.y; batch.target[3 * r + 2] = t.z
-            let pRef = centre.pdf.isFinite ? max(centre.pdf, 0) : 0
+            let pRef = first.pdf.isFinite ? max(first.pdf, 0) : 0
             batch.referencePdf[r] = pRef
             let density = (1 - importanceShare) * HalfDifferenceSampling.density(wi: wi, wo: wo) / acceptance
                 + importanceShare * invTwoPi * pRef

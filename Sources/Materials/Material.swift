@@ -159,6 +159,10 @@ public final class Material: Sendable {
     public var inputOperationCount: Int { ops.count }
     /// Number of input-program instructions (constants, textures, maths).
     public var inputCount: Int { ops.count }
+    /// Whether the material is the same at every surface point (no input reads
+    /// a texture coordinate or the position): its BRDF filtered over any uv
+    /// footprint is the BRDF itself.
+    public var isUniform: Bool { varyingOps.isEmpty }
     /// Whether an image or a texcoord value reads the second texture-coordinate
     /// set (glTF TEXCOORD_1). Bakes see set 1 = set 0, so such a twin can differ.
     public var readsSecondUVSet: Bool { ops.contains { $0.readsSecondUVSet } }
@@ -396,24 +400,50 @@ public final class Material: Sendable {
         guard let wi = enteringDirection(wiIn), wi.z > 0, Material.isUnitInterval(u) else { return .failed }
         return withScratch { regs, ls, ns in
             let total = prepare(wi, regs, ls, ns, ShadingPoint(uv: uv, uv1: uv1, position: position))
-            if !(total > 0) { return .failed }
-            var x = u.z * total
-            var pick = -1
-            for l in 0..<lobes.count where ls[l].selection > 0 {
-                pick = l
-                x -= ls[l].selection
-                if x < 0 { break }
-            }
-            if pick < 0 { return .failed }
-            let s = ls[pick]
-            let woL = Lobe.sample(s.p, s.wi, Vec2(u.x, u.y))
-            if !(woL.z > 0) { return .failed }
-            let wo = s.frame.toWorld(woL)
-            if !(wo.z > 0) { return .failed }
-            let (f, pdf) = evaluatePrepared(wi, wo, total, regs, ls, ns)
-            if !(pdf > 0) || !pdf.isFinite { return .failed }
+            guard let (wo, f, pdf) = samplePrepared(wi, u, total, regs, ls, ns) else { return .failed }
             return BsdfSample(wo: wo, pdf: pdf, weight: f / pdf)
         }
+    }
+
+    /// `sample`, then `evalAndPdf` at the sampled direction, in one pass: the
+    /// input graph runs once instead of twice (the baker's importance-sampled
+    /// training rows need both). `value` and `pdf` are exactly what
+    /// `evalAndPdf(wi:wo:uv:)` returns for the returned `wo`; nil where
+    /// `sample` fails.
+    public func sampleAndEvaluate(wi wiIn: SIMD3<Float>, uv: SIMD2<Float>, u: SIMD3<Float>)
+        -> (wo: SIMD3<Float>, value: SIMD3<Float>, pdf: Float)? {
+        guard let wi = enteringDirection(wiIn), wi.z > 0, Material.isUnitInterval(u) else { return nil }
+        return withScratch { regs, ls, ns in
+            let total = prepare(wi, regs, ls, ns, ShadingPoint(uv: uv, uv1: nil, position: nil))
+            guard let sampled = samplePrepared(wi, u, total, regs, ls, ns),
+                  let wo = enteringDirection(sampled.wo), wo.z > 0 else { return nil }
+            let (f, pdf) = evaluatePrepared(wi, wo, total, regs, ls, ns)
+            return (sampled.wo, f, pdf)
+        }
+    }
+
+    /// Picks a lobe with u.z and draws wo from it with u.xy, after `prepare`;
+    /// returns wo with the mixture's f·cos θo and pdf there (nil: no valid sample).
+    @inline(__always) func samplePrepared(_ wi: Vec3, _ u: Vec3, _ total: Float, _ regs: UnsafeMutablePointer<Vec4>,
+                                          _ ls: UnsafeMutablePointer<LobeState>,
+                                          _ ns: UnsafeMutablePointer<NodeScratch>) -> (wo: Vec3, f: Vec3, pdf: Float)? {
+        if !(total > 0) { return nil }
+        var x = u.z * total
+        var pick = -1
+        for l in 0..<lobes.count where ls[l].selection > 0 {
+            pick = l
+            x -= ls[l].selection
+            if x < 0 { break }
+        }
+        if pick < 0 { return nil }
+        let s = ls[pick]
+        let woL = Lobe.sample(s.p, s.wi, Vec2(u.x, u.y))
+        if !(woL.z > 0) { return nil }
+        let wo = s.frame.toWorld(woL)
+        if !(wo.z > 0) { return nil }
+        let (f, pdf) = evaluatePrepared(wi, wo, total, regs, ls, ns)
+        if !(pdf > 0) || !pdf.isFinite { return nil }
+        return (wo, f, pdf)
     }
 
     /// Whether the material emits light (an emission input was given).

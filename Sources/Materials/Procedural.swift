@@ -3,14 +3,23 @@
 public struct UVTransform: Sendable, Equatable {
     public var scale = SIMD2<Float>(1, 1)
     public var offset = SIMD2<Float>(0, 0)
-    public var rotationDegrees: Float = 0
+    public var rotationDegrees: Float = 0 {
+        didSet { (cosR, sinR) = Self.rotation(rotationDegrees) }
+    }
+    /// cos and sin of the rotation, kept with it: placements are applied once
+    /// per input per shading point (four times for a bump), and the baker
+    /// evaluates millions of shading points.
+    private(set) var cosR: Float = 1
+    private(set) var sinR: Float = 0
     public init(scale: SIMD2<Float> = SIMD2(1, 1), offset: SIMD2<Float> = SIMD2(0, 0), rotationDegrees: Float = 0) {
         self.scale = scale
         self.offset = offset
         self.rotationDegrees = rotationDegrees
+        (cosR, sinR) = Self.rotation(rotationDegrees)
     }
-    var cosR: Float { cosf(rotationDegrees * Float.pi / 180) }
-    var sinR: Float { sinf(rotationDegrees * Float.pi / 180) }
+    private static func rotation(_ degrees: Float) -> (Float, Float) {
+        (cosf(degrees * Float.pi / 180), sinf(degrees * Float.pi / 180))
+    }
     @inline(__always) func apply(_ uv: Vec2, _ c: Float, _ s: Float) -> Vec2 {
         let q = uv * scale
         return Vec2(c * q.x - s * q.y, s * q.x + c * q.y) + offset

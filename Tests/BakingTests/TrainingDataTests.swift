@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+@testable import Baking
+import Materials
+import NeuralMaterial
+
+/// The training-row generator's shortcuts give the rows their definitions
+/// ask for: sampling and evaluating in one pass is the two calls it replaces,
+/// a uniform material's footprint average is one evaluation, and the stored
+/// densities stay normalised when rows are drawn at a footprint tap.
+final class TrainingDataTests: XCTestCase {
+    static var ceramicGlazePath: String {
+        BakeTestSupport.repositoryRoot.appendingPathComponent("Assets/Materials/ceramic_glaze.mtlx").path
+    }
+
+    func rows(_ material: Material, count: Int, resolution: Int = 16, taps: Int = 8, seed: UInt64 = 5) -> TrainingBatch {
+        var settings = BakeSettings.preset(.quick, seed: seed, threads: 1)
+        settings.resolution = resolution
+        settings.levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)
+        let gen = TrainingDataGenerator(material: material, settings: settings)
+        let batch = TrainingBatch(capacity: count)
+        for c in 0..<(count / TrainingDataGenerator.chunkRows) {
+            var rng = SeedMixer.rng(seed: seed, step: 0, chunk: c, purpose: 1)
+            gen.fill(batch: batch, start: c * TrainingDataGenerator.chunkRows, count: TrainingDataGenerator.chunkRows,
+                     rng: &rng, coneRadians: 0, tapsAtCoarse: taps)
+        }
+        return batch
+    }
+
+    /// `sampleAndEvaluate` = `sample`, then `evalAndPdf` at its wo, bit for bit
+    /// (a layered material with a varying bump and colour), and fails where `sample` fails.
+    func testSampleAndEvaluateIsSampleThenEvalAndPdf() throws {
+        let material = try MaterialLoader.loadMaterial(path: Self.ceramicGlazePath)
+        var rng = PCG32(seed: 9)
+        var failures = 0
+        for i in 0..<2000 {
+            let z = i % 97 == 0 ? 0 : rng.nextFloat()   // a few grazing (invalid) wi
+            let s = max(0, 1 - z * z).squareRoot(), phi = 2 * Float.pi * rng.nextFloat()
+            let wi = SIMD3<Float>(s * cosf(phi), s * sinf(phi), z)
+            let uv = SIMD2<Float>(rng.nextFloat(), rng.nextFloat())
+            let u = SIMD3<Float>(rng.nextFloat(), rng.nextFloat(), rng.nextFloat())
+            let sample = material.sample(wi: wi, uv: uv, u: u)
+            guard let combined = material.sampleAndEvaluate(wi: wi, uv: uv, u: u) else {
+                XCTAssertEqual(sample.pdf, 0, "sampleAndEvaluate failed where sample did not (row \(i))")
+                failures += 1
+                continue
+            }
+            let separate = material.evalAndPdf(wi: wi, wo: sample.wo, uv: uv)
+            XCTAssertEqual(combined.wo, sample.wo, "row \(i)")
+            XCTAssertEqual(combined.value, separate.value, "row \(i)")
+            XCTAssertEqual(combined.pdf, separate.pdf, "row \(i)")
+        }
+        XCTAssertGreaterThan(failures, 0, "grazing wi must fail")
+        XCTAssertLessThan(failures, 200)
+    }
+
+    /// A uniform material's targets are single evaluations at the row's own
+    /// (uv, wi, wo) at every level; a varying one's coarse targets are not.
+    func testUniformMaterialNeedsOneEvaluationPerRow() throws {
+        let conductor = try BakeTestSupport.conductor()
+        XCTAssertTrue(conductor.isUniform)
+        let n = 1024
+        let rowsU = rows(conductor, count: n)
+        var coarse = 0
+        for r in 0..<n {
+            let f = conductor.evalAndPdf(wi: rowsU.wi[r], wo: rowsU.wo[r], uv: rowsU.uv[r]).value
+            let t = SIMD3(rowsU.target[3 * r], rowsU.target[3 * r + 1], rowsU.target[3 * r + 2])
+            XCTAssertEqual(t, simd_max3(f, .zero), "row \(r), level \(rowsU.level[r])")
+            if rowsU.level[r] > 0 { coarse += 1 }
+        }
+        XCTAssertGreaterThan(coarse, n / 4, "the check must cover coarse levels")
+
+        let glaze = try MaterialLoader.loadMaterial(path: Self.ceramicGlazePath)
+        XCTAssertFalse(glaze.isUniform)
+        let rowsV = rows(glaze, count: n)
+        var filtered = 0, coarseV = 0
+        for r in 0..<n where rowsV.level[r] > 0 {
+            coarseV += 1
+            let f = glaze.evalAndPdf(wi: rowsV.wi[r], wo: rowsV.wo[r], uv: rowsV.uv[r]).value
+            if SIMD3(rowsV.target[3 * r], rowsV.target[3 * r + 1], rowsV.target[3 * r + 2]) != f { filtered += 1 }
+        }
+        XCTAssertGreaterThan(filtered, coarseV * 9 / 10, "a varying material's coarse targets average several taps")
+    }
+
+    /// Σ 1/density estimates ∫∫ dωi dωo over the two upper hemispheres, (2π)²,
+    /// for a material that varies over uv, whose sampled rows are drawn (and
+    /// whose pdf is taken) at a footprint tap rather than at uv.
+    func testDensitiesOfFootprintRowsIntegrateTheHemispherePair() throws {
+        let glaze = try MaterialLoader.loadMaterial(path: Self.ceramicGlazePath)
+        let n = 16_384
+        let batch = rows(glaze, count: n, resolution: 4)
+        var sum = 0.0
+        for r in 0..<n {
+            XCTAssertTrue(batch.density[r] > 0 && batch.density[r].isFinite, "row \(r)")
+            sum += 1 / Double(batch.density[r])
+        }
+        XCTAssertEqual(sum / Double(n), 4 * Double.pi * Double.pi, accuracy: 0.05 * 4 * Double.pi * Double.pi)
+    }
+}
