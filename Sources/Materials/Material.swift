@@ -68,6 +68,13 @@ public final class Material: Sendable {
     let interreflects: [Bool]
     let lobeNode: [Int32]
     let tables: AlbedoTables
+    /// Per conductor lobe whose η and k do not vary over the surface: its
+    /// Fresnel at the albedo estimate's nodes (`MicrofacetLobe.bareAlbedo`),
+    /// `tables.ggx.nz` values from index lobe·nz. They are the same at every
+    /// shading point, and evaluating them twice per shading point was a
+    /// quarter of a flake car paint's bake.
+    let conductorFresnel: [Vec3]
+    let hasConductorFresnel: [Bool]
     /// Register of the emitted radiance (RGB), −1: the material emits nothing.
     let emissionRegister: Int32
     /// Smallest microfacet α any lobe uses (`Lobe.sanitize`'s 1e-4 unless
@@ -102,6 +109,23 @@ public final class Material: Sendable {
         }
         baseRegisters = regs
         varyingOps = list
+        let nz = tables.ggx.nz
+        var fresnel = [Vec3](repeating: Vec3(), count: lobes.count * nz)
+        var cached = [Bool](repeating: false, count: lobes.count)
+        regs.withUnsafeBufferPointer { r in
+            guard let base = r.baseAddress else { return }
+            for (l, ins) in lobes.enumerated() where ins.kind == .conductor {
+                let constant = [ins.color, ins.color2].allSatisfy { $0 < 0 || !varying[Int($0)] }
+                guard constant else { continue }
+                let p = Material.lobeParameters(ins, base, minimumAlpha: minimumAlpha)
+                for j in 0..<nz {
+                    fresnel[l * nz + j] = Fresnel.conductor(AlbedoTables.fresnelNode(j, nz), p.color, p.color2)
+                }
+                cached[l] = true
+            }
+        }
+        conductorFresnel = fresnel
+        hasConductorFresnel = cached
         var filmed = [Bool](repeating: false, count: nodes.count)
         var interreflects = [Bool](repeating: false, count: nodes.count)
         for i in 0..<nodes.count {
@@ -220,6 +244,31 @@ public final class Material: Sendable {
         return Material.coatTransmittance(xyz(regs[Int(tint)]), th, ior, ci, co)
     }
 
+    /// A lobe's parameters from the registers: sanitised, α raised to the
+    /// material's floor.
+    @inline(__always) static func lobeParameters(_ ins: LobeInstr, _ regs: UnsafePointer<Vec4>, minimumAlpha: Float) -> LobeParams {
+        var p = LobeParams()
+        p.kind = ins.kind
+        if ins.weight >= 0 { p.weight = regs[Int(ins.weight)].x }
+        if ins.color >= 0 { p.color = xyz(regs[Int(ins.color)]) }
+        if ins.color2 >= 0 { p.color2 = xyz(regs[Int(ins.color2)]) }
+        if ins.alpha >= 0 { let a = regs[Int(ins.alpha)]; p.alpha = Vec2(a.x, a.y) }
+        if ins.rough >= 0 { p.rough = regs[Int(ins.rough)].x }
+        if ins.ior >= 0 { p.ior = regs[Int(ins.ior)].x }
+        if ins.exponent >= 0 { p.exponent = regs[Int(ins.exponent)].x }
+        if ins.film >= 0 { p.film = xyz(regs[Int(ins.film)]) }
+        p.energyCompensation = ins.energyCompensation
+        Lobe.sanitize(&p)
+        if minimumAlpha > 1e-4 { p.alpha = Vec2(max(p.alpha.x, minimumAlpha), max(p.alpha.y, minimumAlpha)) }
+        return p
+    }
+
+    /// Lobe `l`'s precomputed conductor Fresnel nodes, nil where they vary.
+    @inline(__always) func withConductorFresnel<R>(_ l: Int, _ body: (UnsafePointer<Vec3>?) -> R) -> R {
+        guard hasConductorFresnel[l] else { return body(nil) }
+        return conductorFresnel.withUnsafeBufferPointer { body($0.baseAddress! + l * tables.ggx.nz) }
+    }
+
     /// Inputs, lobe parameters and frames, albedos at wi, selection weights.
     /// Returns the total selection weight.
     @inline(__always) func prepare(_ wi: Vec3, _ regs: UnsafeMutablePointer<Vec4>,
@@ -230,18 +279,7 @@ public final class Material: Sendable {
             for l in 0..<lb.count {
                 let ins = lb[l]
                 var s = LobeState()
-                s.p.kind = ins.kind
-                if ins.weight >= 0 { s.p.weight = regs[Int(ins.weight)].x }
-                if ins.color >= 0 { s.p.color = xyz(regs[Int(ins.color)]) }
-                if ins.color2 >= 0 { s.p.color2 = xyz(regs[Int(ins.color2)]) }
-                if ins.alpha >= 0 { let a = regs[Int(ins.alpha)]; s.p.alpha = Vec2(a.x, a.y) }
-                if ins.rough >= 0 { s.p.rough = regs[Int(ins.rough)].x }
-                if ins.ior >= 0 { s.p.ior = regs[Int(ins.ior)].x }
-                if ins.exponent >= 0 { s.p.exponent = regs[Int(ins.exponent)].x }
-                if ins.film >= 0 { s.p.film = xyz(regs[Int(ins.film)]) }
-                s.p.energyCompensation = ins.energyCompensation
-                Lobe.sanitize(&s.p)
-                if minimumAlpha > 1e-4 { s.p.alpha = Vec2(max(s.p.alpha.x, minimumAlpha), max(s.p.alpha.y, minimumAlpha)) }
+                s.p = Material.lobeParameters(ins, regs, minimumAlpha: minimumAlpha)
                 if ins.normal >= 0 || ins.rotation >= 0 {
                     let angle = ins.rotation >= 0 ? regs[Int(ins.rotation)].x * (Float.pi / 180) : 0
                     s.cosRot = cosf(angle)
@@ -250,7 +288,7 @@ public final class Material: Sendable {
                     s.frame = ShadingFrame.make(normal: n, cosRot: s.cosRot, sinRot: s.sinRot)
                 }
                 s.wi = s.frame.toLocal(wi)
-                s.ei = Lobe.albedo(s.p, s.wi.z, tables)
+                s.ei = withConductorFresnel(l) { Lobe.albedo(s.p, s.wi.z, tables, conductorFresnel: $0) }
                 (ls + l).initialize(to: s)
             }
         }
@@ -318,7 +356,7 @@ public final class Material: Sendable {
                         let woL = s.frame.toLocal(wo)
                         ns[i].f = Lobe.eval(s.p, s.wi, woL, tables)
                         if s.selection > 0 { pdfSum += s.selection * Lobe.pdf(s.p, s.wi, woL) }
-                        if needs[i] { ns[i].ao = Lobe.albedo(s.p, woL.z, tables) }
+                        if needs[i] { ns[i].ao = withConductorFresnel(Int(l)) { Lobe.albedo(s.p, woL.z, tables, conductorFresnel: $0) } }
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)
                         let ki = Vec3(1, 1, 1) - ai, ko = Vec3(1, 1, 1) - ao

@@ -56,8 +56,9 @@ enum MicrofacetLobe {
     /// With a film: (1 − w)·(the bare albedo) + w·tint·Σ_j F_film(c_j)·H_j, the
     /// filmed Fresnel through the same hat moments as the conductor's; it is a
     /// convex combination of reflectances ≤ 1, so the estimate stays ≤ 1.
-    @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables) -> Vec3 {
-        let bare = bareAlbedo(p, cosI, t)
+    @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables,
+                                         conductorFresnel: UnsafePointer<Vec3>? = nil) -> Vec3 {
+        let bare = bareAlbedo(p, cosI, t, conductorFresnel: conductorFresnel)
         if !hasFilm(p) { return bare }
         let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
         let (eta, k, tint) = filmSubstrate(p)
@@ -69,7 +70,10 @@ enum MicrofacetLobe {
         return bare * (1 - p.film.x) + tint * a * p.film.x
     }
 
-    @inline(__always) static func bareAlbedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables) -> Vec3 {
+    /// `conductorFresnel`: the conductor's Fresnel at the nodes, precomputed
+    /// (the same values this computes without it).
+    @inline(__always) static func bareAlbedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables,
+                                             conductorFresnel: UnsafePointer<Vec3>? = nil) -> Vec3 {
         let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
         switch p.kind {
         case .dielectric:
@@ -78,10 +82,13 @@ enum MicrofacetLobe {
             let e = t.ggx.lookup(cosI, r, (p.exponent - 1) / 9)
             return p.color * (e.x - e.y) + p.color2 * e.y
         default:
+            let nz = t.ggx.nz
+            let (ix, fx) = t.ggx.node(cosI, t.ggx.nx)
+            let (iy, fy) = t.ggx.node(r, t.ggx.ny)
             var a = Vec3()
-            for j in 0..<t.ggx.nz {
-                let h = t.ggx.lookupSlice(cosI, r, j).z
-                a += h * Fresnel.conductor(AlbedoTables.fresnelNode(j, t.ggx.nz), p.color, p.color2)
+            for j in 0..<nz {
+                let h = t.ggx.slice(j, ix, fx, iy, fy).z
+                a += h * (conductorFresnel?[j] ?? Fresnel.conductor(AlbedoTables.fresnelNode(j, nz), p.color, p.color2))
             }
             return a
         }
