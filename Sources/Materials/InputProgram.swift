@@ -155,8 +155,8 @@ enum InputEval {
             return p.evaluate(uv)
         case .bump(let p, let strength):
             let e = bumpEpsilon(p)
-            let hx = p.evaluate(uv + Vec2(e, 0)).x - p.evaluate(uv - Vec2(e, 0)).x
-            let hy = p.evaluate(uv + Vec2(0, e)).x - p.evaluate(uv - Vec2(0, e)).x
+            let h = p.evaluateX4(uv + Vec2(e, 0), uv - Vec2(e, 0), uv + Vec2(0, e), uv - Vec2(0, e))
+            let hx = h[0] - h[1], hy = h[2] - h[3]
             let s = r[Int(strength)].x / 0.02
             let n = normalize3(Vec3(-s * hx, -s * hy, 1))
             return Vec4(n.x, n.y, n.z, 0)

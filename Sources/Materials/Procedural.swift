@@ -63,6 +63,29 @@ public struct Procedural: Sendable, Equatable {
         let p = uv.apply(uvIn, uv.cosR, uv.sinR)
         return ProceduralMath.evaluate(self, p)
     }
+
+    /// The first channel at four points, each exactly `evaluate(uv).x`: a
+    /// bump's four central-difference samples. For value-noise kinds the four
+    /// points share an octave's lattice hashes whenever they fall in one cell.
+    @inline(__always) func evaluateX4(_ a: Vec2, _ b: Vec2, _ c: Vec2, _ d: Vec2) -> SIMD4<Float> {
+        let (cr, sr) = (uv.cosR, uv.sinR)
+        let p = (uv.apply(a, cr, sr), uv.apply(b, cr, sr), uv.apply(c, cr, sr), uv.apply(d, cr, sr))
+        switch kind {
+        case .fbm:
+            return ProceduralMath.fbm4(p, octaves, lacunarity, gain, seed)
+        case .brushed:
+            let k = max(stretch, 1e-3)
+            return ProceduralMath.fbm4((Vec2(p.0.x / k, p.0.y), Vec2(p.1.x / k, p.1.y), Vec2(p.2.x / k, p.2.y), Vec2(p.3.x / k, p.3.y)),
+                                       octaves, lacunarity, gain, seed)
+        case .wood:
+            let n = ProceduralMath.fbm4((p.0 * 2, p.1 * 2, p.2 * 2, p.3 * 2), 3, 2, 0.5, seed)
+            return SIMD4(ProceduralMath.woodRings(p.0, n[0], self), ProceduralMath.woodRings(p.1, n[1], self),
+                         ProceduralMath.woodRings(p.2, n[2], self), ProceduralMath.woodRings(p.3, n[3], self))
+        default:
+            return SIMD4(ProceduralMath.evaluate(self, p.0).x, ProceduralMath.evaluate(self, p.1).x,
+                         ProceduralMath.evaluate(self, p.2).x, ProceduralMath.evaluate(self, p.3).x)
+        }
+    }
 }
 
 enum ProceduralMath {
@@ -80,14 +103,56 @@ enum ProceduralMath {
     @inline(__always) static func cell(_ x: Float) -> Int32 { Int32(safe(x).rounded(.down)) }
 
     @inline(__always) static func valueNoise(_ p: Vec2, _ seed: UInt32) -> Float {
+        let (ix, iy, u) = noiseCell(p)
+        return blend(noiseCorners(ix, iy, seed), u)
+    }
+
+    /// The lattice cell of p and the quintic fade weights inside it.
+    @inline(__always) static func noiseCell(_ p: Vec2) -> (Int32, Int32, Vec2) {
         let q = Vec2(safe(p.x), safe(p.y))
         let fl = Vec2(q.x.rounded(.down), q.y.rounded(.down))
-        let ix = Int32(fl.x), iy = Int32(fl.y)
         let f = q - fl
-        let u = f * f * f * (f * (f * 6 - 15) + 10)
-        let a = unit(hash2(ix, iy, seed)), b = unit(hash2(ix &+ 1, iy, seed))
-        let c = unit(hash2(ix, iy &+ 1, seed)), d = unit(hash2(ix &+ 1, iy &+ 1, seed))
-        return mix(mix(a, b, u.x), mix(c, d, u.x), u.y)
+        return (Int32(fl.x), Int32(fl.y), f * f * f * (f * (f * 6 - 15) + 10))
+    }
+
+    /// The random values at a cell's corners (x, x+1) × (y, y+1).
+    @inline(__always) static func noiseCorners(_ ix: Int32, _ iy: Int32, _ seed: UInt32) -> SIMD4<Float> {
+        SIMD4(unit(hash2(ix, iy, seed)), unit(hash2(ix &+ 1, iy, seed)),
+              unit(hash2(ix, iy &+ 1, seed)), unit(hash2(ix &+ 1, iy &+ 1, seed)))
+    }
+
+    @inline(__always) static func blend(_ k: SIMD4<Float>, _ u: Vec2) -> Float {
+        mix(mix(k[0], k[1], u.x), mix(k[2], k[3], u.x), u.y)
+    }
+
+    /// `fbm` at four points (the same operations per point, so the same
+    /// values); an octave's corner hashes are computed once when the four
+    /// points share its cell.
+    @inline(__always) static func fbm4(_ p: (Vec2, Vec2, Vec2, Vec2), _ octaves: Int32, _ lac: Float, _ gain: Float,
+                                       _ seed: UInt32) -> SIMD4<Float> {
+        var sum = SIMD4<Float>(), amp: Float = 1, norm: Float = 0, freq: Float = 1
+        for o in 0..<max(octaves, 1) {
+            let s = seed &+ UInt32(o)
+            let c0 = noiseCell(p.0 * freq), c1 = noiseCell(p.1 * freq), c2 = noiseCell(p.2 * freq), c3 = noiseCell(p.3 * freq)
+            let shared = c0.0 == c1.0 && c0.0 == c2.0 && c0.0 == c3.0 && c0.1 == c1.1 && c0.1 == c2.1 && c0.1 == c3.1
+            let k0 = noiseCorners(c0.0, c0.1, s)
+            let v = SIMD4(blend(k0, c0.2),
+                          blend(shared ? k0 : noiseCorners(c1.0, c1.1, s), c1.2),
+                          blend(shared ? k0 : noiseCorners(c2.0, c2.1, s), c2.2),
+                          blend(shared ? k0 : noiseCorners(c3.0, c3.1, s), c3.2))
+            sum += amp * v
+            norm += amp
+            amp *= gain
+            freq *= lac
+        }
+        return sum / norm
+    }
+
+    /// The wood procedural's rings at p, given its fbm n at 2p.
+    @inline(__always) static func woodRings(_ p: Vec2, _ n: Float, _ s: Procedural) -> Float {
+        let q = p + Vec2(repeating: s.distortion * (n - 0.5))
+        let r = (q.x * q.x + q.y * q.y).squareRoot()
+        return 0.5 - 0.5 * cosf(2 * Float.pi * s.frequency * r)
     }
 
     /// Signed gradient noise: the corner gradient is one of 8 directions chosen by the hash.
@@ -163,10 +228,7 @@ enum ProceduralMath {
         case .brushed:
             return splat4(fbm(Vec2(p.x / max(s.stretch, 1e-3), p.y), s.octaves, s.lacunarity, s.gain, s.seed))
         case .wood:
-            let n = fbm(p * 2, 3, 2, 0.5, s.seed)
-            let q = p + Vec2(repeating: s.distortion * (n - 0.5))
-            let r = (q.x * q.x + q.y * q.y).squareRoot()
-            return splat4(0.5 - 0.5 * cosf(2 * Float.pi * s.frequency * r))
+            return splat4(woodRings(p, fbm(p * 2, 3, 2, 0.5, s.seed), s))
         case .checker:
             let c = (cell(p.x) &+ cell(p.y)) & 1
             return splat4(Float(c))
