@@ -99,6 +99,8 @@ public final class Baker {
 
     public private(set) var step: Int = 0
     private var calibrated = false
+    /// Seconds spent generating rows in the steps before `--seconds` calibrates.
+    private var calibrationFillSeconds: Double = 0
     private var previousElapsed: Double = 0
     private var lossEMA: Double = 0
     private var samplerLossEMA: Double = 0
@@ -420,6 +422,7 @@ public final class Baker {
                 let lo = c * chunkRows
                 gen.fill(batch: batch, start: lo, count: min(chunkRows, B - lo), rng: &rng, coneRadians: cone, tapsAtCoarse: taps)
             }
+            if !calibrated { calibrationFillSeconds += Date().timeIntervalSince(t0) }
             // Latents per row.
             if let enc = encoder, let f = features, let et = encoderTrainer {
                 let fb = SendableBox(featureRows)
@@ -484,12 +487,24 @@ public final class Baker {
             trainedRows += B
             trainingSeconds += Date().timeIntervalSince(t0)
 
-            // --seconds: fix the step budget once from the measured rate.
+            // --seconds: fix the step budget once from the measured rates.
             if !calibrated, step >= calibrationStep, let budget = settings.seconds {
-                let perStep = trainingSeconds / Double(max(1, trainedRows / B))
+                let measuredSteps = Double(max(1, trainedRows / B))
+                let perStep = trainingSeconds / measuredSteps
+                // A later step's cost: this step's work with its rows generated without smoothing
+                // (into `batch`, which the next step overwrites; its own random stream).
+                let probeStart = Date()
+                parallelChunks(chunks, workers: threads) { c in
+                    var rng = SeedMixer.rng(seed: seed, step: s, chunk: c, purpose: 7)
+                    let lo = c * chunkRows
+                    gen.fill(batch: batch, start: lo, count: min(chunkRows, B - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: taps)
+                }
+                let laterFill = Date().timeIntervalSince(probeStart)
+                let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill, 0.1 * perStep)
                 let left = budget - (previousElapsed + sessionElapsed()) - 0.05 * budget
-                let more = max(0, Int(left / max(perStep, 1e-6)))
-                settings.samples = max(step, step + more) * B
+                let total = SecondsBudget.totalSteps(step: step, secondsLeft: left, smoothingStepCost: perStep,
+                                                     laterStepCost: laterStep, smoothingFraction: settings.smoothingFraction)
+                settings.samples = total * B
                 calibrated = true
             }
             report(encoder != nil ? "encoder" : "latents")

@@ -97,3 +97,24 @@ final class TrainingDataTests: XCTestCase {
         XCTAssertEqual(sum / Double(n), 4 * Double.pi * Double.pi, accuracy: 0.05 * 4 * Double.pi * Double.pi)
     }
 }
+
+/// `--seconds`: the step count that fills the budget when smoothing steps
+/// cost more than the later ones.
+final class SecondsBudgetTests: XCTestCase {
+    func testStepsFillTheBudgetAcrossTheSmoothingShare() {
+        // 6 steps done at 2 s (smoothing), later steps 1 s, 10 % smoothing, 100 s left.
+        let t = SecondsBudget.totalSteps(step: 6, secondsLeft: 100, smoothingStepCost: 2, laterStepCost: 1, smoothingFraction: 0.1)
+        let smoothing = Int((0.1 * Double(t)).rounded())
+        let seconds = Double(smoothing - 6) * 2 + Double(t - smoothing) * 1
+        XCTAssertEqual(seconds, 100, accuracy: 2, "\(t) steps")
+        // Extrapolating the smoothing steps' cost would have used only about half.
+        XCTAssertGreaterThan(t, 6 + 100 / 2 + 30)
+        // Equal costs: the plain extrapolation.
+        XCTAssertEqual(SecondsBudget.totalSteps(step: 6, secondsLeft: 100, smoothingStepCost: 1, laterStepCost: 1, smoothingFraction: 0.1), 106)
+        // Smoothing over at that total (or none): every remaining step at the later cost.
+        XCTAssertEqual(SecondsBudget.totalSteps(step: 50, secondsLeft: 10, smoothingStepCost: 5, laterStepCost: 1, smoothingFraction: 0.1), 60)
+        XCTAssertEqual(SecondsBudget.totalSteps(step: 6, secondsLeft: 30, smoothingStepCost: 5, laterStepCost: 1, smoothingFraction: 0), 36)
+        // No time left, or a non-finite measurement: never fewer steps than done.
+        XCTAssertEqual(SecondsBudget.totalSteps(step: 6, secondsLeft: -5, smoothingStepCost: 2, laterStepCost: 1, smoothingFraction: 0.1), 6)
+    }
+}
