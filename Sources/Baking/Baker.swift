@@ -417,11 +417,7 @@ public final class Baker {
             let taps = settings.footprintTaps
             let seed = settings.seed
             let s = step
-            parallelChunks(chunks, workers: threads) { c in
-                var rng = SeedMixer.rng(seed: seed, step: s, chunk: c, purpose: 1)
-                let lo = c * chunkRows
-                gen.fill(batch: batch, start: lo, count: min(chunkRows, B - lo), rng: &rng, coneRadians: cone, tapsAtCoarse: taps)
-            }
+            gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 1, coneRadians: cone, tapsAtCoarse: taps, workers: threads)
             if !calibrated { calibrationFillSeconds += Date().timeIntervalSince(t0) }
             // Latents per row.
             if let enc = encoder, let f = features, let et = encoderTrainer {
@@ -494,11 +490,7 @@ public final class Baker {
                 // A later step's cost: this step's work with its rows generated without smoothing
                 // (into `batch`, which the next step overwrites; its own random stream).
                 let probeStart = Date()
-                parallelChunks(chunks, workers: threads) { c in
-                    var rng = SeedMixer.rng(seed: seed, step: s, chunk: c, purpose: 7)
-                    let lo = c * chunkRows
-                    gen.fill(batch: batch, start: lo, count: min(chunkRows, B - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: taps)
-                }
+                gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 7, coneRadians: 0, tapsAtCoarse: taps, workers: threads)
                 let laterFill = Date().timeIntervalSince(probeStart)
                 let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill, 0.1 * perStep)
                 let left = budget - (previousElapsed + sessionElapsed()) - 0.05 * budget

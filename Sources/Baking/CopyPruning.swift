@@ -77,13 +77,8 @@ final class CopySelectionRows {
         let n = settings.validationSamples
         let batch = TrainingBatch(capacity: n)
         let gen = TrainingDataGenerator(material: material, settings: settings)
-        let chunkRows = TrainingDataGenerator.chunkRows
-        let seed = settings.validationSeed ^ Self.seedSalt
-        parallelChunks((n + chunkRows - 1) / chunkRows, workers: settings.threads) { c in
-            var rng = SeedMixer.rng(seed: seed, step: 0, chunk: c, purpose: 3)
-            let lo = c * chunkRows
-            gen.fill(batch: batch, start: lo, count: min(chunkRows, n - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: max(8, settings.footprintTaps))
-        }
+        gen.fill(batch: batch, rows: n, seed: settings.validationSeed ^ Self.seedSalt, step: 0, purpose: 3, coneRadians: 0,
+                 tapsAtCoarse: max(8, settings.footprintTaps), workers: settings.threads)
         count = n
         uv = Array(UnsafeBufferPointer(start: batch.uv, count: n))
         level = Array(UnsafeBufferPointer(start: batch.level, count: n))

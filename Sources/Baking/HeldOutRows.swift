@@ -26,13 +26,8 @@ struct HeldOutRows {
         let n = settings.validationSamples
         let batch = TrainingBatch(capacity: n)
         let gen = TrainingDataGenerator(material: material, settings: settings)
-        let chunkRows = TrainingDataGenerator.chunkRows
-        let chunks = (n + chunkRows - 1) / chunkRows
-        parallelChunks(chunks, workers: settings.threads) { c in
-            var rng = SeedMixer.rng(seed: seed, step: 0, chunk: c, purpose: purpose)
-            let lo = c * chunkRows
-            gen.fill(batch: batch, start: lo, count: min(chunkRows, n - lo), rng: &rng, coneRadians: 0, tapsAtCoarse: max(8, settings.footprintTaps))
-        }
+        gen.fill(batch: batch, rows: n, seed: seed, step: 0, purpose: purpose, coneRadians: 0,
+                 tapsAtCoarse: max(8, settings.footprintTaps), workers: settings.threads)
         let half = pyramid.toHalf().map(to: Float.self)
         let decoders = NeuralDecoders(parameters: parameters)
         decoders.maxWorkers = settings.threads

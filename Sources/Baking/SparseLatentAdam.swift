@@ -69,7 +69,7 @@ struct SparseLatentAdam {
         let lists = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * rows * W)
         defer { offsets.deallocate(); weights.deallocate(); lists.deallocate() }
         let tapsChunk = 1024
-        let shared = (offsets: SendablePointer(offsets), weights: SendablePointer(weights), lists: SendablePointer(lists))
+        let shared = (offsets: SendableBox(offsets), weights: SendableBox(weights), lists: SendableBox(lists))
         let p = pyramid
         parallelChunks((rows + tapsChunk - 1) / tapsChunk, workers: W) { c in
             for r in (c * tapsChunk)..<min(rows, (c + 1) * tapsChunk) {
@@ -79,7 +79,7 @@ struct SparseLatentAdam {
             }
         }
         Self.biasCorrections.withUnsafeBufferPointer { table in
-        let corrections = SendableConstPointer(table.baseAddress!)
+        let corrections = SendableBox(table.baseAddress!)
         for l in 0..<pyramid.levelCount {
             pyramid.levels[l].values.withUnsafeMutableBufferPointer { pv in
             m[l].withUnsafeMutableBufferPointer { mv in
@@ -87,8 +87,8 @@ struct SparseLatentAdam {
             t[l].withUnsafeMutableBufferPointer { tv in
             grad[l].withUnsafeMutableBufferPointer { gv in
             touched[l].withUnsafeMutableBufferPointer { hv in
-                let ptr = (p: SendablePointer(pv.baseAddress!), m: SendablePointer(mv.baseAddress!), v: SendablePointer(vv.baseAddress!),
-                           t: SendablePointer(tv.baseAddress!), g: SendablePointer(gv.baseAddress!), h: SendablePointer(hv.baseAddress!))
+                let ptr = (p: SendableBox(pv.baseAddress!), m: SendableBox(mv.baseAddress!), v: SendableBox(vv.baseAddress!),
+                           t: SendableBox(tv.baseAddress!), g: SendableBox(gv.baseAddress!), h: SendableBox(hv.baseAddress!))
                 let l32 = Int32(l)
                 parallelChunks(W, workers: W) { w in
                     let list = shared.lists.value + w * 4 * rows
@@ -128,16 +128,4 @@ struct SparseLatentAdam {
         }
         }
     }
-}
-
-/// A raw pointer handed to fork–join workers that write disjoint elements.
-struct SendablePointer<T>: @unchecked Sendable {
-    let value: UnsafeMutablePointer<T>
-    init(_ value: UnsafeMutablePointer<T>) { self.value = value }
-}
-
-/// A read-only pointer shared by fork–join workers.
-struct SendableConstPointer<T>: @unchecked Sendable {
-    let value: UnsafePointer<T>
-    init(_ value: UnsafePointer<T>) { self.value = value }
 }

@@ -282,6 +282,21 @@ struct TrainingDataGenerator: Sendable {
     }
 }
 
+extension TrainingDataGenerator {
+    /// Fills rows [0, rows) of `batch` in `chunkRows` chunks on up to
+    /// `workers` threads. Chunk c draws from `SeedMixer.rng(seed, step, c,
+    /// purpose)`, so the rows do not depend on the thread count.
+    func fill(batch: TrainingBatch, rows: Int, seed: UInt64, step: Int, purpose: UInt64,
+              coneRadians: Float, tapsAtCoarse: Int, workers: Int) {
+        let chunkRows = Self.chunkRows
+        parallelChunks((rows + chunkRows - 1) / chunkRows, workers: workers) { c in
+            var rng = SeedMixer.rng(seed: seed, step: step, chunk: c, purpose: purpose)
+            let lo = c * chunkRows
+            fill(batch: batch, start: lo, count: min(chunkRows, rows - lo), rng: &rng, coneRadians: coneRadians, tapsAtCoarse: tapsAtCoarse)
+        }
+    }
+}
+
 @inline(__always) func simd_max3(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
     SIMD3(max(a.x, b.x), max(a.y, b.y), max(a.z, b.z))
 }

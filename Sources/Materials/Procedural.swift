@@ -74,11 +74,11 @@ public struct Procedural: Sendable, Equatable {
         case .fbm:
             return ProceduralMath.fbm4(p, octaves, lacunarity, gain, seed)
         case .brushed:
-            let k = max(stretch, 1e-3)
-            return ProceduralMath.fbm4((Vec2(p.0.x / k, p.0.y), Vec2(p.1.x / k, p.1.y), Vec2(p.2.x / k, p.2.y), Vec2(p.3.x / k, p.3.y)),
-                                       octaves, lacunarity, gain, seed)
+            let b = { ProceduralMath.brushedPoint($0, self) }
+            return ProceduralMath.fbm4((b(p.0), b(p.1), b(p.2), b(p.3)), octaves, lacunarity, gain, seed)
         case .wood:
-            let n = ProceduralMath.fbm4((p.0 * 2, p.1 * 2, p.2 * 2, p.3 * 2), 3, 2, 0.5, seed)
+            let w = ProceduralMath.woodNoise
+            let n = ProceduralMath.fbm4((p.0 * 2, p.1 * 2, p.2 * 2, p.3 * 2), w.octaves, w.lacunarity, w.gain, seed)
             return SIMD4(ProceduralMath.woodRings(p.0, n[0], self), ProceduralMath.woodRings(p.1, n[1], self),
                          ProceduralMath.woodRings(p.2, n[2], self), ProceduralMath.woodRings(p.3, n[3], self))
         default:
@@ -147,6 +147,14 @@ enum ProceduralMath {
         }
         return sum / norm
     }
+
+    /// The brushed procedural's noise coordinate: streaks along u.
+    @inline(__always) static func brushedPoint(_ p: Vec2, _ s: Procedural) -> Vec2 {
+        Vec2(p.x / max(s.stretch, 1e-3), p.y)
+    }
+
+    /// The wood procedural's distortion noise: fbm at 2p with these settings.
+    static let woodNoise: (octaves: Int32, lacunarity: Float, gain: Float) = (3, 2, 0.5)
 
     /// The wood procedural's rings at p, given its fbm n at 2p.
     @inline(__always) static func woodRings(_ p: Vec2, _ n: Float, _ s: Procedural) -> Float {
@@ -226,9 +234,9 @@ enum ProceduralMath {
             let st = sinf(theta)
             return Vec4(st * cosf(phi), st * sinf(phi), cosf(theta), 0)
         case .brushed:
-            return splat4(fbm(Vec2(p.x / max(s.stretch, 1e-3), p.y), s.octaves, s.lacunarity, s.gain, s.seed))
+            return splat4(fbm(brushedPoint(p, s), s.octaves, s.lacunarity, s.gain, s.seed))
         case .wood:
-            return splat4(woodRings(p, fbm(p * 2, 3, 2, 0.5, s.seed), s))
+            return splat4(woodRings(p, fbm(p * 2, woodNoise.octaves, woodNoise.lacunarity, woodNoise.gain, s.seed), s))
         case .checker:
             let c = (cell(p.x) &+ cell(p.y)) & 1
             return splat4(Float(c))

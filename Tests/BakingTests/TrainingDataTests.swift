@@ -19,11 +19,7 @@ final class TrainingDataTests: XCTestCase {
         settings.levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)
         let gen = TrainingDataGenerator(material: material, settings: settings)
         let batch = TrainingBatch(capacity: count)
-        for c in 0..<(count / TrainingDataGenerator.chunkRows) {
-            var rng = SeedMixer.rng(seed: seed, step: 0, chunk: c, purpose: 1)
-            gen.fill(batch: batch, start: c * TrainingDataGenerator.chunkRows, count: TrainingDataGenerator.chunkRows,
-                     rng: &rng, coneRadians: 0, tapsAtCoarse: taps)
-        }
+        gen.fill(batch: batch, rows: count, seed: seed, step: 0, purpose: 1, coneRadians: 0, tapsAtCoarse: taps, workers: 1)
         return batch
     }
 
