@@ -35,14 +35,19 @@ public struct LatentLevel<Scalar: LatentScalar>: Equatable, Sendable {
         let y = uv.y * Float(height) - 0.5
         let xf = x.rounded(.down), yf = y.rounded(.down)
         let fx = x - xf, fy = y - yf
+        // uv in [0, 1) gives i in [−1, n − 1]: the first two cases, without
+        // the remainder and integer divisions of the general one (which they equal).
         @inline(__always) func wrap(_ i: Float, _ n: Int) -> Int {
+            if i >= 0, i < Float(n) { return Int(i) }
+            if i == -1 { return n - 1 }
             guard i.isFinite else { return 0 }
             let k = Int(i.remainder(dividingBy: Float(n)))
             let m = k % n
             return m < 0 ? m + n : m
         }
-        let x0 = wrap(xf, width), x1 = (x0 + 1) % width
-        let y0 = wrap(yf, height), y1 = (y0 + 1) % height
+        @inline(__always) func next(_ i: Int, _ n: Int) -> Int { i + 1 < n ? i + 1 : 0 }
+        let x0 = wrap(xf, width), x1 = next(x0, width)
+        let y0 = wrap(yf, height), y1 = next(y0, height)
         let c = channels
         return BilinearTaps(
             offsets: SIMD4((y0 * width + x0) * c, (y0 * width + x1) * c, (y1 * width + x0) * c, (y1 * width + x1) * c),

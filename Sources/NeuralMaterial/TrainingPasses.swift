@@ -74,10 +74,9 @@ public final class BRDFTrainingPass: @unchecked Sendable {
         frameWT.withUnsafeBufferPointer {
             MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false, isa: isa)
         }
+        FrameLayerBatch.features(raw: raw, wi: wi, wo: wo, rows: rows, into: x0, outStride: inW, isa: isa)
         for r in 0..<rows {
-            let row = x0 + r * inW
-            FrameLayer.features(raw: raw + r * 12, wi: wi[r], wo: wo[r], into: row)
-            for c in 0..<C { row[12 + c] = latents[r * C + c] }
+            (x0 + r * inW + 12).update(from: latents + r * C, count: C)
         }
         var x = UnsafePointer(x0)
         for (i, l) in layers.enumerated() {
@@ -112,9 +111,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             swap(&dCur, &dNext)
         }
         // dCur = dL/dx0 [rows × inW]: frame features then latent.
-        for r in 0..<rows {
-            FrameLayer.backward(raw: raw + r * 12, wi: wi[r], wo: wo[r], dFeatures: dCur + r * inW, dRaw: dRaw + r * 12)
-        }
+        FrameLayerBatch.backward(raw: raw, wi: wi, wo: wo, dFeatures: dCur, dStride: inW, rows: rows, dRaw: dRaw, isa: isa)
         // frame layer (no bias): dWf += dRawᵀ·latents, dLatent = dRaw·Wf + direct part.
         MatrixKernels.linearBackwardWeights(dY: dRaw, x: latents, rows: rows, inputs: C, outputs: 12, dW: gradients + p.frameWeightOffset, dB: nil, isa: isa)
         if let dLatents {
@@ -146,6 +143,8 @@ public final class SamplerTrainingPass: @unchecked Sendable {
     private let x0: UnsafeMutablePointer<Float>
     private var hidden: [UnsafeMutablePointer<Float>]
     private let z: UnsafeMutablePointer<Float>
+    /// wo in the learned frame 1, [rows × 3] (wi's is in the input rows).
+    private let woLocal: UnsafeMutablePointer<Float>
     /// Mixture pdf of the given wo per row, after `forward`.
     public let pdf: UnsafeMutablePointer<Float>
     private var pdfGrad: [MixtureParameters<Float>]
@@ -164,6 +163,7 @@ public final class SamplerTrainingPass: @unchecked Sendable {
         x0 = .allocate(capacity: maxRows * architecture.samplerInputs)
         hidden = architecture.samplerHidden.map { UnsafeMutablePointer<Float>.allocate(capacity: maxRows * $0) }
         z = .allocate(capacity: maxRows * 9)
+        woLocal = .allocate(capacity: maxRows * 3)
         pdf = .allocate(capacity: maxRows)
         pdfGrad = [MixtureParameters<Float>](repeating: .zero, count: maxRows)
         gA = .allocate(capacity: maxRows * widest)
@@ -172,7 +172,7 @@ public final class SamplerTrainingPass: @unchecked Sendable {
 
     deinit {
         raw.deallocate(); x0.deallocate(); hidden.forEach { $0.deallocate() }
-        z.deallocate(); pdf.deallocate(); gA.deallocate(); gB.deallocate()
+        z.deallocate(); woLocal.deallocate(); pdf.deallocate(); gA.deallocate(); gB.deallocate()
     }
 
     /// Forward: latents, wi, wo (shading frame) → pdf[rows]; saves ∂pdf/∂(warped parameters).
@@ -189,11 +189,9 @@ public final class SamplerTrainingPass: @unchecked Sendable {
             MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false, isa: isa)
         }
         for r in 0..<rows {
-            let row = x0 + r * inW
-            for c in 0..<C { row[c] = latents[r * C + c] }
-            let wl = FrameLayer.frame(raw: raw + r * 12, index: 0).toLocal(wi[r])
-            row[C] = wl.x; row[C + 1] = wl.y; row[C + 2] = wl.z
+            (x0 + r * inW).update(from: latents + r * C, count: C)
         }
+        FrameLayerBatch.toLocal(raw: raw, index: 0, wi, rows: rows, into: x0 + C, outStride: inW, isa: isa)
         var x = UnsafePointer(x0)
         for (i, l) in layers.enumerated() {
             let last = i == layers.count - 1
@@ -203,10 +201,11 @@ public final class SamplerTrainingPass: @unchecked Sendable {
             }
             x = UnsafePointer(y)
         }
+        FrameLayerBatch.toLocal(raw: raw, index: 0, wo, rows: rows, into: woLocal, outStride: 3, isa: isa)
         for r in 0..<rows {
-            let frame = FrameLayer.frame(raw: raw + r * 12, index: 0)
+            let wiL = x0 + r * inW + C, woL = woLocal + 3 * r
             let dist = MixtureDistribution(SamplerWarps.forward(UnsafePointer(z + 9 * r)))
-            let res = dist.pdfGradient(wi: frame.toLocal(wi[r]), wo: frame.toLocal(wo[r]))
+            let res = dist.pdfGradient(wi: SIMD3(wiL[0], wiL[1], wiL[2]), wo: SIMD3(woL[0], woL[1], woL[2]))
             pdf[r] = res.pdf
             pdfGrad[r] = res.gradient
         }

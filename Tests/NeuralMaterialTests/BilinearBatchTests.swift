@@ -35,4 +35,28 @@ final class BilinearBatchTests: XCTestCase {
         }
         XCTAssertEqual(split, expected.levels[0].values)
     }
+
+    /// The taps' fast wrap (uv in [0, 1): no remainder, no integer division)
+    /// gives the offsets of the general wrap, at the edges and beyond them.
+    func testTapsEqualTheGeneralWrap() {
+        let level = LatentPyramid<Float>.random(width: 7, height: 5, channels: 8, levelCount: 1, seed: 3).levels[0]
+        func general(_ i: Float, _ n: Int) -> Int {
+            guard i.isFinite else { return 0 }
+            let m = Int(i.remainder(dividingBy: Float(n))) % n
+            return m < 0 ? m + n : m
+        }
+        var rng = PCG32(seed: 8)
+        var coordinates: [Float] = [0, -0.0, 1, 1e-7, 0.0714, 0.0715, 0.5, 0.9999999, -0.5, -1, 2.5, -7.3, 1e6, .infinity, .nan]
+        coordinates += (0..<200).map { _ in 4 * rng.nextFloat() - 2 }
+        for u in coordinates {
+            for v in coordinates.prefix(20) {
+                let t = level.taps(uv: SIMD2(u, v))
+                let x = u * 7 - 0.5, y = v * 5 - 0.5
+                let x0 = general(x.rounded(.down), 7), y0 = general(y.rounded(.down), 5)
+                let x1 = (x0 + 1) % 7, y1 = (y0 + 1) % 5
+                let expected = SIMD4((y0 * 7 + x0) * 8, (y0 * 7 + x1) * 8, (y1 * 7 + x0) * 8, (y1 * 7 + x1) * 8)
+                XCTAssertEqual(t.offsets, expected, "uv (\(u), \(v))")
+            }
+        }
+    }
 }

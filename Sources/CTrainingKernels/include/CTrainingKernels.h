@@ -60,6 +60,22 @@ void lq_bilinear_gather(const float *values, const long long *offsets, const flo
 void lq_bilinear_scatter(float *gradient, const long long *offsets, const float *weights,
                          long rows, long channels, const float *dRows, long long lo, long long hi);
 
+/// The learned frames' per-row work for `rows` rows (FrameLayer.c; bit-identical
+/// to NeuralMaterial's FrameLayer on every path). raw: [rows×12]; wi, wo: one
+/// direction per 4 floats (Swift's SIMD3<Float> stride).
+/// features: out[r×outStride + 0..<12] = FrameLayer.features.
+void lq_frame_features_portable(const float *raw, const float *wi, const float *wo, long rows, float *out, long outStride);
+void lq_frame_features_avx2_fma(const float *raw, const float *wi, const float *wo, long rows, float *out, long outStride);
+void lq_frame_features_avx512(const float *raw, const float *wi, const float *wo, long rows, float *out, long outStride);
+/// backward: dRaw[r×12 + 0..<12] = FrameLayer.backward of dFeatures[r×dStride + 0..<12].
+void lq_frame_backward_portable(const float *raw, const float *wi, const float *wo, const float *dFeatures, long dStride, long rows, float *dRaw);
+void lq_frame_backward_avx2_fma(const float *raw, const float *wi, const float *wo, const float *dFeatures, long dStride, long rows, float *dRaw);
+void lq_frame_backward_avx512(const float *raw, const float *wi, const float *wo, const float *dFeatures, long dStride, long rows, float *dRaw);
+/// local: out[r×outStride + 0..<3] = v[r] in frame `index` (0 or 1).
+void lq_frame_local_portable(const float *raw, long index, const float *v, long rows, float *out, long outStride);
+void lq_frame_local_avx2_fma(const float *raw, long index, const float *v, long rows, float *out, long outStride);
+void lq_frame_local_avx512(const float *raw, long index, const float *v, long rows, float *out, long outStride);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,91 @@
+import XCTest
+@testable import NeuralMaterial
+
+/// The C batch kernels of the learned frames (`FrameLayerBatch`) against the
+/// per-row Swift definitions (`FrameLayer`), bit for bit, on every
+/// instruction-set path this machine runs: 16-row blocks plus a tail, rows
+/// with a near-degenerate raw normal (the length floor), strided outputs.
+final class FrameLayerBatchTests: XCTestCase {
+    private let rows = 37   // two full 16-lane blocks and a tail of 5
+
+    private func inputs() -> (raw: [Float], wi: [SIMD3<Float>], wo: [SIMD3<Float>], dFeatures: [Float]) {
+        var rng = PCG32(seed: 11, stream: 3)
+        var raw = (0..<(rows * 12)).map { _ in 0.7 * rng.nextGaussian() }
+        // Row 5, frame 1: raw normal cancels the fixed axis (|vn|² below the floor);
+        // row 20, frame 2: tangent parallel to the normal (t̂ ≈ 0).
+        raw[5 * 12 + 0] = 0; raw[5 * 12 + 1] = 0; raw[5 * 12 + 2] = -1
+        raw[20 * 12 + 6] = 0; raw[20 * 12 + 7] = 0; raw[20 * 12 + 8] = 0
+        raw[20 * 12 + 9] = -1; raw[20 * 12 + 10] = 0; raw[20 * 12 + 11] = 1
+        func direction() -> SIMD3<Float> {
+            let v = SIMD3<Float>(rng.nextGaussian(), rng.nextGaussian(), abs(rng.nextGaussian()) + 0.01)
+            return v / (v * v).sum().squareRoot()
+        }
+        let wi = (0..<rows).map { _ in direction() }
+        let wo = (0..<rows).map { _ in direction() }
+        let dFeatures = (0..<(rows * 20)).map { _ in rng.nextGaussian() }
+        return (raw, wi, wo, dFeatures)
+    }
+
+    private func assertBitIdentical(_ a: [Float], _ b: [Float], _ what: String) {
+        XCTAssertEqual(a.count, b.count, what)
+        for i in a.indices where a[i].bitPattern != b[i].bitPattern {
+            XCTFail("\(what): element \(i) is \(a[i]), the Swift definition gives \(b[i])")
+            return
+        }
+    }
+
+    func testFeaturesBackwardAndLocalEqualTheDefinitionOnEveryPath() {
+        let (raw, wi, wo, dF) = inputs()
+        let stride = 20   // the BRDF input row: 12 features, then the latent
+        var expectedFeatures = [Float](repeating: 0, count: rows * 12)
+        var expectedBackward = [Float](repeating: 0, count: rows * 12)
+        var expectedLocal = [[Float]](repeating: [Float](repeating: 0, count: rows * 3), count: 2)
+        raw.withUnsafeBufferPointer { r in
+            dF.withUnsafeBufferPointer { g in
+                for i in 0..<rows {
+                    expectedFeatures.withUnsafeMutableBufferPointer {
+                        FrameLayer.features(raw: r.baseAddress! + 12 * i, wi: wi[i], wo: wo[i], into: $0.baseAddress! + 12 * i)
+                    }
+                    expectedBackward.withUnsafeMutableBufferPointer {
+                        FrameLayer.backward(raw: r.baseAddress! + 12 * i, wi: wi[i], wo: wo[i], dFeatures: g.baseAddress! + stride * i,
+                                            dRaw: $0.baseAddress! + 12 * i)
+                    }
+                    for k in 0..<2 {
+                        let l = FrameLayer.frame(raw: r.baseAddress! + 12 * i, index: k).toLocal(k == 0 ? wi[i] : wo[i])
+                        expectedLocal[k][3 * i] = l.x; expectedLocal[k][3 * i + 1] = l.y; expectedLocal[k][3 * i + 2] = l.z
+                    }
+                }
+            }
+        }
+        XCTAssertTrue(expectedBackward.allSatisfy(\.isFinite), "the degenerate rows must stay finite")
+        for isa in TrainingISA.available {
+            var features = [Float](repeating: .nan, count: rows * stride)
+            var backward = [Float](repeating: .nan, count: rows * 12)
+            var local = [[Float]](repeating: [Float](repeating: .nan, count: rows * 3), count: 2)
+            raw.withUnsafeBufferPointer { r in
+                features.withUnsafeMutableBufferPointer {
+                    FrameLayerBatch.features(raw: r.baseAddress!, wi: wi, wo: wo, rows: rows, into: $0.baseAddress!, outStride: stride, isa: isa)
+                }
+                dF.withUnsafeBufferPointer { g in
+                    backward.withUnsafeMutableBufferPointer {
+                        FrameLayerBatch.backward(raw: r.baseAddress!, wi: wi, wo: wo, dFeatures: g.baseAddress!, dStride: stride,
+                                                 rows: rows, dRaw: $0.baseAddress!, isa: isa)
+                    }
+                }
+                for k in 0..<2 {
+                    local[k].withUnsafeMutableBufferPointer {
+                        FrameLayerBatch.toLocal(raw: r.baseAddress!, index: k, k == 0 ? wi : wo, rows: rows,
+                                                into: $0.baseAddress!, outStride: 3, isa: isa)
+                    }
+                }
+            }
+            let packed = (0..<rows).flatMap { features[($0 * stride)..<($0 * stride + 12)] }
+            assertBitIdentical(packed, expectedFeatures, "\(isa) features")
+            XCTAssertTrue((0..<rows).allSatisfy { r in features[(r * stride + 12)..<(r * stride + stride)].allSatisfy(\.isNaN) },
+                          "\(isa) features wrote past the 12 feature columns")
+            assertBitIdentical(backward, expectedBackward, "\(isa) backward")
+            assertBitIdentical(local[0], expectedLocal[0], "\(isa) wi in frame 1")
+            assertBitIdentical(local[1], expectedLocal[1], "\(isa) wo in frame 2")
+        }
+    }
+}
