@@ -123,8 +123,8 @@ public final class DecoderTrainer: @unchecked Sendable {
                 let n = r.count, s = r.lowerBound
                 pass.forward(parameters: p, values: b.v, latents: b.latents + s * C, wi: b.wi + s, wo: b.wo + s, rows: n)
                 let d = b.dOut + 3 * s
-                b.losses[c] = LogL1Loss.forwardBackward(prediction: UnsafePointer(pass.output), target: b.target + 3 * s, count: 3 * n,
-                                                        gradient: d, scale: Float(3 * n) / total)
+                b.losses[c] = LogL1Loss.trainingChunk(prediction: UnsafePointer(pass.output), target: b.target + 3 * s, count: 3 * n,
+                                                      gradient: d, scale: Float(3 * n) / total, isa: isa)
                 if let prediction = b.prediction { (prediction + 3 * s).update(from: pass.output, count: 3 * n) }
                 pass.backward(parameters: p, values: b.v, dOutput: d, gradients: g, dLatents: b.dLatents.map { $0 + s * C })
             }

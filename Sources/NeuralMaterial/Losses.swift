@@ -1,3 +1,5 @@
+import CTrainingKernels
+
 /// BRDF loss: L1 in log space (PAPER.md "BRDF loss").
 ///
 /// **Decision:** ℓ = mean over rows and RGB of |log(y + ε) − log(t + ε)|
@@ -43,6 +45,25 @@ public enum LogL1Loss {
             }
         }
         return (l, g)
+    }
+}
+
+extension LogL1Loss {
+    /// `forwardBackward` for a training chunk of Float rows, in C
+    /// (`Sources/CTrainingKernels/LogL1Loss.c`): the gradient is vector code
+    /// with the sign taken from y − t (log is monotonic) instead of two
+    /// logarithms per element; the loss value takes one logf of the ratio.
+    /// Same results on every path; equal to the generic definition up to
+    /// the rounding of the logarithms (`LogL1LossKernelTests`).
+    public static func trainingChunk(prediction y: UnsafePointer<Float>, target t: UnsafePointer<Float>, count: Int,
+                                     gradient: UnsafeMutablePointer<Float>, scale: Float, isa: TrainingISA = .active) -> Float {
+        guard count > 0 else { return 0 }
+        let inv = scale / Float(count), eps = Float(offset)
+        switch isa.runnable {
+        case .portable: return lq_log_l1_portable(y, t, count, eps, inv, gradient)
+        case .avx2FMA: return lq_log_l1_avx2_fma(y, t, count, eps, inv, gradient)
+        case .avx512: return lq_log_l1_avx512(y, t, count, eps, inv, gradient)
+        }
     }
 }
 

@@ -250,13 +250,27 @@ public enum MatrixKernels {
                                              dW: UnsafeMutablePointer<Float>, dB: UnsafeMutablePointer<Float>?,
                                              isa: TrainingISA = .active) {
         gemm(m: outputs, n: inputs, k: rows, a: dY, aRowStride: 1, aColStride: outputs, b: x, c: dW, accumulate: true, isa: isa)
-        if let dB { lq_add_column_sums(dY, rows, outputs, dB) }
+        if let dB { addColumnSums(dY, rows: rows, columns: outputs, into: dB, isa: isa) }
+    }
+
+    /// sums[c] += Σ_r m[r × columns + c], rows in order: the same sums on every path (Activations.c).
+    public static func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>,
+                                     isa: TrainingISA = .active) {
+        switch isa.runnable {
+        case .portable: lq_add_column_sums_portable(m, rows, columns, sums)
+        case .avx2FMA: lq_add_column_sums_avx2_fma(m, rows, columns, sums)
+        case .avx512: lq_add_column_sums_avx512(m, rows, columns, sums)
+        }
     }
 
     /// dZ = dY ⊙ [y > 0] in place, with y the *post*-activation (ReLU'(z) = [z > 0] = [y > 0]).
     /// Runs in C (branch-free vector code, see Activations.c); `y` and `dY` must not overlap.
-    public static func reluBackward(y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>, count: Int) {
-        lq_relu_backward(y, dY, count)
+    public static func reluBackward(y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>, count: Int, isa: TrainingISA = .active) {
+        switch isa.runnable {
+        case .portable: lq_relu_backward_portable(y, dY, count)
+        case .avx2FMA: lq_relu_backward_avx2_fma(y, dY, count)
+        case .avx512: lq_relu_backward_avx512(y, dY, count)
+        }
     }
 
     /// Transposes a row-major [rows×cols] matrix into [cols×rows].

@@ -107,7 +107,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             MatrixKernels.linearBackwardWeights(dY: dCur, x: xIn, rows: rows, inputs: l.inputs, outputs: l.outputs,
                                                 dW: gradients + p.brdfWeightOffsets[i], dB: gradients + p.brdfBiasOffsets[i], isa: isa)
             MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.brdfWeightOffsets[i], inputs: l.inputs, dX: dNext, isa: isa)
-            if i > 0 { MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs) }
+            if i > 0 { MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs, isa: isa) }
             swap(&dCur, &dNext)
         }
         // dCur = dL/dx0 [rows × inW]: frame features then latent.
@@ -230,7 +230,7 @@ public final class SamplerTrainingPass: @unchecked Sendable {
                                                 dW: gradients + p.samplerWeightOffsets[i], dB: gradients + p.samplerBiasOffsets[i], isa: isa)
             if i > 0 {
                 MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.samplerWeightOffsets[i], inputs: l.inputs, dX: dNext, isa: isa)
-                MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs)
+                MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs, isa: isa)
                 swap(&dCur, &dNext)
             }
         }

@@ -161,6 +161,32 @@ final class TrainingISATests: XCTestCase {
         }
     }
 
+    /// The bias gradient's column sums keep every column's rows in order on
+    /// every path (16 columns per vector, a tail read across row ends, the
+    /// last rows scalar): the scalar loop's sums bit for bit. ReLU backward too.
+    func testColumnSumsAndReluBackwardAreBitIdenticalOnEveryPath() {
+        var rng = PCG32(seed: 12)
+        for (rows, cols) in [(1, 3), (5, 3), (512, 3), (37, 9), (512, 12), (19, 16), (64, 20), (33, 32), (7, 33)] {
+            let m = gaussians(rows * cols, &rng), initial = gaussians(cols, &rng)
+            var expected = initial
+            for r in 0..<rows { for c in 0..<cols { expected[c] += m[r * cols + c] } }
+            for isa in TrainingISA.available {
+                var sums = initial
+                m.withUnsafeBufferPointer { mp in
+                    sums.withUnsafeMutableBufferPointer { MatrixKernels.addColumnSums(mp.baseAddress!, rows: rows, columns: cols, into: $0.baseAddress!, isa: isa) }
+                }
+                XCTAssertEqual(sums.map(\.bitPattern), expected.map(\.bitPattern), "\(isa) column sums of \(rows)×\(cols)")
+            }
+        }
+        let y = gaussians(1000 + 5, &rng), d = gaussians(1000 + 5, &rng)
+        let expected = zip(y, d).map { $0 > 0 ? $1 : 0 }
+        for isa in TrainingISA.available {
+            var dY = d
+            y.withUnsafeBufferPointer { yp in dY.withUnsafeMutableBufferPointer { MatrixKernels.reluBackward(y: yp.baseAddress!, dY: $0.baseAddress!, count: yp.count, isa: isa) } }
+            XCTAssertEqual(dY, expected, "\(isa) ReLU backward")
+        }
+    }
+
     func testOverrideVariable() throws {
         XCTAssertEqual(try TrainingISA.selection(environment: [:]), TrainingISA.best)
         XCTAssertEqual(try TrainingISA.selection(environment: ["LACQUER_ISA": "portable"]), .portable)

@@ -43,12 +43,24 @@ void lq_adam_avx512(float *p, float *m, float *v, const float *g, long count,
                     float b1, float b2, float stepSize, float invSqrtC2, float eps);
 
 /// dY[i] = y[i] > 0 ? dY[i] : 0 (ReLU backward from the post-activation; NaN → 0).
-/// y and dY must not overlap.
-void lq_relu_backward(const float *y, float *dY, long count);
+/// y and dY must not overlap. One per instruction set, identical results.
+void lq_relu_backward_portable(const float *y, float *dY, long count);
+void lq_relu_backward_avx2_fma(const float *y, float *dY, long count);
+void lq_relu_backward_avx512(const float *y, float *dY, long count);
 
 /// sums[c] += Σ_r m[r×cols + c], rows in order (the bias gradient; each column's
-/// sum has the same order as a scalar loop, so results are identical). No overlap.
-void lq_add_column_sums(const float *m, long rows, long cols, float *sums);
+/// sum has the same order as a scalar loop, so every variant's results are
+/// identical). No overlap.
+void lq_add_column_sums_portable(const float *m, long rows, long cols, float *sums);
+void lq_add_column_sums_avx2_fma(const float *m, long rows, long cols, float *sums);
+void lq_add_column_sums_avx512(const float *m, long rows, long cols, float *sums);
+
+/// Log-L1 loss of `count` predictions y against targets t (LogL1Loss.c):
+/// gradient[i] = y[i] ≥ 0 ? sign(y⁺+eps − (t⁺+eps))·inv / (y⁺+eps) : 0 with x⁺ = max(x, 0);
+/// returns inv · Σ |log((y⁺+eps)/(t⁺+eps))| (NaN when a prediction is NaN).
+float lq_log_l1_portable(const float *y, const float *t, long count, float eps, float inv, float *gradient);
+float lq_log_l1_avx2_fma(const float *y, const float *t, long count, float eps, float inv, float *gradient);
+float lq_log_l1_avx512(const float *y, const float *t, long count, float eps, float inv, float *gradient);
 
 /// Bilinear latent fetch for `rows` rows: out[r×channels] = Σ_k weights[4r+k] ·
 /// values[offsets[4r+k] + ch]. `offsets` are element offsets of each tap's first channel.

@@ -1,0 +1,50 @@
+// The BRDF loss of a training chunk (NeuralMaterial/Losses.swift, LogL1Loss,
+// is the definition): mean |log(y+ε) − log(t+ε)| and its gradient
+// sign(y − t)/((y+ε)·N). The gradient needs no logarithm — log is
+// monotonic, so the sign of the log difference is the sign of the
+// difference — and runs as vector code per instruction set; the loss value,
+// one logf of the ratio per element, is only reported and checked for
+// divergence. Every path gives the same bits.
+#include "CTrainingKernels.h"
+#include <math.h>
+
+#pragma clang fp contract(off)
+
+#define LQ_INLINE static inline __attribute__((always_inline))
+
+/// Swift's max(x, 0): `0 >= x ? 0 : x`, so a NaN prediction stays NaN.
+LQ_INLINE float lq_floor0(float x) { return 0.0f >= x ? 0.0f : x; }
+
+LQ_INLINE float lq_log_l1_body(const float *restrict y, const float *restrict t, long count, float eps, float inv,
+                               float *restrict gradient) {
+    for (long i = 0; i < count; i++) {
+        const float a = lq_floor0(y[i]) + eps, b = lq_floor0(t[i]) + eps;
+        const float s = a > b ? 1.0f : (a < b ? -1.0f : 0.0f);
+        const float g = (s * inv) / a;
+        gradient[i] = y[i] >= 0.0f ? g : 0.0f;
+    }
+    float sum = 0;
+    for (long i = 0; i < count; i++) {
+        const float a = lq_floor0(y[i]) + eps, b = lq_floor0(t[i]) + eps;
+        sum += fabsf(logf(a / b));
+    }
+    return sum * inv;
+}
+
+#if defined(__x86_64__)
+#define LQ_LOSS_AVX2 __attribute__((target("avx2,fma")))
+#define LQ_LOSS_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#else
+#define LQ_LOSS_AVX2
+#define LQ_LOSS_AVX512
+#endif
+
+#define LQ_LOSS_ENTRY_POINT(SUFFIX, TARGET)                                                                    \
+    TARGET float lq_log_l1_##SUFFIX(const float *y, const float *t, long count, float eps, float inv,          \
+                                    float *gradient) {                                                         \
+        return lq_log_l1_body(y, t, count, eps, inv, gradient);                                                \
+    }
+
+LQ_LOSS_ENTRY_POINT(portable, )
+LQ_LOSS_ENTRY_POINT(avx2_fma, LQ_LOSS_AVX2)
+LQ_LOSS_ENTRY_POINT(avx512, LQ_LOSS_AVX512)
