@@ -253,6 +253,16 @@ public enum MatrixKernels {
         if let dB { addColumnSums(dY, rows: rows, columns: outputs, into: dB, isa: isa) }
     }
 
+    /// x[i] = exp(x[i] − offset) in place, 16 values per vector (ExpActivation.c:
+    /// within 2 ulp of expf, the same bits on every path).
+    public static func expOffset(_ x: UnsafeMutablePointer<Float>, count: Int, offset: Float, isa: TrainingISA = .active) {
+        switch isa.runnable {
+        case .portable: lq_exp_offset_portable(x, count, offset)
+        case .avx2FMA: lq_exp_offset_avx2_fma(x, count, offset)
+        case .avx512: lq_exp_offset_avx512(x, count, offset)
+        }
+    }
+
     /// sums[c] += Σ_r m[r × columns + c], rows in order: the same sums on every path (Activations.c).
     public static func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>,
                                      isa: TrainingISA = .active) {

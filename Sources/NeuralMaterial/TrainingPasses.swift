@@ -87,8 +87,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             }
             x = UnsafePointer(y)
         }
-        let off = architecture.outputOffset
-        for i in 0..<(rows * 3) { output[i] = expf(output[i] - off) }
+        MatrixKernels.expOffset(output, count: rows * 3, offset: architecture.outputOffset, isa: isa)
     }
 
     /// Backward pass from dL/doutput [rows × 3]. Accumulates parameter

@@ -187,6 +187,30 @@ final class TrainingISATests: XCTestCase {
         }
     }
 
+    /// The BRDF output activation: within 2 ulp of expf over the whole float
+    /// range of exp, the same bits on every path, the edge cases of expf.
+    func testExpOffsetIsCloseToExpfAndBitIdenticalOnEveryPath() {
+        let n = 20_001
+        let x = (0..<n).map { -95 + 190 * Float($0) / Float(n - 1) } + [.nan, .infinity, -.infinity, 88.72, 88.73, -87.3, -120, 0, -0.0]
+        var first: [Float]?
+        for isa in TrainingISA.available {
+            var y = x
+            y.withUnsafeMutableBufferPointer { MatrixKernels.expOffset($0.baseAddress!, count: $0.count, offset: 3, isa: isa) }
+            for i in x.indices {
+                let e = expf(x[i] - 3)
+                if e.isNaN { XCTAssertTrue(y[i].isNaN, "\(isa) exp(\(x[i]) − 3)"); continue }
+                if e > 1e-37, e.isFinite {
+                    XCTAssertLessThanOrEqual(abs(y[i] - e), 2.5e-7 * e, "\(isa) exp(\(x[i]) − 3) = \(y[i]), expf \(e)")
+                } else if e.isInfinite {
+                    XCTAssertEqual(y[i], e, "\(isa) exp(\(x[i]) − 3)")
+                } else {
+                    XCTAssertLessThanOrEqual(y[i], 1.2e-37, "\(isa) exp(\(x[i]) − 3)")
+                }
+            }
+            if let first { XCTAssertEqual(y.map(\.bitPattern), first.map(\.bitPattern), "\(isa) differs from portable") } else { first = y }
+        }
+    }
+
     func testOverrideVariable() throws {
         XCTAssertEqual(try TrainingISA.selection(environment: [:]), TrainingISA.best)
         XCTAssertEqual(try TrainingISA.selection(environment: ["LACQUER_ISA": "portable"]), .portable)

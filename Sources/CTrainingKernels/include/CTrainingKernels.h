@@ -55,6 +55,12 @@ void lq_add_column_sums_portable(const float *m, long rows, long cols, float *su
 void lq_add_column_sums_avx2_fma(const float *m, long rows, long cols, float *sums);
 void lq_add_column_sums_avx512(const float *m, long rows, long cols, float *sums);
 
+/// x[i] = exp(x[i] − offset) in place (ExpActivation.c: within 2 ulp of expf,
+/// the same bits on every path; overflow +inf, underflow 0, NaN stays NaN).
+void lq_exp_offset_portable(float *x, long count, float offset);
+void lq_exp_offset_avx2_fma(float *x, long count, float offset);
+void lq_exp_offset_avx512(float *x, long count, float offset);
+
 /// Log-L1 loss of `count` predictions y against targets t (LogL1Loss.c):
 /// gradient[i] = y[i] ≥ 0 ? sign(y⁺+eps − (t⁺+eps))·inv / (y⁺+eps) : 0 with x⁺ = max(x, 0);
 /// returns inv · Σ |log((y⁺+eps)/(t⁺+eps))| (NaN when a prediction is NaN).
