@@ -6,17 +6,7 @@
 // The column sums run 16 columns per vector and keep every column's rows in
 // order, so every path gives the scalar loop's sums bit for bit.
 #include "CTrainingKernels.h"
-#include <string.h>
-
-#pragma clang fp contract(off)
-// 16-lane vectors are passed between always-inlined helpers only.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-#define LQ_INLINE static inline __attribute__((always_inline))
-
-typedef float lq_cs_vf __attribute__((ext_vector_type(16)));
-
-LQ_INLINE lq_cs_vf lq_cs_load(const float *p) { lq_cs_vf v; memcpy(&v, p, sizeof v); return v; }
+#include "Lanes16.h"
 
 LQ_INLINE void lq_relu_backward_body(const float *restrict y, float *restrict dY, long count) {
     for (long i = 0; i < count; i++) {
@@ -28,9 +18,9 @@ LQ_INLINE void lq_relu_backward_body(const float *restrict y, float *restrict dY
 LQ_INLINE void lq_column_sums_body(const float *restrict m, long rows, long cols, float *restrict sums) {
     long c = 0;
     for (; c + 16 <= cols; c += 16) {
-        lq_cs_vf acc = lq_cs_load(sums + c);
-        for (long r = 0; r < rows; r++) acc += lq_cs_load(m + r * cols + c);
-        memcpy(sums + c, &acc, sizeof acc);
+        lq_vf acc = lq_load_contiguous(sums + c);
+        for (long r = 0; r < rows; r++) acc += lq_load_contiguous(m + r * cols + c);
+        lq_store_contiguous(sums + c, acc);
     }
     if (c == cols || rows <= 0) return;
     // The last cols − c < 16 columns: a full vector read from each row runs
@@ -38,23 +28,15 @@ LQ_INLINE void lq_column_sums_body(const float *restrict m, long rows, long cols
     // inside `m` while r·cols + c + 16 ≤ rows·cols; later rows go scalar.
     const long width = cols - c;
     long r = 0;
-    lq_cs_vf acc = 0;
+    lq_vf acc = 0;
     for (long j = 0; j < width; j++) acc[j] = sums[c + j];
-    for (; r * cols + c + 16 <= rows * cols; r++) acc += lq_cs_load(m + r * cols + c);
+    for (; r * cols + c + 16 <= rows * cols; r++) acc += lq_load_contiguous(m + r * cols + c);
     for (long j = 0; j < width; j++) sums[c + j] = acc[j];
     for (; r < rows; r++) {
         const float *row = m + r * cols;
         for (long j = c; j < cols; j++) sums[j] += row[j];
     }
 }
-
-#if defined(__x86_64__)
-#define LQ_ACT_AVX2 __attribute__((target("avx2,fma")))
-#define LQ_ACT_AVX512 __attribute__((target("avx512f,avx2,fma")))
-#else
-#define LQ_ACT_AVX2
-#define LQ_ACT_AVX512
-#endif
 
 #define LQ_ACTIVATION_ENTRY_POINTS(SUFFIX, TARGET)                                                   \
     TARGET void lq_relu_backward_##SUFFIX(const float *y, float *dY, long count) {                  \
@@ -65,5 +47,5 @@ LQ_INLINE void lq_column_sums_body(const float *restrict m, long rows, long cols
     }
 
 LQ_ACTIVATION_ENTRY_POINTS(portable, )
-LQ_ACTIVATION_ENTRY_POINTS(avx2_fma, LQ_ACT_AVX2)
-LQ_ACTIVATION_ENTRY_POINTS(avx512, LQ_ACT_AVX512)
+LQ_ACTIVATION_ENTRY_POINTS(avx2_fma, LQ_TARGET_AVX2)
+LQ_ACTIVATION_ENTRY_POINTS(avx512, LQ_TARGET_AVX512)

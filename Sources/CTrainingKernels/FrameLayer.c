@@ -9,56 +9,7 @@
 // their order are the same, nothing is fused (contract off) and IEEE
 // division and square root round the same in vector lanes as in scalar code.
 #include "CTrainingKernels.h"
-
-#pragma clang fp contract(off)
-// The helpers pass 16-lane vectors by value; they are always inlined, so the
-// ABI note clang gives for targets without AVX-512 does not apply.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-#define LQ_INLINE static inline __attribute__((always_inline))
-
-/// 16 rows at a time, one per lane: a zmm register on AVX-512, two ymm on
-/// AVX2, four xmm on the portable path. The auto-vectoriser gave up on the
-/// row loops (strided rows, the floor's select), so the lanes are explicit.
-enum { LQ_LANES = 16 };
-typedef float lq_vf __attribute__((ext_vector_type(16)));
-typedef int lq_vi __attribute__((ext_vector_type(16)));
-
-typedef struct { lq_vf x, y, z; } lq_v3;
-
-LQ_INLINE lq_v3 lq_v3_make(lq_vf x, lq_vf y, lq_vf z) { lq_v3 v = { x, y, z }; return v; }
-LQ_INLINE lq_vf lq_dot3(lq_v3 a, lq_v3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-LQ_INLINE lq_v3 lq_scale(lq_vf s, lq_v3 a) { return lq_v3_make(s * a.x, s * a.y, s * a.z); }
-LQ_INLINE lq_v3 lq_add(lq_v3 a, lq_v3 b) { return lq_v3_make(a.x + b.x, a.y + b.y, a.z + b.z); }
-LQ_INLINE lq_v3 lq_sub(lq_v3 a, lq_v3 b) { return lq_v3_make(a.x - b.x, a.y - b.y, a.z - b.z); }
-LQ_INLINE lq_v3 lq_cross(lq_v3 a, lq_v3 b) {
-    return lq_v3_make(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x);
-}
-/// |a| with the squared length floored as Swift's `max(dot3(a, a), 1e-12)`
-/// does (`floor >= d ? floor : d`, so a NaN stays NaN as it does there).
-LQ_INLINE lq_vf lq_length_floored(lq_v3 a) {
-    const lq_vf d = lq_dot3(a, a), floor = 1e-12f;
-    const lq_vi takeFloor = floor >= d;
-    const lq_vi bits = (takeFloor & (lq_vi)floor) | (~takeFloor & (lq_vi)d);
-    return __builtin_elementwise_sqrt((lq_vf)bits);
-}
-LQ_INLINE lq_v3 lq_div(lq_v3 a, lq_vf s) { return lq_v3_make(a.x / s, a.y / s, a.z / s); }
-
-/// Lane i = p[i·stride] for the first `n` lanes, 0 after them.
-LQ_INLINE lq_vf lq_load(const float *p, long stride, long n) {
-    lq_vf v = 0;
-    for (int i = 0; i < LQ_LANES; i++) v[i] = i < n ? p[i * stride] : 0.0f;
-    return v;
-}
-LQ_INLINE void lq_store(float *p, long stride, long n, lq_vf v) {
-    for (int i = 0; i < LQ_LANES; i++) if (i < n) p[i * stride] = v[i];
-}
-LQ_INLINE lq_v3 lq_load3(const float *p, long stride, long n) {
-    return lq_v3_make(lq_load(p, stride, n), lq_load(p + 1, stride, n), lq_load(p + 2, stride, n));
-}
-LQ_INLINE void lq_store3(float *p, long stride, long n, lq_v3 v) {
-    lq_store(p, stride, n, v.x); lq_store(p + 1, stride, n, v.y); lq_store(p + 2, stride, n, v.z);
-}
+#include "Lanes16.h"
 
 /// Frame k's raw normal and tangent (the fixed axes added) and its n, t, b.
 typedef struct { lq_v3 vn, vt, tp, n, t, b; } lq_frame;
@@ -126,22 +77,15 @@ LQ_INLINE void lq_backward_body(const float *restrict raw, const float *restrict
     }
 }
 
-LQ_INLINE void lq_local_body(const float *restrict raw, long index, const float *restrict v,
-                             long rows, float *restrict out, long outStride) {
+LQ_INLINE void lq_local_body(const float *restrict raw, long index, const float *restrict wi, const float *restrict wo,
+                             long rows, float *restrict wiOut, long wiStride, float *restrict woOut, long woStride) {
     for (long r = 0; r < rows; r += LQ_LANES) {
         const long n = rows - r < LQ_LANES ? rows - r : LQ_LANES;
         const lq_frame f = lq_make_frame(raw + 12 * r + 6 * index, n);
-        lq_store3(out + r * outStride, outStride, n, lq_to_local(&f, lq_load3(v + 4 * r, 4, n)));
+        lq_store3(wiOut + r * wiStride, wiStride, n, lq_to_local(&f, lq_load3(wi + 4 * r, 4, n)));
+        lq_store3(woOut + r * woStride, woStride, n, lq_to_local(&f, lq_load3(wo + 4 * r, 4, n)));
     }
 }
-
-#if defined(__x86_64__)
-#define LQ_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define LQ_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
-#else
-#define LQ_TARGET_AVX2
-#define LQ_TARGET_AVX512
-#endif
 
 #define LQ_FRAME_ENTRY_POINTS(SUFFIX, TARGET)                                                                   \
     TARGET void lq_frame_features_##SUFFIX(const float *raw, const float *wi, const float *wo, long rows,        \
@@ -152,9 +96,9 @@ LQ_INLINE void lq_local_body(const float *restrict raw, long index, const float 
                                            const float *dFeatures, long dStride, long rows, float *dRaw) {       \
         lq_backward_body(raw, wi, wo, dFeatures, dStride, rows, dRaw);                                           \
     }                                                                                                            \
-    TARGET void lq_frame_local_##SUFFIX(const float *raw, long index, const float *v, long rows,                 \
-                                        float *out, long outStride) {                                           \
-        lq_local_body(raw, index, v, rows, out, outStride);                                                      \
+    TARGET void lq_frame_local_##SUFFIX(const float *raw, long index, const float *wi, const float *wo, long rows, \
+                                        float *wiOut, long wiStride, float *woOut, long woStride) {             \
+        lq_local_body(raw, index, wi, wo, rows, wiOut, wiStride, woOut, woStride);                               \
     }
 
 LQ_FRAME_ENTRY_POINTS(portable, )

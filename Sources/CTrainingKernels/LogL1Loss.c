@@ -6,11 +6,8 @@
 // one logf of the ratio per element, is only reported and checked for
 // divergence. Every path gives the same bits.
 #include "CTrainingKernels.h"
+#include "Lanes16.h"
 #include <math.h>
-
-#pragma clang fp contract(off)
-
-#define LQ_INLINE static inline __attribute__((always_inline))
 
 /// Swift's max(x, 0): `0 >= x ? 0 : x`, so a NaN prediction stays NaN.
 LQ_INLINE float lq_floor0(float x) { return 0.0f >= x ? 0.0f : x; }
@@ -31,14 +28,6 @@ LQ_INLINE float lq_log_l1_body(const float *restrict y, const float *restrict t,
     return sum * inv;
 }
 
-#if defined(__x86_64__)
-#define LQ_LOSS_AVX2 __attribute__((target("avx2,fma")))
-#define LQ_LOSS_AVX512 __attribute__((target("avx512f,avx2,fma")))
-#else
-#define LQ_LOSS_AVX2
-#define LQ_LOSS_AVX512
-#endif
-
 #define LQ_LOSS_ENTRY_POINT(SUFFIX, TARGET)                                                                    \
     TARGET float lq_log_l1_##SUFFIX(const float *y, const float *t, long count, float eps, float inv,          \
                                     float *gradient) {                                                         \
@@ -46,5 +35,5 @@ LQ_INLINE float lq_log_l1_body(const float *restrict y, const float *restrict t,
     }
 
 LQ_LOSS_ENTRY_POINT(portable, )
-LQ_LOSS_ENTRY_POINT(avx2_fma, LQ_LOSS_AVX2)
-LQ_LOSS_ENTRY_POINT(avx512, LQ_LOSS_AVX512)
+LQ_LOSS_ENTRY_POINT(avx2_fma, LQ_TARGET_AVX2)
+LQ_LOSS_ENTRY_POINT(avx512, LQ_TARGET_AVX512)

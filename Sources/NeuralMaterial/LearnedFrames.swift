@@ -137,14 +137,16 @@ public enum FrameLayerBatch {
         }
     }
 
-    /// out[r × outStride ..< +3] = `FrameLayer.frame(raw: row r, index:).toLocal(v[r])`.
-    public static func toLocal(raw: UnsafePointer<Float>, index: Int, _ v: UnsafePointer<SIMD3<Float>>, rows: Int,
-                               into out: UnsafeMutablePointer<Float>, outStride: Int, isa: TrainingISA = .active) {
-        let a = floats(v)
+    /// wiOut[r × wiStride ..< +3] and woOut[r × woStride ..< +3] = wi[r] and wo[r]
+    /// in frame `index` of row r (`FrameLayer.frame(raw:index:).toLocal`), one frame built per row.
+    public static func toLocal(raw: UnsafePointer<Float>, index: Int, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
+                               rows: Int, wiInto wiOut: UnsafeMutablePointer<Float>, wiStride: Int,
+                               woInto woOut: UnsafeMutablePointer<Float>, woStride: Int, isa: TrainingISA = .active) {
+        let a = floats(wi), b = floats(wo)
         switch isa.runnable {
-        case .portable: lq_frame_local_portable(raw, index, a, rows, out, outStride)
-        case .avx2FMA: lq_frame_local_avx2_fma(raw, index, a, rows, out, outStride)
-        case .avx512: lq_frame_local_avx512(raw, index, a, rows, out, outStride)
+        case .portable: lq_frame_local_portable(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
+        case .avx2FMA: lq_frame_local_avx2_fma(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
+        case .avx512: lq_frame_local_avx512(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
         }
     }
 }

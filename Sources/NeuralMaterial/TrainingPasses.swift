@@ -146,7 +146,8 @@ public final class SamplerTrainingPass: @unchecked Sendable {
     private let woLocal: UnsafeMutablePointer<Float>
     /// Mixture pdf of the given wo per row, after `forward`.
     public let pdf: UnsafeMutablePointer<Float>
-    private var pdfGrad: [MixtureParameters<Float>]
+    /// ∂pdf/∂(warped mixture parameters) per row, [rows × 9] (`MixtureParameters.array` order).
+    private let mixtureGradient: UnsafeMutablePointer<Float>
     private let gA: UnsafeMutablePointer<Float>
     private let gB: UnsafeMutablePointer<Float>
 
@@ -164,14 +165,14 @@ public final class SamplerTrainingPass: @unchecked Sendable {
         z = .allocate(capacity: maxRows * 9)
         woLocal = .allocate(capacity: maxRows * 3)
         pdf = .allocate(capacity: maxRows)
-        pdfGrad = [MixtureParameters<Float>](repeating: .zero, count: maxRows)
+        mixtureGradient = .allocate(capacity: maxRows * 9)
         gA = .allocate(capacity: maxRows * widest)
         gB = .allocate(capacity: maxRows * widest)
     }
 
     deinit {
         raw.deallocate(); x0.deallocate(); hidden.forEach { $0.deallocate() }
-        z.deallocate(); woLocal.deallocate(); pdf.deallocate(); gA.deallocate(); gB.deallocate()
+        z.deallocate(); woLocal.deallocate(); mixtureGradient.deallocate(); pdf.deallocate(); gA.deallocate(); gB.deallocate()
     }
 
     /// Forward: latents, wi, wo (shading frame) → pdf[rows]; saves ∂pdf/∂(warped parameters).
@@ -190,7 +191,8 @@ public final class SamplerTrainingPass: @unchecked Sendable {
         for r in 0..<rows {
             (x0 + r * inW).update(from: latents + r * C, count: C)
         }
-        FrameLayerBatch.toLocal(raw: raw, index: 0, wi, rows: rows, into: x0 + C, outStride: inW, isa: isa)
+        FrameLayerBatch.toLocal(raw: raw, index: 0, wi: wi, wo: wo, rows: rows, wiInto: x0 + C, wiStride: inW,
+                                woInto: woLocal, woStride: 3, isa: isa)
         var x = UnsafePointer(x0)
         for (i, l) in layers.enumerated() {
             let last = i == layers.count - 1
@@ -200,28 +202,15 @@ public final class SamplerTrainingPass: @unchecked Sendable {
             }
             x = UnsafePointer(y)
         }
-        FrameLayerBatch.toLocal(raw: raw, index: 0, wo, rows: rows, into: woLocal, outStride: 3, isa: isa)
-        for r in 0..<rows {
-            let wiL = x0 + r * inW + C, woL = woLocal + 3 * r
-            let dist = MixtureDistribution(SamplerWarps.forward(UnsafePointer(z + 9 * r)))
-            let res = dist.pdfGradient(wi: SIMD3(wiL[0], wiL[1], wiL[2]), wo: SIMD3(woL[0], woL[1], woL[2]))
-            pdf[r] = res.pdf
-            pdfGrad[r] = res.gradient
-        }
+        MixtureKernels.forward(z: z, wiLocal: x0 + C, wiStride: inW, woLocal: woLocal, woStride: 3, rows: rows,
+                               pdf: pdf, gradient: mixtureGradient, isa: isa)
     }
 
     /// Backward from dL/dpdf [rows]; accumulates sampler parameter gradients.
     public func backward(parameters p: DecoderParameters, values v: UnsafePointer<Float>, dPdf: UnsafePointer<Float>,
                          gradients: UnsafeMutablePointer<Float>) {
         var dCur = gA, dNext = gB
-        for r in 0..<rows {
-            var g = pdfGrad[r]
-            let s = dPdf[r]
-            g.alphaX *= s; g.alphaY *= s; g.rho *= s
-            g.specularMean *= s; g.diffuseMean *= s
-            g.specularWeight *= s; g.diffuseWeight *= s
-            SamplerWarps.backward(UnsafePointer(z + 9 * r), g, dRaw: dCur + 9 * r)
-        }
+        MixtureKernels.backward(z: z, gradient: mixtureGradient, dPdf: dPdf, rows: rows, dRaw: dCur, isa: isa)
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
             let l = layers[i]
             let xIn: UnsafePointer<Float> = i == 0 ? UnsafePointer(x0) : UnsafePointer(hidden[i - 1])

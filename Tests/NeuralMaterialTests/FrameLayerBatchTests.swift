@@ -39,7 +39,8 @@ final class FrameLayerBatchTests: XCTestCase {
         let stride = 20   // the BRDF input row: 12 features, then the latent
         var expectedFeatures = [Float](repeating: 0, count: rows * 12)
         var expectedBackward = [Float](repeating: 0, count: rows * 12)
-        var expectedLocal = [[Float]](repeating: [Float](repeating: 0, count: rows * 3), count: 2)
+        // [frame k][wi, wo]
+        var expectedLocal = [[[Float]]](repeating: [[Float]](repeating: [Float](repeating: 0, count: rows * 3), count: 2), count: 2)
         raw.withUnsafeBufferPointer { r in
             dF.withUnsafeBufferPointer { g in
                 for i in 0..<rows {
@@ -51,8 +52,11 @@ final class FrameLayerBatchTests: XCTestCase {
                                             dRaw: $0.baseAddress! + 12 * i)
                     }
                     for k in 0..<2 {
-                        let l = FrameLayer.frame(raw: r.baseAddress! + 12 * i, index: k).toLocal(k == 0 ? wi[i] : wo[i])
-                        expectedLocal[k][3 * i] = l.x; expectedLocal[k][3 * i + 1] = l.y; expectedLocal[k][3 * i + 2] = l.z
+                        let frame = FrameLayer.frame(raw: r.baseAddress! + 12 * i, index: k)
+                        for (j, v) in [wi[i], wo[i]].enumerated() {
+                            let l = frame.toLocal(v)
+                            expectedLocal[k][j][3 * i] = l.x; expectedLocal[k][j][3 * i + 1] = l.y; expectedLocal[k][j][3 * i + 2] = l.z
+                        }
                     }
                 }
             }
@@ -61,7 +65,7 @@ final class FrameLayerBatchTests: XCTestCase {
         for isa in TrainingISA.available {
             var features = [Float](repeating: .nan, count: rows * stride)
             var backward = [Float](repeating: .nan, count: rows * 12)
-            var local = [[Float]](repeating: [Float](repeating: .nan, count: rows * 3), count: 2)
+            var local = [[[Float]]](repeating: [[Float]](), count: 2)
             raw.withUnsafeBufferPointer { r in
                 features.withUnsafeMutableBufferPointer {
                     FrameLayerBatch.features(raw: r.baseAddress!, wi: wi, wo: wo, rows: rows, into: $0.baseAddress!, outStride: stride, isa: isa)
@@ -73,10 +77,14 @@ final class FrameLayerBatchTests: XCTestCase {
                     }
                 }
                 for k in 0..<2 {
-                    local[k].withUnsafeMutableBufferPointer {
-                        FrameLayerBatch.toLocal(raw: r.baseAddress!, index: k, k == 0 ? wi : wo, rows: rows,
-                                                into: $0.baseAddress!, outStride: 3, isa: isa)
+                    var wiLocal = [Float](repeating: .nan, count: rows * 3), woLocal = wiLocal
+                    wiLocal.withUnsafeMutableBufferPointer { a in
+                        woLocal.withUnsafeMutableBufferPointer { b in
+                            FrameLayerBatch.toLocal(raw: r.baseAddress!, index: k, wi: wi, wo: wo, rows: rows,
+                                                    wiInto: a.baseAddress!, wiStride: 3, woInto: b.baseAddress!, woStride: 3, isa: isa)
+                        }
                     }
+                    local[k] = [wiLocal, woLocal]
                 }
             }
             let packed = (0..<rows).flatMap { features[($0 * stride)..<($0 * stride + 12)] }
@@ -84,8 +92,10 @@ final class FrameLayerBatchTests: XCTestCase {
             XCTAssertTrue((0..<rows).allSatisfy { r in features[(r * stride + 12)..<(r * stride + stride)].allSatisfy(\.isNaN) },
                           "\(isa) features wrote past the 12 feature columns")
             assertBitIdentical(backward, expectedBackward, "\(isa) backward")
-            assertBitIdentical(local[0], expectedLocal[0], "\(isa) wi in frame 1")
-            assertBitIdentical(local[1], expectedLocal[1], "\(isa) wo in frame 2")
+            for k in 0..<2 {
+                assertBitIdentical(local[k][0], expectedLocal[k][0], "\(isa) wi in frame \(k + 1)")
+                assertBitIdentical(local[k][1], expectedLocal[k][1], "\(isa) wo in frame \(k + 1)")
+            }
         }
     }
 }

@@ -61,6 +61,17 @@ void lq_exp_offset_portable(float *x, long count, float offset);
 void lq_exp_offset_avx2_fma(float *x, long count, float offset);
 void lq_exp_offset_avx512(float *x, long count, float offset);
 
+/// The sampling decoder's head (MixtureKernels.c) for `rows` rows of 9 raw outputs z:
+/// forward: pdf[r] = the mixture pdf of woLocal[r] given wiLocal[r] (both in the
+/// learned frame), gradient[r×9] = ∂pdf/∂(warped parameters);
+/// backward: dRaw[r×9] = (dPdf[r]·gradient[r×9]) taken back through the warps.
+void lq_mixture_forward_portable(const float *z, const float *wiLocal, long wiStride, const float *woLocal, long woStride, long rows, float *pdf, float *gradient);
+void lq_mixture_forward_avx2_fma(const float *z, const float *wiLocal, long wiStride, const float *woLocal, long woStride, long rows, float *pdf, float *gradient);
+void lq_mixture_forward_avx512(const float *z, const float *wiLocal, long wiStride, const float *woLocal, long woStride, long rows, float *pdf, float *gradient);
+void lq_mixture_backward_portable(const float *z, const float *gradient, const float *dPdf, long rows, float *dRaw);
+void lq_mixture_backward_avx2_fma(const float *z, const float *gradient, const float *dPdf, long rows, float *dRaw);
+void lq_mixture_backward_avx512(const float *z, const float *gradient, const float *dPdf, long rows, float *dRaw);
+
 /// Log-L1 loss of `count` predictions y against targets t (LogL1Loss.c):
 /// gradient[i] = y[i] ≥ 0 ? sign(y⁺+eps − (t⁺+eps))·inv / (y⁺+eps) : 0 with x⁺ = max(x, 0);
 /// returns inv · Σ |log((y⁺+eps)/(t⁺+eps))| (NaN when a prediction is NaN).
@@ -89,10 +100,10 @@ void lq_frame_features_avx512(const float *raw, const float *wi, const float *wo
 void lq_frame_backward_portable(const float *raw, const float *wi, const float *wo, const float *dFeatures, long dStride, long rows, float *dRaw);
 void lq_frame_backward_avx2_fma(const float *raw, const float *wi, const float *wo, const float *dFeatures, long dStride, long rows, float *dRaw);
 void lq_frame_backward_avx512(const float *raw, const float *wi, const float *wo, const float *dFeatures, long dStride, long rows, float *dRaw);
-/// local: out[r×outStride + 0..<3] = v[r] in frame `index` (0 or 1).
-void lq_frame_local_portable(const float *raw, long index, const float *v, long rows, float *out, long outStride);
-void lq_frame_local_avx2_fma(const float *raw, long index, const float *v, long rows, float *out, long outStride);
-void lq_frame_local_avx512(const float *raw, long index, const float *v, long rows, float *out, long outStride);
+/// local: wiOut[r×wiStride + 0..<3], woOut[r×woStride + 0..<3] = wi[r], wo[r] in frame `index` (0 or 1).
+void lq_frame_local_portable(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
+void lq_frame_local_avx2_fma(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
+void lq_frame_local_avx512(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
 
 #ifdef __cplusplus
 }
