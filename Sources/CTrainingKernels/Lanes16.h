@@ -25,31 +25,6 @@ typedef int lq_vi __attribute__((ext_vector_type(16)));
 #else
 #define LQ_TARGET_AVX2
 #define LQ_TARGET_AVX512
-/// 3-vectors of lanes: the same expressions as the SIMD3 code they mirror.
-typedef struct { lq_vf x, y, z; } lq_v3;
-
-LQ_INLINE lq_v3 lq_v3_make(lq_vf x, lq_vf y, lq_vf z) { lq_v3 v = { x, y, z }; return v; }
-LQ_INLINE lq_vf lq_dot3(lq_v3 a, lq_v3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-LQ_INLINE lq_v3 lq_scale(lq_vf s, lq_v3 a) { return lq_v3_make(s * a.x, s * a.y, s * a.z); }
-LQ_INLINE lq_v3 lq_add(lq_v3 a, lq_v3 b) { return lq_v3_make(a.x + b.x, a.y + b.y, a.z + b.z); }
-LQ_INLINE lq_v3 lq_sub(lq_v3 a, lq_v3 b) { return lq_v3_make(a.x - b.x, a.y - b.y, a.z - b.z); }
-LQ_INLINE lq_v3 lq_cross(lq_v3 a, lq_v3 b) {
-    return lq_v3_make(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x);
-}
-/// |a| with the squared length floored as NeuralMaterial's normalize3 does
-/// (Swift's `max(dot3(a, a), 1e-12)`, so a NaN stays NaN as it does there).
-LQ_INLINE lq_vf lq_length_floored(lq_v3 a) {
-    return lq_sqrt(lq_max(lq_dot3(a, a), 1e-12f));
-}
-LQ_INLINE lq_v3 lq_div(lq_v3 a, lq_vf s) { return lq_v3_make(a.x / s, a.y / s, a.z / s); }
-
-LQ_INLINE lq_v3 lq_load3(const float *p, long stride, long n) {
-    return lq_v3_make(lq_load(p, stride, n), lq_load(p + 1, stride, n), lq_load(p + 2, stride, n));
-}
-LQ_INLINE void lq_store3(float *p, long stride, long n, lq_v3 v) {
-    lq_store(p, stride, n, v.x); lq_store(p + 1, stride, n, v.y); lq_store(p + 2, stride, n, v.z);
-}
-
 #endif
 
 /// mask ? a : b per lane (mask lanes are all ones or all zeros, as comparisons give).
@@ -99,6 +74,34 @@ LQ_INLINE lq_vf lq_exp(lq_vf x) {
     y = lq_select(x > hi, __builtin_inff(), y);
     y = lq_select(x < lo, 0.0f, y);
     return lq_select(x != x, x, y);
+}
+
+/// log(x) per lane for positive normal x (Cephes' logf: mantissa in
+/// [√½, √2) and a degree-9 polynomial, within 2 ulp of logf); +inf stays
+/// +inf and NaN stays NaN. Zero, negative and subnormal inputs are not
+/// handled (the loss only takes logarithms of ratios of values ≥ 0.01).
+LQ_INLINE lq_vf lq_log(lq_vf x) {
+    const lq_vi bits = (lq_vi)x;
+    lq_vf e = __builtin_convertvector(((bits >> 23) & 0xff) - 126, lq_vf);
+    lq_vf m = (lq_vf)((bits & 0x807fffff) | 0x3f000000);   // x = m·2^e, m ∈ [½, 1)
+    const lq_vi small = m < 0.707106781186547524f;
+    e = lq_select(small, e - 1.0f, e);
+    m = lq_select(small, m + m - 1.0f, m - 1.0f);
+    const lq_vf z = m * m;
+    lq_vf y = 7.0376836292e-2f;
+    y = y * m - 1.1514610310e-1f;
+    y = y * m + 1.1676998740e-1f;
+    y = y * m - 1.2420140846e-1f;
+    y = y * m + 1.4249322787e-1f;
+    y = y * m - 1.6668057665e-1f;
+    y = y * m + 2.0000714765e-1f;
+    y = y * m - 2.4999993993e-1f;
+    y = y * m + 3.3333331174e-1f;
+    y = y * m * z;
+    y = y + e * -2.12194440e-4f;
+    y = y - 0.5f * z;
+    const lq_vf r = (m + y) + e * 0.693359375f;
+    return lq_select(x != x, x, lq_select(x == __builtin_inff(), x, r));
 }
 
 /// 3-vectors of lanes: the same expressions as the SIMD3 code they mirror.
