@@ -141,8 +141,17 @@ enum InputEval {
     /// One instruction at the shading point.
     @inline(__always) static func run(_ op: InputOp, _ point: ShadingPoint, _ r: UnsafeMutablePointer<Vec4>,
                                       _ textures: UnsafeBufferPointer<MaterialTexture>) -> Vec4 {
+        withUnsafePointer(to: op) { run($0, point, r, textures) }
+    }
+
+    /// One instruction, read in place: the per-shading-point loop passes a
+    /// pointer into the program, because passing the enum (up to 144 bytes
+    /// with a procedural's settings) by value made two library copies of it
+    /// per operation — 7 % of a car-paint bake.
+    @inline(__always) static func run(_ op: UnsafePointer<InputOp>, _ point: ShadingPoint, _ r: UnsafeMutablePointer<Vec4>,
+                                      _ textures: UnsafeBufferPointer<MaterialTexture>) -> Vec4 {
         let uv = point.uv
-        switch op {
+        switch op.pointee {
         case .constant(let v):
             return v
         case .image(let t, let place, let isFloat, let set):
