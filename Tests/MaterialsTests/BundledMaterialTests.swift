@@ -25,6 +25,28 @@ final class BundledMaterialTests: XCTestCase {
         }
     }
 
+    /// A shading point copies only the constant registers something reads
+    /// (`liveConstantRegisters`): where that list is used it is under half
+    /// the program (the larger graphs), every one of them is a constant, and every
+    /// register a lobe or node reads is either copied or computed.
+    func testShadingPointsCopyOnlyTheConstantsTheyRead() throws {
+        var reduced = 0
+        for (name, m) in try Self.load() {
+            guard let live = m.liveConstantRegisters else { continue }
+            reduced += 1
+            XCTAssertLessThan(2 * live.count, m.inputCount, name)
+            let varying = Set(m.varyingOps)
+            XCTAssertTrue(live.allSatisfy { !varying.contains($0) }, "\(name): a varying register in the constant list")
+            let available = Set(live).union(varying)
+            for l in m.lobes {
+                for r in [l.weight, l.color, l.color2, l.alpha, l.rough, l.ior, l.exponent, l.rotation, l.normal, l.film] where r >= 0 {
+                    XCTAssertTrue(available.contains(r), "\(name): lobe \(l.name) reads register \(r), which is neither copied nor computed")
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(reduced, 1, "no bundled material copies a reduced register list")
+    }
+
     func testChi2EveryMaterial() throws {
         let materials = try Self.load()
         // Default: each θi at its own uv (4 uv points per material), 5000 samples.
