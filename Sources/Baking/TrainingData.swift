@@ -214,6 +214,7 @@ struct TrainingDataGenerator: Sendable {
         let cosCone = cosf(coneRadians)
         let smoothing = coneRadians > 0
         let invTwoPi = 1 / (2 * Float.pi)
+        let scratch = MaterialScratch(for: material)
         for k in 0..<count {
             let r = start + k
             let uv = SIMD2<Float>(rng.nextFloat(), rng.nextFloat())
@@ -235,7 +236,7 @@ struct TrainingDataGenerator: Sendable {
                     if smoothing {
                         let smp = material.sample(wi: wi, uv: uv, u: u)
                         if smp.pdf > 0, smp.wo.z > 0 { wo = smp.wo; found = true; break }
-                    } else if let smp = material.sampleAndEvaluate(wi: wi, uv: sampleUV, u: u) {
+                    } else if let smp = material.sampleAndEvaluate(wi: wi, uv: sampleUV, u: u, scratch: scratch) {
                         wo = smp.wo; sampled = (smp.value, smp.pdf); found = true; break
                     }
                 }
@@ -246,7 +247,7 @@ struct TrainingDataGenerator: Sendable {
                     if p.wi.z > 0, p.wo.z > 0 { wi = p.wi; wo = p.wo; break }
                 }
             }
-            let first = sampled ?? material.evalAndPdf(wi: wi, wo: wo, uv: sampleUV)
+            let first = sampled ?? material.evalAndPdf(wi: wi, wo: wo, uv: sampleUV, scratch: scratch)
             var t = first.value
             if smoothing {
                 // Every tap jitters uv, wi and wo; `first` (at uv) only gives the pdf.
@@ -255,12 +256,12 @@ struct TrainingDataGenerator: Sendable {
                     let tuv = sigma > 0 ? Self.footprintTap(uv, sigma: sigma, rng: &rng) : uv
                     let twi = Self.jitter(wi, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
                     let two = Self.jitter(wo, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
-                    sum += material.evalAndPdf(wi: twi, wo: two, uv: tuv).value
+                    sum += material.evalAndPdf(wi: twi, wo: two, uv: tuv, scratch: scratch).value
                 }
                 t = sum / Float(taps)
             } else if taps > 1 {
                 for _ in 1..<taps {
-                    t += material.evalAndPdf(wi: wi, wo: wo, uv: Self.footprintTap(uv, sigma: sigma, rng: &rng)).value
+                    t += material.evalAndPdf(wi: wi, wo: wo, uv: Self.footprintTap(uv, sigma: sigma, rng: &rng), scratch: scratch).value
                 }
                 t /= Float(taps)
             }

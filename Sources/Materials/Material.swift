@@ -452,10 +452,17 @@ public final class Material: Sendable {
             return (Vec3(), 0)
         }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, regs, ls, ns, ShadingPoint(uv: uv, uv1: uv1, position: position))
-            let r = evaluatePrepared(wi, wo, total, regs, ls, ns)
-            return (r.0, r.1)
+            evalAndPdfPrepared(wi, wo, ShadingPoint(uv: uv, uv1: uv1, position: position), regs, ls, ns)
         }
+    }
+
+    /// `evalAndPdf` after the direction checks, in caller-provided scratch.
+    @inline(__always) func evalAndPdfPrepared(_ wi: Vec3, _ wo: Vec3, _ point: ShadingPoint, _ regs: UnsafeMutablePointer<Vec4>,
+                                              _ ls: UnsafeMutablePointer<LobeState>,
+                                              _ ns: UnsafeMutablePointer<NodeScratch>) -> (value: SIMD3<Float>, pdf: Float) {
+        let total = prepare(wi, regs, ls, ns, point)
+        let r = evaluatePrepared(wi, wo, total, regs, ls, ns)
+        return (r.0, r.1)
     }
 
     /// Random numbers outside [0, 1] (or NaN) are not random numbers: a failed sample.
@@ -485,12 +492,19 @@ public final class Material: Sendable {
         -> (wo: SIMD3<Float>, value: SIMD3<Float>, pdf: Float)? {
         guard let wi = enteringDirection(wiIn), wi.z > 0, Material.isUnitInterval(u) else { return nil }
         return withScratch { regs, ls, ns in
-            let total = prepare(wi, regs, ls, ns, ShadingPoint(uv: uv, uv1: nil, position: nil))
-            guard let sampled = samplePrepared(wi, u, total, regs, ls, ns),
-                  let wo = enteringDirection(sampled.wo), wo.z > 0 else { return nil }
-            let (f, pdf) = evaluatePrepared(wi, wo, total, regs, ls, ns)
-            return (sampled.wo, f, pdf)
+            sampleAndEvaluatePrepared(wi, u, ShadingPoint(uv: uv, uv1: nil, position: nil), regs, ls, ns)
         }
+    }
+
+    /// `sampleAndEvaluate` after the input checks, in caller-provided scratch.
+    @inline(__always) func sampleAndEvaluatePrepared(_ wi: Vec3, _ u: Vec3, _ point: ShadingPoint, _ regs: UnsafeMutablePointer<Vec4>,
+                                                     _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>)
+        -> (wo: SIMD3<Float>, value: SIMD3<Float>, pdf: Float)? {
+        let total = prepare(wi, regs, ls, ns, point)
+        guard let sampled = samplePrepared(wi, u, total, regs, ls, ns),
+              let wo = enteringDirection(sampled.wo), wo.z > 0 else { return nil }
+        let (f, pdf) = evaluatePrepared(wi, wo, total, regs, ls, ns)
+        return (sampled.wo, f, pdf)
     }
 
     /// Picks a lobe with u.z and draws wo from it with u.xy, after `prepare`;
