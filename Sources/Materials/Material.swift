@@ -81,6 +81,15 @@ public final class Material: Sendable {
     /// quarter of a flake car paint's bake.
     let conductorFresnel: [Vec3]
     let hasConductorFresnel: [Bool]
+    /// Per lobe: a conductor whose Fresnel nodes vary over the surface. Its
+    /// nodes are computed once per shading point (in `prepare`, into the
+    /// scratch registers after the input registers) and reused for the
+    /// albedo at wo, which computed them a second time (≈ 4 % of a flake car
+    /// paint's bake).
+    let cachesConductorFresnel: [Bool]
+    /// Scratch registers per shading point: the inputs, then `tables.ggx.nz`
+    /// Fresnel nodes for every lobe if any lobe caches them.
+    let scratchRegisterCount: Int
     /// Register of the emitted radiance (RGB), −1: the material emits nothing.
     let emissionRegister: Int32
     /// Smallest microfacet α any lobe uses (`Lobe.sanitize`'s 1e-4 unless
@@ -133,6 +142,9 @@ public final class Material: Sendable {
         }
         conductorFresnel = fresnel
         hasConductorFresnel = cached
+        let caches = lobes.indices.map { lobes[$0].kind == .conductor && !cached[$0] }
+        cachesConductorFresnel = caches
+        scratchRegisterCount = max(ops.count + (caches.contains(true) ? lobes.count * nz : 0), 1)
         var filmed = [Bool](repeating: false, count: nodes.count)
         var interreflects = [Bool](repeating: false, count: nodes.count)
         for i in 0..<nodes.count {
@@ -202,7 +214,7 @@ public final class Material: Sendable {
 
     @inline(__always) func withScratch<R>(_ body: (UnsafeMutablePointer<Vec4>, UnsafeMutablePointer<LobeState>,
                                                     UnsafeMutablePointer<NodeScratch>) -> R) -> R {
-        withUnsafeTemporaryAllocation(of: Vec4.self, capacity: max(ops.count, 1)) { regs in
+        withUnsafeTemporaryAllocation(of: Vec4.self, capacity: scratchRegisterCount) { regs in
             withUnsafeTemporaryAllocation(of: LobeState.self, capacity: max(lobes.count, 1)) { ls in
                 withUnsafeTemporaryAllocation(of: NodeScratch.self, capacity: max(nodes.count, 1)) { ns in
                     // Capacities are at least 1, so the base addresses exist.
@@ -297,6 +309,11 @@ public final class Material: Sendable {
     }
 
     /// Lobe `l`'s precomputed conductor Fresnel nodes, nil where they vary.
+    /// Lobe `l`'s Fresnel nodes cached for this shading point (`cachesConductorFresnel`).
+    @inline(__always) func pointFresnel(_ regs: UnsafeMutablePointer<Vec4>, _ l: Int) -> UnsafeMutablePointer<Vec3> {
+        UnsafeMutableRawPointer(regs + ops.count).assumingMemoryBound(to: Vec3.self) + l * tables.ggx.nz
+    }
+
     @inline(__always) func withConductorFresnel<R>(_ l: Int, _ body: (UnsafePointer<Vec3>?) -> R) -> R {
         guard hasConductorFresnel[l] else { return body(nil) }
         return conductorFresnel.withUnsafeBufferPointer { body($0.baseAddress! + l * tables.ggx.nz) }
@@ -321,7 +338,13 @@ public final class Material: Sendable {
                     s.frame = ShadingFrame.make(normal: n, cosRot: s.cosRot, sinRot: s.sinRot)
                 }
                 s.wi = s.frame.toLocal(wi)
-                s.ei = withConductorFresnel(l) { Lobe.albedo(s.p, s.wi.z, tables, conductorFresnel: $0) }
+                if cachesConductorFresnel[l] {
+                    let fresnelNodes = pointFresnel(regs, l), nz = tables.ggx.nz
+                    for j in 0..<nz { (fresnelNodes + j).initialize(to: Fresnel.conductor(AlbedoTables.fresnelNode(j, nz), s.p.color, s.p.color2)) }
+                    s.ei = Lobe.albedo(s.p, s.wi.z, tables, conductorFresnel: fresnelNodes)
+                } else {
+                    s.ei = withConductorFresnel(l) { Lobe.albedo(s.p, s.wi.z, tables, conductorFresnel: $0) }
+                }
                 (ls + l).initialize(to: s)
             }
         }
@@ -389,7 +412,11 @@ public final class Material: Sendable {
                         let woL = s.frame.toLocal(wo)
                         ns[i].f = Lobe.eval(s.p, s.wi, woL, tables)
                         if s.selection > 0 { pdfSum += s.selection * Lobe.pdf(s.p, s.wi, woL) }
-                        if needs[i] { ns[i].ao = withConductorFresnel(Int(l)) { Lobe.albedo(s.p, woL.z, tables, conductorFresnel: $0) } }
+                        if needs[i] {
+                            ns[i].ao = cachesConductorFresnel[Int(l)]
+                                ? Lobe.albedo(s.p, woL.z, tables, conductorFresnel: pointFresnel(regs, Int(l)))
+                                : withConductorFresnel(Int(l)) { Lobe.albedo(s.p, woL.z, tables, conductorFresnel: $0) }
+                        }
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)
                         let ki = Vec3(1, 1, 1) - ai, ko = Vec3(1, 1, 1) - ao

@@ -17,7 +17,7 @@ public final class MaterialScratch: @unchecked Sendable {
 
     public init(for material: Material) {
         self.material = material
-        registers = .allocate(capacity: max(material.inputCount, 1))
+        registers = .allocate(capacity: material.scratchRegisterCount)
         lobes = .allocate(capacity: max(material.lobeCount, 1))
         nodes = .allocate(capacity: max(material.nodeCount, 1))
     }
