@@ -60,8 +60,8 @@ public final class Material: Sendable {
     /// The constant registers something reads at a shading point (a varying
     /// operation, a lobe, a node, the emission); nil when they are most of
     /// the registers, then all are copied at once. A layered graph folds to
-    /// many constants that only fed other constants: copying all of them per
-    /// evaluation was 3–7 % of a bake.
+    /// many constants that only fed other constants, which no evaluation
+    /// needs to copy.
     let liveConstantRegisters: [Int32]?
     let lobes: [LobeInstr]
     let nodes: [BsdfOp]
@@ -308,12 +308,12 @@ public final class Material: Sendable {
         return p
     }
 
-    /// Lobe `l`'s precomputed conductor Fresnel nodes, nil where they vary.
     /// Lobe `l`'s Fresnel nodes cached for this shading point (`cachesConductorFresnel`).
     @inline(__always) func pointFresnel(_ regs: UnsafeMutablePointer<Vec4>, _ l: Int) -> UnsafeMutablePointer<Vec3> {
         UnsafeMutableRawPointer(regs + ops.count).assumingMemoryBound(to: Vec3.self) + l * tables.ggx.nz
     }
 
+    /// Lobe `l`'s precomputed conductor Fresnel nodes, nil where they vary.
     @inline(__always) func withConductorFresnel<R>(_ l: Int, _ body: (UnsafePointer<Vec3>?) -> R) -> R {
         guard hasConductorFresnel[l] else { return body(nil) }
         return conductorFresnel.withUnsafeBufferPointer { body($0.baseAddress! + l * tables.ggx.nz) }

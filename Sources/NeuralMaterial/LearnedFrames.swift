@@ -1,5 +1,3 @@
-import CTrainingKernels
-
 /// An orthonormal frame (t, b, n) expressed in the shading frame.
 public struct ShadingFrame<T: NMReal>: Equatable, Sendable {
     public var t: SIMD3<T>
@@ -101,52 +99,6 @@ public enum FrameLayer {
             let dvn = normalize3Backward(vn, dn)
             dRaw[o] = dvn.x; dRaw[o + 1] = dvn.y; dRaw[o + 2] = dvn.z
             dRaw[o + 3] = dvt.x; dRaw[o + 4] = dvt.y; dRaw[o + 5] = dvt.z
-        }
-    }
-}
-
-/// `FrameLayer` for a chunk of rows, in C (`Sources/CTrainingKernels/FrameLayer.c`):
-/// vectorised across rows for the training ISA and bit-identical to the
-/// per-row definitions above on every path (`FrameLayerBatchTests`). The
-/// training passes spent a sixth of a step in the per-row Swift loops.
-public enum FrameLayerBatch {
-    @inline(__always) static func floats(_ p: UnsafePointer<SIMD3<Float>>) -> UnsafePointer<Float> {
-        UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-    }
-
-    /// out[r × outStride ..< +12] = `FrameLayer.features` of row r.
-    public static func features(raw: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
-                                rows: Int, into out: UnsafeMutablePointer<Float>, outStride: Int, isa: TrainingISA = .active) {
-        let a = floats(wi), b = floats(wo)
-        switch isa.runnable {
-        case .portable: lq_frame_features_portable(raw, a, b, rows, out, outStride)
-        case .avx2FMA: lq_frame_features_avx2_fma(raw, a, b, rows, out, outStride)
-        case .avx512: lq_frame_features_avx512(raw, a, b, rows, out, outStride)
-        }
-    }
-
-    /// dRaw[r × 12 ..< +12] = `FrameLayer.backward` of dFeatures[r × dStride ..< +12].
-    public static func backward(raw: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
-                                dFeatures: UnsafePointer<Float>, dStride: Int, rows: Int, dRaw: UnsafeMutablePointer<Float>,
-                                isa: TrainingISA = .active) {
-        let a = floats(wi), b = floats(wo)
-        switch isa.runnable {
-        case .portable: lq_frame_backward_portable(raw, a, b, dFeatures, dStride, rows, dRaw)
-        case .avx2FMA: lq_frame_backward_avx2_fma(raw, a, b, dFeatures, dStride, rows, dRaw)
-        case .avx512: lq_frame_backward_avx512(raw, a, b, dFeatures, dStride, rows, dRaw)
-        }
-    }
-
-    /// wiOut[r × wiStride ..< +3] and woOut[r × woStride ..< +3] = wi[r] and wo[r]
-    /// in frame `index` of row r (`FrameLayer.frame(raw:index:).toLocal`), one frame built per row.
-    public static func toLocal(raw: UnsafePointer<Float>, index: Int, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
-                               rows: Int, wiInto wiOut: UnsafeMutablePointer<Float>, wiStride: Int,
-                               woInto woOut: UnsafeMutablePointer<Float>, woStride: Int, isa: TrainingISA = .active) {
-        let a = floats(wi), b = floats(wo)
-        switch isa.runnable {
-        case .portable: lq_frame_local_portable(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
-        case .avx2FMA: lq_frame_local_avx2_fma(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
-        case .avx512: lq_frame_local_avx512(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
         }
     }
 }
