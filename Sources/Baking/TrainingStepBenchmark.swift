@@ -151,8 +151,7 @@ public final class TrainingStepBenchmark {
         latentStep += 1
         let c1 = 1 - pow(0.9, Double(latentStep)), c2 = 1 - pow(0.999, Double(latentStep))
         let stepSize = Float(1e-3 / c1), invSqrtC2 = Float(1 / c2.squareRoot())
-        // Slices of 64 KB of gradient: each is still in L2 when it is cleared after its update.
-        let total = latentGradient.count, slices = max(workers, total / 16_384)
+        let total = latentGradient.count, slices = max(1, workers * 4)
         let isa = self.isa
         latents.levels[0].values.withUnsafeMutableBufferPointer { p in
             latentM.withUnsafeMutableBufferPointer { m in

@@ -8,23 +8,18 @@
 #include "CTrainingKernels.h"
 #include "Lanes16.h"
 
-/// Swift's max(x, 0): `0 >= x ? 0 : x`, so a NaN prediction stays NaN.
-LQ_INLINE float lq_floor0(float x) { return 0.0f >= x ? 0.0f : x; }
-
+/// One pass, 16 values per vector: a = max(y, 0) + ε and b = max(t, 0) + ε
+/// (Swift's max, so a NaN prediction stays NaN), the gradient from the sign
+/// of a − b, and the loss from log(a / b).
 LQ_INLINE float lq_log_l1_body(const float *restrict y, const float *restrict t, long count, float eps, float inv,
                                float *restrict gradient) {
-    for (long i = 0; i < count; i++) {
-        const float a = lq_floor0(y[i]) + eps, b = lq_floor0(t[i]) + eps;
-        const float s = a > b ? 1.0f : (a < b ? -1.0f : 0.0f);
-        const float g = (s * inv) / a;
-        gradient[i] = y[i] >= 0.0f ? g : 0.0f;
-    }
-    // 16 lane sums, added lane by lane at the end: the same order on every path.
-    lq_vf sums = 0;
+    lq_vf sums = 0;   // 16 lane sums, added lane by lane at the end: the same order on every path
     for (long i = 0; i < count; i += LQ_LANES) {
         const long n = count - i < LQ_LANES ? count - i : LQ_LANES;
-        const lq_vf y4 = lq_load(y + i, 1, n), t4 = lq_load(t + i, 1, n);
-        const lq_vf a = lq_max(y4, 0.0f) + eps, b = lq_max(t4, 0.0f) + eps;
+        const lq_vf yv = lq_load(y + i, 1, n), tv = lq_load(t + i, 1, n);
+        const lq_vf a = lq_max(yv, 0.0f) + eps, b = lq_max(tv, 0.0f) + eps;
+        const lq_vf s = lq_select(a > b, 1.0f, lq_select(a < b, -1.0f, 0.0f));
+        lq_store(gradient + i, 1, n, lq_select(yv >= 0.0f, (s * inv) / a, 0.0f));
         sums += lq_abs(lq_log(a / b));   // lanes past `count` hold log(eps/eps) = 0
     }
     float sum = 0;

@@ -66,11 +66,7 @@ public struct AdamOptimizer: Codable, Equatable, Sendable {
     public static func apply(p: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
                              g: UnsafePointer<Float>, count: Int, beta1: Float, beta2: Float,
                              stepSize: Float, invSqrtC2: Float, epsilon: Float, isa: TrainingISA = .active) {
-        switch isa.runnable {
-        case .portable: lq_adam_portable(p, m, v, g, count, beta1, beta2, stepSize, invSqrtC2, epsilon)
-        case .avx2FMA: lq_adam_avx2_fma(p, m, v, g, count, beta1, beta2, stepSize, invSqrtC2, epsilon)
-        case .avx512: lq_adam_avx512(p, m, v, g, count, beta1, beta2, stepSize, invSqrtC2, epsilon)
-        }
+        isa.kernel(lq_adam_portable, lq_adam_avx2_fma, lq_adam_avx512)(p, m, v, g, count, beta1, beta2, stepSize, invSqrtC2, epsilon)
     }
 
     public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Double, isa: TrainingISA = .active) {

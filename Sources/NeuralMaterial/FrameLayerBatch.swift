@@ -13,11 +13,7 @@ public enum FrameLayerBatch {
     public static func features(raw: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
                                 rows: Int, into out: UnsafeMutablePointer<Float>, outStride: Int, isa: TrainingISA = .active) {
         let a = floats(wi), b = floats(wo)
-        switch isa.runnable {
-        case .portable: lq_frame_features_portable(raw, a, b, rows, out, outStride)
-        case .avx2FMA: lq_frame_features_avx2_fma(raw, a, b, rows, out, outStride)
-        case .avx512: lq_frame_features_avx512(raw, a, b, rows, out, outStride)
-        }
+        isa.kernel(lq_frame_features_portable, lq_frame_features_avx2_fma, lq_frame_features_avx512)(raw, a, b, rows, out, outStride)
     }
 
     /// dRaw[r × 12 ..< +12] = `FrameLayer.backward` of dFeatures[r × dStride ..< +12].
@@ -25,11 +21,7 @@ public enum FrameLayerBatch {
                                 dFeatures: UnsafePointer<Float>, dStride: Int, rows: Int, dRaw: UnsafeMutablePointer<Float>,
                                 isa: TrainingISA = .active) {
         let a = floats(wi), b = floats(wo)
-        switch isa.runnable {
-        case .portable: lq_frame_backward_portable(raw, a, b, dFeatures, dStride, rows, dRaw)
-        case .avx2FMA: lq_frame_backward_avx2_fma(raw, a, b, dFeatures, dStride, rows, dRaw)
-        case .avx512: lq_frame_backward_avx512(raw, a, b, dFeatures, dStride, rows, dRaw)
-        }
+        isa.kernel(lq_frame_backward_portable, lq_frame_backward_avx2_fma, lq_frame_backward_avx512)(raw, a, b, dFeatures, dStride, rows, dRaw)
     }
 
     /// wiOut[r × wiStride ..< +3] and woOut[r × woStride ..< +3] = wi[r] and wo[r]
@@ -38,10 +30,6 @@ public enum FrameLayerBatch {
                                rows: Int, wiInto wiOut: UnsafeMutablePointer<Float>, wiStride: Int,
                                woInto woOut: UnsafeMutablePointer<Float>, woStride: Int, isa: TrainingISA = .active) {
         let a = floats(wi), b = floats(wo)
-        switch isa.runnable {
-        case .portable: lq_frame_local_portable(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
-        case .avx2FMA: lq_frame_local_avx2_fma(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
-        case .avx512: lq_frame_local_avx512(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
-        }
+        isa.kernel(lq_frame_local_portable, lq_frame_local_avx2_fma, lq_frame_local_avx512)(raw, index, a, b, rows, wiOut, wiStride, woOut, woStride)
     }
 }

@@ -256,31 +256,19 @@ public enum MatrixKernels {
     /// x[i] = exp(x[i] − offset) in place, 16 values per vector (ExpActivation.c:
     /// within 2 ulp of expf, the same bits on every path).
     public static func expOffset(_ x: UnsafeMutablePointer<Float>, count: Int, offset: Float, isa: TrainingISA = .active) {
-        switch isa.runnable {
-        case .portable: lq_exp_offset_portable(x, count, offset)
-        case .avx2FMA: lq_exp_offset_avx2_fma(x, count, offset)
-        case .avx512: lq_exp_offset_avx512(x, count, offset)
-        }
+        isa.kernel(lq_exp_offset_portable, lq_exp_offset_avx2_fma, lq_exp_offset_avx512)(x, count, offset)
     }
 
     /// sums[c] += Σ_r m[r × columns + c], rows in order: the same sums on every path (Activations.c).
     public static func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>,
                                      isa: TrainingISA = .active) {
-        switch isa.runnable {
-        case .portable: lq_add_column_sums_portable(m, rows, columns, sums)
-        case .avx2FMA: lq_add_column_sums_avx2_fma(m, rows, columns, sums)
-        case .avx512: lq_add_column_sums_avx512(m, rows, columns, sums)
-        }
+        isa.kernel(lq_add_column_sums_portable, lq_add_column_sums_avx2_fma, lq_add_column_sums_avx512)(m, rows, columns, sums)
     }
 
     /// dZ = dY ⊙ [y > 0] in place, with y the *post*-activation (ReLU'(z) = [z > 0] = [y > 0]).
     /// Runs in C (branch-free vector code, see Activations.c); `y` and `dY` must not overlap.
     public static func reluBackward(y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>, count: Int, isa: TrainingISA = .active) {
-        switch isa.runnable {
-        case .portable: lq_relu_backward_portable(y, dY, count)
-        case .avx2FMA: lq_relu_backward_avx2_fma(y, dY, count)
-        case .avx512: lq_relu_backward_avx512(y, dY, count)
-        }
+        isa.kernel(lq_relu_backward_portable, lq_relu_backward_avx2_fma, lq_relu_backward_avx512)(y, dY, count)
     }
 
     /// Transposes a row-major [rows×cols] matrix into [cols×rows].

@@ -10,20 +10,12 @@ public enum MixtureKernels {
     public static func forward(z: UnsafePointer<Float>, wiLocal: UnsafePointer<Float>, wiStride: Int,
                                woLocal: UnsafePointer<Float>, woStride: Int, rows: Int,
                                pdf: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>, isa: TrainingISA = .active) {
-        switch isa.runnable {
-        case .portable: lq_mixture_forward_portable(z, wiLocal, wiStride, woLocal, woStride, rows, pdf, gradient)
-        case .avx2FMA: lq_mixture_forward_avx2_fma(z, wiLocal, wiStride, woLocal, woStride, rows, pdf, gradient)
-        case .avx512: lq_mixture_forward_avx512(z, wiLocal, wiStride, woLocal, woStride, rows, pdf, gradient)
-        }
+        isa.kernel(lq_mixture_forward_portable, lq_mixture_forward_avx2_fma, lq_mixture_forward_avx512)(z, wiLocal, wiStride, woLocal, woStride, rows, pdf, gradient)
     }
 
     /// dRaw [r × 9] = (dPdf[r] · gradient [r × 9]) through the warps' backward.
     public static func backward(z: UnsafePointer<Float>, gradient: UnsafePointer<Float>, dPdf: UnsafePointer<Float>, rows: Int,
                                 dRaw: UnsafeMutablePointer<Float>, isa: TrainingISA = .active) {
-        switch isa.runnable {
-        case .portable: lq_mixture_backward_portable(z, gradient, dPdf, rows, dRaw)
-        case .avx2FMA: lq_mixture_backward_avx2_fma(z, gradient, dPdf, rows, dRaw)
-        case .avx512: lq_mixture_backward_avx512(z, gradient, dPdf, rows, dRaw)
-        }
+        isa.kernel(lq_mixture_backward_portable, lq_mixture_backward_avx2_fma, lq_mixture_backward_avx512)(z, gradient, dPdf, rows, dRaw)
     }
 }

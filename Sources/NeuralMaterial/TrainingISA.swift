@@ -69,6 +69,17 @@ public enum TrainingISA: String, CaseIterable, Sendable, CustomStringConvertible
     @inline(__always)
     var runnable: TrainingISA { isSupported ? self : .portable }
 
+    /// The entry point of a C kernel compiled once per instruction set that
+    /// this path runs (the `runnable` one): `isa.kernel(f_portable, f_avx2_fma, f_avx512)(…)`.
+    @inline(__always)
+    func kernel<F>(_ portable: F, _ avx2FMA: F, _ avx512: F) -> F {
+        switch runnable {
+        case .portable: return portable
+        case .avx2FMA: return avx2FMA
+        case .avx512: return avx512
+        }
+    }
+
     private struct CPU { let avx2FMA: Bool; let avx512: Bool }
     private static let cpu = CPU(avx2FMA: lq_cpu_supports_avx2_fma() != 0, avx512: lq_cpu_supports_avx512() != 0)
 }
