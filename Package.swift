@@ -25,8 +25,9 @@ let package = Package(
 
         .target(name: "Imaging", dependencies: ["COpenEXR", "CPNG", "CJPEG"]),
         .target(name: "Scenes", dependencies: ["Materials"]),
-        .target(name: "Materials", dependencies: ["Imaging"]),
-        // Training kernels compiled per instruction set, chosen at run time (NeuralMaterial/TrainingISA.swift).
+        .target(name: "Materials", dependencies: ["Imaging", "CTrainingKernels"]),
+        // CPU kernels compiled per instruction set, chosen at run time: training (NeuralMaterial/TrainingISA.swift)
+        // and the procedurals' value noise (Materials/Procedural.swift).
         .target(name: "CTrainingKernels", path: "Sources/CTrainingKernels"),
         .target(name: "NeuralMaterial", dependencies: ["Materials", "CTrainingKernels"]),
         .target(name: "Baking", dependencies: ["NeuralMaterial", "Materials", "Imaging"]),
@@ -54,7 +55,7 @@ let package = Package(
 
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Materials"]),
-        .testTarget(name: "MaterialsTests", dependencies: ["Materials", "Imaging"]),
+        .testTarget(name: "MaterialsTests", dependencies: ["Materials", "Imaging", "CTrainingKernels"]),
         .testTarget(name: "NeuralMaterialTests", dependencies: ["NeuralMaterial", "Materials"]),
         .testTarget(name: "BakingTests", dependencies: ["Baking", "NeuralMaterial", "Materials"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Scenes", "Imaging", "VulkanSupport", "ShaderInterface", "NeuralMaterial", "Materials", "Baking"]),

@@ -102,50 +102,17 @@ enum ProceduralMath {
     @inline(__always) static func safe(_ x: Float) -> Float { x.isNaN ? 0 : min(max(x, -1e6), 1e6) }
     @inline(__always) static func cell(_ x: Float) -> Int32 { Int32(safe(x).rounded(.down)) }
 
-    @inline(__always) static func valueNoise(_ p: Vec2, _ seed: UInt32) -> Float {
-        let (ix, iy, u) = noiseCell(p)
-        return blend(noiseCorners(ix, iy, seed), u)
-    }
-
-    /// The lattice cell of p and the quintic fade weights inside it.
-    @inline(__always) static func noiseCell(_ p: Vec2) -> (Int32, Int32, Vec2) {
-        let q = Vec2(safe(p.x), safe(p.y))
-        let fl = Vec2(q.x.rounded(.down), q.y.rounded(.down))
-        let f = q - fl
-        return (Int32(fl.x), Int32(fl.y), f * f * f * (f * (f * 6 - 15) + 10))
-    }
-
-    /// The random values at a cell's corners (x, x+1) × (y, y+1).
-    @inline(__always) static func noiseCorners(_ ix: Int32, _ iy: Int32, _ seed: UInt32) -> SIMD4<Float> {
-        SIMD4(unit(hash2(ix, iy, seed)), unit(hash2(ix &+ 1, iy, seed)),
-              unit(hash2(ix, iy &+ 1, seed)), unit(hash2(ix &+ 1, iy &+ 1, seed)))
-    }
-
-    @inline(__always) static func blend(_ k: SIMD4<Float>, _ u: Vec2) -> Float {
-        mix(mix(k[0], k[1], u.x), mix(k[2], k[3], u.x), u.y)
-    }
-
-    /// `fbm` at four points (the same operations per point, so the same
-    /// values); an octave's corner hashes are computed once when the four
-    /// points share its cell.
+    /// `fbm` at four points: a bump's central-difference samples.
     @inline(__always) static func fbm4(_ p: (Vec2, Vec2, Vec2, Vec2), _ octaves: Int32, _ lac: Float, _ gain: Float,
                                        _ seed: UInt32) -> SIMD4<Float> {
-        var sum = SIMD4<Float>(), amp: Float = 1, norm: Float = 0, freq: Float = 1
-        for o in 0..<max(octaves, 1) {
-            let s = seed &+ UInt32(o)
-            let c0 = noiseCell(p.0 * freq), c1 = noiseCell(p.1 * freq), c2 = noiseCell(p.2 * freq), c3 = noiseCell(p.3 * freq)
-            let shared = c0.0 == c1.0 && c0.0 == c2.0 && c0.0 == c3.0 && c0.1 == c1.1 && c0.1 == c2.1 && c0.1 == c3.1
-            let k0 = noiseCorners(c0.0, c0.1, s)
-            let v = SIMD4(blend(k0, c0.2),
-                          blend(shared ? k0 : noiseCorners(c1.0, c1.1, s), c1.2),
-                          blend(shared ? k0 : noiseCorners(c2.0, c2.1, s), c2.2),
-                          blend(shared ? k0 : noiseCorners(c3.0, c3.1, s), c3.2))
-            sum += amp * v
-            norm += amp
-            amp *= gain
-            freq *= lac
+        var out = SIMD4<Float>()
+        withUnsafeBytes(of: p) { xy in
+            withUnsafeMutableBytes(of: &out) { o in
+                lq_fbm(xy.baseAddress!.assumingMemoryBound(to: Float.self), 4, octaves, lac, gain, seed,
+                       o.baseAddress!.assumingMemoryBound(to: Float.self))
+            }
         }
-        return sum / norm
+        return out
     }
 
     /// The brushed procedural's noise coordinate: streaks along u.
@@ -187,15 +154,15 @@ enum ProceduralMath {
         return mix(mix(corner(0, 0), corner(1, 0), u.x), mix(corner(0, 1), corner(1, 1), u.x), u.y)
     }
 
+    /// Value noise (quintic fade) summed over `octaves`: octave o at frequency
+    /// lac^o (a running product), seed + o, amplitude gain^o, in octave order,
+    /// divided by the sum of the amplitudes. Computed by `lq_fbm`
+    /// (CTrainingKernels/ValueNoise.c: one vector lane per point and octave,
+    /// the same bits on every instruction set).
     @inline(__always) static func fbm(_ p: Vec2, _ octaves: Int32, _ lac: Float, _ gain: Float, _ seed: UInt32) -> Float {
-        var sum: Float = 0, amp: Float = 1, norm: Float = 0, freq: Float = 1
-        for o in 0..<max(octaves, 1) {
-            sum += amp * valueNoise(p * freq, seed &+ UInt32(o))
-            norm += amp
-            amp *= gain
-            freq *= lac
-        }
-        return sum / norm
+        var xy = p, out: Float = 0
+        withUnsafeBytes(of: &xy) { lq_fbm($0.baseAddress!.assumingMemoryBound(to: Float.self), 1, octaves, lac, gain, seed, &out) }
+        return out
     }
 
     /// (value, distance, cell x, cell y) of the nearest jittered feature point.
@@ -249,3 +216,4 @@ enum ProceduralMath {
 #if canImport(Glibc)
 import Glibc
 #endif
+import CTrainingKernels

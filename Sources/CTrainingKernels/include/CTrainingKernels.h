@@ -105,6 +105,15 @@ void lq_frame_local_portable(const float *raw, long index, const float *wi, cons
 void lq_frame_local_avx2_fma(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
 void lq_frame_local_avx512(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
 
+
+/// Value-noise fBm of the procedural textures (ValueNoise.c): out[i] =
+/// ProceduralMath.fbm(xy[2i], xy[2i+1], …) for i < count (1…4), the same
+/// bits on every path. `lq_fbm` picks the fastest path the CPU supports.
+void lq_fbm(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
+void lq_fbm_portable(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
+void lq_fbm_avx2_fma(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
+void lq_fbm_avx512(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
+
 #ifdef __cplusplus
 }
 #endif

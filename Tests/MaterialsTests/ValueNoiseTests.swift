@@ -1,0 +1,85 @@
+import XCTest
+import CTrainingKernels
+@testable import Materials
+
+/// The procedurals' value-noise fBm is computed by a vector kernel
+/// (CTrainingKernels/ValueNoise.c). Its definition — what the GLSL
+/// generator's `lqProcedural` and every bake before the kernel computed — is
+/// the scalar loop below; each instruction-set path must give its bits
+/// exactly, for one point and for a bump's four, across lattice lines,
+/// negative coordinates, the ±1e6 clamp, NaN and more than 16 octaves.
+final class ValueNoiseTests: XCTestCase {
+    typealias Kernel = (UnsafePointer<Float>, Int32, Int32, Float, Float, UInt32, UnsafeMutablePointer<Float>) -> Void
+
+    /// The reference definition, scalar, in the order the kernel must keep.
+    static func referenceFbm(_ p: SIMD2<Float>, _ octaves: Int32, _ lac: Float, _ gain: Float, _ seed: UInt32) -> Float {
+        func noise(_ p: SIMD2<Float>, _ seed: UInt32) -> Float {
+            let q = SIMD2(ProceduralMath.safe(p.x), ProceduralMath.safe(p.y))
+            let fl = SIMD2(q.x.rounded(.down), q.y.rounded(.down))
+            let f = q - fl
+            let u = f * f * f * (f * (f * 6 - 15) + 10)
+            let ix = Int32(fl.x), iy = Int32(fl.y)
+            func corner(_ dx: Int32, _ dy: Int32) -> Float { ProceduralMath.unit(ProceduralMath.hash2(ix &+ dx, iy &+ dy, seed)) }
+            func mix(_ a: Float, _ b: Float, _ t: Float) -> Float { a + (b - a) * t }
+            return mix(mix(corner(0, 0), corner(1, 0), u.x), mix(corner(0, 1), corner(1, 1), u.x), u.y)
+        }
+        var sum: Float = 0, amp: Float = 1, norm: Float = 0, freq: Float = 1
+        for o in 0..<max(octaves, 1) {
+            sum += amp * noise(p * freq, seed &+ UInt32(o))
+            norm += amp
+            amp *= gain
+            freq *= lac
+        }
+        return sum / norm
+    }
+
+    var kernels: [(String, Kernel)] {
+        var list: [(String, Kernel)] = [("portable", lq_fbm_portable), ("dispatched", lq_fbm)]
+        if lq_cpu_supports_avx2_fma() != 0 { list.append(("avx2", lq_fbm_avx2_fma)) }
+        if lq_cpu_supports_avx512() != 0 { list.append(("avx512", lq_fbm_avx512)) }
+        return list
+    }
+
+    func testEveryPathIsTheScalarDefinitionBitForBit() {
+        var state: UInt32 = 777
+        func random() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / 16_777_216
+        }
+        let special: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(-0.0, -0.0), SIMD2(-1, 3), SIMD2(2e6, -3e6), SIMD2(.nan, 0.25),
+                                       SIMD2(-.infinity, .infinity), SIMD2(999_999.5, -999_999.5), SIMD2(-0.5, -1e-7)]
+        var checked = 0
+        for (name, kernel) in kernels {
+            for trial in 0..<600 {
+                let octaves = Int32(trial % 7 == 0 ? 17 + trial % 5 : 1 + trial % 6)
+                let lac = 1.5 + random(), gain = 0.3 + 0.4 * random(), seed = UInt32(trial &* 2654435761 % 1000)
+                let scale = trial % 3 == 0 ? Float(1) : 1 + 200 * random()
+                var points = (0..<4).map { _ in SIMD2((random() - 0.5) * scale, (random() - 0.5) * scale) }
+                if trial < special.count { points[0] = special[trial] }
+                if trial % 5 == 1 { points[1].x = points[1].x.rounded(.down) }     // on a lattice line
+                let count = 1 + trial % 4
+                var out = [Float](repeating: -1, count: 4)
+                let xy = points.flatMap { [$0.x, $0.y] }
+                kernel(xy, Int32(count), octaves, lac, gain, seed, &out)
+                for i in 0..<count {
+                    let expected = Self.referenceFbm(points[i], octaves, lac, gain, seed)
+                    XCTAssertEqual(out[i].bitPattern, expected.bitPattern,
+                                   "\(name): trial \(trial), point \(points[i]), octaves \(octaves): \(out[i]) vs \(expected)")
+                    checked += 1
+                }
+                for i in count..<4 { XCTAssertEqual(out[i], -1, "\(name) wrote past count") }
+            }
+        }
+        XCTAssertGreaterThan(checked, 1500)
+    }
+
+    /// The Materials code paths (one point, a bump's four) use the kernel.
+    func testProceduralFbmMatchesTheDefinition() {
+        let p = SIMD2<Float>(3.7, -12.25)
+        XCTAssertEqual(ProceduralMath.fbm(p, 5, 2, 0.5, 9), Self.referenceFbm(p, 5, 2, 0.5, 9))
+        let four = ProceduralMath.fbm4((p, p + 0.01, p - 0.01, -p), 3, 2.1, 0.45, 4)
+        for (i, q) in [p, p + 0.01, p - 0.01, -p].enumerated() {
+            XCTAssertEqual(four[i], Self.referenceFbm(q, 3, 2.1, 0.45, 4))
+        }
+    }
+}
