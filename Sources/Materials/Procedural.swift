@@ -165,23 +165,17 @@ enum ProceduralMath {
         return out
     }
 
-    /// (value, distance, cell x, cell y) of the nearest jittered feature point.
+    /// (value, distance, cell x, cell y) of the nearest jittered feature point
+    /// among the 3×3 cells around p's: feature point of cell (x, y) at
+    /// (x + ½ + jitter·(h₁ − ½), y + ½ + jitter·(h₂ − ½)), the first strict
+    /// minimum in row order (dy outer, dx inner). Found by `lq_voronoi`
+    /// (CTrainingKernels/ProceduralNoise.c: one vector lane per cell, the same
+    /// bits on every instruction set).
     @inline(__always) static func voronoi(_ p: Vec2, _ jitter: Float, _ seed: UInt32) -> (Float, Float, Int32, Int32) {
-        let q = Vec2(safe(p.x), safe(p.y))
-        let cx = Int32(q.x.rounded(.down)), cy = Int32(q.y.rounded(.down))
-        var best: Float = 1e30
-        var bx = cx, by = cy
-        for dy in Int32(-1)...1 {
-            for dx in Int32(-1)...1 {
-                let x = cx &+ dx, y = cy &+ dy
-                let hx = unit(hash2(x, y, seed)), hy = unit(hash2(x, y, seed ^ 0x9E37_79B9))
-                let fp = Vec2(Float(x) + 0.5 + jitter * (hx - 0.5), Float(y) + 0.5 + jitter * (hy - 0.5))
-                let d = fp - q
-                let d2 = d.x * d.x + d.y * d.y
-                if d2 < best { best = d2; bx = x; by = y }
-            }
-        }
-        return (unit(hash2(bx, by, seed ^ 0x85EB_CA6B)), best.squareRoot(), bx, by)
+        var best: Float = 0
+        var cell = SIMD2<Int32>()
+        withUnsafeMutableBytes(of: &cell) { lq_voronoi(p.x, p.y, jitter, seed, &best, $0.baseAddress!.assumingMemoryBound(to: Int32.self)) }
+        return (unit(hash2(cell.x, cell.y, seed ^ 0x85EB_CA6B)), best.squareRoot(), cell.x, cell.y)
     }
 
     @inline(__always) static func evaluate(_ s: Procedural, _ p: Vec2) -> Vec4 {

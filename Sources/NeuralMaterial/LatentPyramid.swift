@@ -29,7 +29,10 @@ public struct LatentLevel<Scalar: LatentScalar>: Equatable, Sendable {
     public var texelCount: Int { width * height }
 
     /// Bilinear taps with wrap addressing at `uv` (texel centres at (i+½)/w, see `LatentPyramid`).
-    @inline(__always)
+    /// Inlinable, like `LatentPyramid.taps(level:uv:)`: the baker calls them per
+    /// training row from another module, where the generic entry point copied
+    /// the level (array retain/release and a metadata lookup per call).
+    @inlinable @inline(__always)
     public func taps(uv: SIMD2<Float>) -> BilinearTaps {
         let x = uv.x * Float(width) - 0.5
         let y = uv.y * Float(height) - 0.5
@@ -62,6 +65,10 @@ public struct LatentLevel<Scalar: LatentScalar>: Equatable, Sendable {
 public struct BilinearTaps: Equatable, Sendable {
     public var offsets: SIMD4<Int>
     public var weights: SIMD4<Float>
+    @inlinable public init(offsets: SIMD4<Int>, weights: SIMD4<Float>) {
+        self.offsets = offsets
+        self.weights = weights
+    }
 }
 
 /// The latent texture pyramid (PAPER.md "Latent textures").
@@ -121,7 +128,7 @@ public struct LatentPyramid<Scalar: LatentScalar>: Equatable, Sendable {
     }
 
     /// Bilinear taps with wrap addressing in `level` at `uv`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func taps(level: Int, uv: SIMD2<Float>) -> BilinearTaps {
         levels[level].taps(uv: uv)
     }

@@ -106,13 +106,19 @@ void lq_frame_local_avx2_fma(const float *raw, long index, const float *wi, cons
 void lq_frame_local_avx512(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
 
 
-/// Value-noise fBm of the procedural textures (ValueNoise.c): out[i] =
+/// Value-noise fBm of the procedural textures (ProceduralNoise.c): out[i] =
 /// ProceduralMath.fbm(xy[2i], xy[2i+1], …) for i < count (1…4), the same
 /// bits on every path. `lq_fbm` picks the fastest path the CPU supports.
 void lq_fbm(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
 void lq_fbm_portable(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
 void lq_fbm_avx2_fma(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
 void lq_fbm_avx512(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out);
+/// The nearest jittered feature point around (x, y) (ProceduralMath.voronoi):
+/// its squared distance and its cell (cell[0], cell[1]); same bits on every path.
+void lq_voronoi(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
+void lq_voronoi_portable(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
+void lq_voronoi_avx2_fma(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
+void lq_voronoi_avx512(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
 
 #ifdef __cplusplus
 }

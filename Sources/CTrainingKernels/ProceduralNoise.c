@@ -1,10 +1,11 @@
-// Value-noise fBm of the procedural textures (Materials/Procedural.swift),
-// for the CPU reference that generates a bake's training rows. One vector
-// lane per (point, octave) pair: the integer hashes (two multiplies and a
-// per-lane variable shift each) were a scalar chain of six per corner set,
-// and value noise was a quarter of a lacquered-wood bake's CPU. Same
+// Value-noise fBm and Voronoi cells of the procedural textures
+// (Materials/Procedural.swift), for the CPU reference that generates a
+// bake's training rows. One vector lane per (point, octave) pair or per
+// cell: the integer hashes (two multiplies and a per-lane variable shift
+// each) were scalar chains, and value noise was a quarter of a
+// lacquered-wood bake's CPU, Voronoi cells a tenth of car paint's. Same
 // operations in the same order as the Swift definition, so the same bits on
-// every instruction set (Tests/MaterialsTests/ValueNoiseTests.swift).
+// every instruction set (Tests/MaterialsTests/ProceduralKernelTests.swift).
 #include "CTrainingKernels.h"
 #include "Lanes16.h"
 
@@ -85,6 +86,50 @@ LQ_INLINE void lq_fbm_body(const float *restrict xy, int count, int octaves, flo
     for (int i = 0; i < count; i++) out[i] = result[i];
 }
 
+/// The nearest jittered feature point of the 3×3 cells around p's cell
+/// (ProceduralMath.voronoi): one lane per cell, in the scalar loop's order
+/// (dy outer, dx inner), and the first strict minimum below 1e30 wins as
+/// there; its squared distance and cell. Car paint's flakes evaluate two of
+/// these per shading point (36 hashes each in the scalar loop).
+LQ_INLINE void lq_voronoi_body(float px, float py, float jitter, unsigned seed, float *restrict distanceSquared,
+                               int *restrict cell) {
+    px = px != px ? 0.0f : px; px = -1e6f >= px ? -1e6f : px; px = 1e6f < px ? 1e6f : px;
+    py = py != py ? 0.0f : py; py = -1e6f >= py ? -1e6f : py; py = 1e6f < py ? 1e6f : py;
+    const int tx = (int)px, ty = (int)py;
+    const int cx = tx - ((float)tx > px), cy = ty - ((float)ty > py);
+    const lq_vi dx = { -1, 0, 1, -1, 0, 1, -1, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
+    const lq_vi dy = { -1, -1, -1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0 };
+    const lq_vu x = (unsigned)cx + (lq_vu)dx, y = (unsigned)cy + (lq_vu)dy;
+    const lq_vf hx = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash1(seed))));
+    const lq_vf hy = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash1(seed ^ 0x9E3779B9u))));
+    const lq_vf fx = (__builtin_convertvector((lq_vi)x, lq_vf) + 0.5f) + jitter * (hx - 0.5f);
+    const lq_vf fy = (__builtin_convertvector((lq_vi)y, lq_vf) + 0.5f) + jitter * (hy - 0.5f);
+    const lq_vf ddx = fx - px, ddy = fy - py;
+    const lq_vf d2 = ddx * ddx + ddy * ddy;
+    float best = 1e30f;
+    int winner = 4;                                   // (cx, cy) when nothing is below 1e30
+    for (int lane = 0; lane < 9; lane++) {
+        const int below = d2[lane] < best;
+        best = below ? d2[lane] : best;
+        winner = below ? lane : winner;
+    }
+    *distanceSquared = best;
+    cell[0] = (int)x[winner]; cell[1] = (int)y[winner];
+}
+
+/// The instruction set for the procedural kernels, chosen once: 2 = AVX-512,
+/// 1 = AVX2 + FMA, 0 = portable. Every path gives the same bits, so the
+/// choice is only about speed; threads racing on first use store the same value.
+static int lq_procedural_isa(void) {
+    static int chosen = -1;
+    int isa = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (isa < 0) {
+        isa = lq_cpu_supports_avx512() ? 2 : lq_cpu_supports_avx2_fma() ? 1 : 0;
+        __atomic_store_n(&chosen, isa, __ATOMIC_RELAXED);
+    }
+    return isa;
+}
+
 void lq_fbm_portable(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out) {
     lq_fbm_body(xy, count, octaves, lacunarity, gain, seed, out);
 }
@@ -96,17 +141,27 @@ LQ_TARGET_AVX512 void lq_fbm_avx512(const float *xy, int count, int octaves, flo
                                     unsigned seed, float *out) {
     lq_fbm_body(xy, count, octaves, lacunarity, gain, seed, out);
 }
-
-typedef void (*lq_fbm_fn)(const float *, int, int, float, float, unsigned, float *);
-
 void lq_fbm(const float *xy, int count, int octaves, float lacunarity, float gain, unsigned seed, float *out) {
-    // Every path gives the same bits, so the choice is only about speed; a
-    // race between threads on first use stores the same pointer twice.
-    static lq_fbm_fn chosen;
-    lq_fbm_fn f = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
-    if (!f) {
-        f = lq_cpu_supports_avx512() ? lq_fbm_avx512 : lq_cpu_supports_avx2_fma() ? lq_fbm_avx2_fma : lq_fbm_portable;
-        __atomic_store_n(&chosen, f, __ATOMIC_RELAXED);
+    switch (lq_procedural_isa()) {
+    case 2: lq_fbm_avx512(xy, count, octaves, lacunarity, gain, seed, out); break;
+    case 1: lq_fbm_avx2_fma(xy, count, octaves, lacunarity, gain, seed, out); break;
+    default: lq_fbm_portable(xy, count, octaves, lacunarity, gain, seed, out);
     }
-    f(xy, count, octaves, lacunarity, gain, seed, out);
+}
+
+void lq_voronoi_portable(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell) {
+    lq_voronoi_body(x, y, jitter, seed, distanceSquared, cell);
+}
+LQ_TARGET_AVX2 void lq_voronoi_avx2_fma(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell) {
+    lq_voronoi_body(x, y, jitter, seed, distanceSquared, cell);
+}
+LQ_TARGET_AVX512 void lq_voronoi_avx512(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell) {
+    lq_voronoi_body(x, y, jitter, seed, distanceSquared, cell);
+}
+void lq_voronoi(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell) {
+    switch (lq_procedural_isa()) {
+    case 2: lq_voronoi_avx512(x, y, jitter, seed, distanceSquared, cell); break;
+    case 1: lq_voronoi_avx2_fma(x, y, jitter, seed, distanceSquared, cell); break;
+    default: lq_voronoi_portable(x, y, jitter, seed, distanceSquared, cell);
+    }
 }

@@ -2,13 +2,13 @@ import XCTest
 import CTrainingKernels
 @testable import Materials
 
-/// The procedurals' value-noise fBm is computed by a vector kernel
-/// (CTrainingKernels/ValueNoise.c). Its definition — what the GLSL
-/// generator's `lqProcedural` and every bake before the kernel computed — is
-/// the scalar loop below; each instruction-set path must give its bits
-/// exactly, for one point and for a bump's four, across lattice lines,
-/// negative coordinates, the ±1e6 clamp, NaN and more than 16 octaves.
-final class ValueNoiseTests: XCTestCase {
+/// The procedurals' value-noise fBm and Voronoi cells are computed by vector
+/// kernels (CTrainingKernels/ProceduralNoise.c). Their definitions — what the
+/// GLSL generator's `lqProcedural` and every bake before the kernels
+/// computed — are the scalar loops below; each instruction-set path must give
+/// their bits exactly: for one point and a bump's four, across lattice
+/// lines, negative coordinates, the ±1e6 clamp, NaN and more than 16 octaves.
+final class ProceduralKernelTests: XCTestCase {
     typealias Kernel = (UnsafePointer<Float>, Int32, Int32, Float, Float, UInt32, UnsafeMutablePointer<Float>) -> Void
 
     /// The reference definition, scalar, in the order the kernel must keep.
@@ -80,6 +80,56 @@ final class ValueNoiseTests: XCTestCase {
         let four = ProceduralMath.fbm4((p, p + 0.01, p - 0.01, -p), 3, 2.1, 0.45, 4)
         for (i, q) in [p, p + 0.01, p - 0.01, -p].enumerated() {
             XCTAssertEqual(four[i], Self.referenceFbm(q, 3, 2.1, 0.45, 4))
+        }
+    }
+
+    /// The reference definition of the Voronoi search.
+    static func referenceVoronoi(_ p: SIMD2<Float>, _ jitter: Float, _ seed: UInt32) -> (Float, Int32, Int32) {
+        let q = SIMD2(ProceduralMath.safe(p.x), ProceduralMath.safe(p.y))
+        let cx = Int32(q.x.rounded(.down)), cy = Int32(q.y.rounded(.down))
+        var best: Float = 1e30
+        var bx = cx, by = cy
+        for dy in Int32(-1)...1 {
+            for dx in Int32(-1)...1 {
+                let x = cx &+ dx, y = cy &+ dy
+                let hx = ProceduralMath.unit(ProceduralMath.hash2(x, y, seed))
+                let hy = ProceduralMath.unit(ProceduralMath.hash2(x, y, seed ^ 0x9E37_79B9))
+                let fp = SIMD2(Float(x) + 0.5 + jitter * (hx - 0.5), Float(y) + 0.5 + jitter * (hy - 0.5))
+                let d = fp - q
+                let d2 = d.x * d.x + d.y * d.y
+                if d2 < best { best = d2; bx = x; by = y }
+            }
+        }
+        return (best, bx, by)
+    }
+
+    func testVoronoiOnEveryPathIsTheScalarDefinitionBitForBit() {
+        typealias VoronoiKernel = (Float, Float, Float, UInt32, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>) -> Void
+        var paths: [(String, VoronoiKernel)] = [("portable", lq_voronoi_portable), ("dispatched", lq_voronoi)]
+        if lq_cpu_supports_avx2_fma() != 0 { paths.append(("avx2", lq_voronoi_avx2_fma)) }
+        if lq_cpu_supports_avx512() != 0 { paths.append(("avx512", lq_voronoi_avx512)) }
+        var state: UInt32 = 4242
+        func random() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / 16_777_216
+        }
+        let special: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(-0.0, 2), SIMD2(.nan, -7.5), SIMD2(3e6, -3e6),
+                                       SIMD2(-.infinity, 1), SIMD2(999_999.75, -999_999.25), SIMD2(-1, -1)]
+        for (name, kernel) in paths {
+            for trial in 0..<2000 {
+                let scale: Float = trial % 2 == 0 ? 4 : 400
+                var p = SIMD2((random() - 0.5) * scale, (random() - 0.5) * scale)
+                if trial < special.count { p = special[trial] }
+                // jitter 0 puts every feature point at its cell's centre: ties between cells.
+                let jitter: Float = trial % 5 == 0 ? 0 : trial % 7 == 0 ? .nan : random()
+                let seed = UInt32(truncatingIfNeeded: trial &* 7919)
+                var d2: Float = -1
+                var cell = [Int32](repeating: 0, count: 2)
+                kernel(p.x, p.y, jitter, seed, &d2, &cell)
+                let expected = Self.referenceVoronoi(p, jitter, seed)
+                XCTAssertEqual(d2.bitPattern, expected.0.bitPattern, "\(name): trial \(trial), p \(p), jitter \(jitter)")
+                XCTAssertEqual(cell, [expected.1, expected.2], "\(name): trial \(trial), p \(p), jitter \(jitter)")
+            }
         }
     }
 }
