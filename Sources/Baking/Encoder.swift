@@ -37,15 +37,16 @@ public enum ProbeFeatures {
     /// Encoder input width.
     public static var count: Int { linearCount + 1 }
 
-    /// Linear probe values at one uv.
-    static func probe(_ m: Material, uv: SIMD2<Float>, into out: UnsafeMutablePointer<Float>) {
+    /// Linear probe values at one uv (the material's inputs run once for all twelve).
+    static func probe(_ m: Material, uv: SIMD2<Float>, scratch: MaterialScratch, into out: UnsafeMutablePointer<Float>) {
+        m.bind(uv: uv, scratch: scratch)
         var k = 0
         for (wi, wo) in pairs {
-            let f = m.evalAndPdf(wi: wi, wo: wo, uv: uv).value
+            let f = m.evalAndPdfAtBoundPoint(wi: wi, wo: wo, scratch: scratch).value
             out[k] = f.x; out[k + 1] = f.y; out[k + 2] = f.z; k += 3
         }
         for wi in albedoDirections {
-            let a = m.albedo(wi: wi, uv: uv)
+            let a = m.albedoAtBoundPoint(wi: wi, scratch: scratch)
             out[k] = a.x; out[k + 1] = a.y; out[k + 2] = a.z; k += 3
         }
         for i in 0..<linearCount where !out[i].isFinite || out[i] < 0 { out[i] = 0 }
@@ -59,6 +60,7 @@ public enum ProbeFeatures {
         lin.levels[0].values.withUnsafeMutableBufferPointer { buf in
             let base = SendableBox(buf.baseAddress!)
             parallelChunks(w0, workers: workers) { row in
+                let scratch = MaterialScratch(for: material)
                 var tmp = [Float](repeating: 0, count: L)
                 tmp.withUnsafeMutableBufferPointer { t in
                     for col in 0..<w0 {
@@ -68,7 +70,7 @@ public enum ProbeFeatures {
                             for sx in 0..<2 {
                                 let uv = SIMD2<Float>((Float(col) + 0.25 + 0.5 * Float(sx)) / Float(w0),
                                                       (Float(row) + 0.25 + 0.5 * Float(sy)) / Float(w0))
-                                probe(material, uv: uv, into: t.baseAddress!)
+                                probe(material, uv: uv, scratch: scratch, into: t.baseAddress!)
                                 for i in 0..<L { dst[i] += 0.25 * t[i] }
                             }
                         }

@@ -226,6 +226,9 @@ struct TrainingDataGenerator: Sendable {
             var wi = SIMD3<Float>(0, 0, 1), wo = SIMD3<Float>(0, 0, 1)
             var sampled: (value: SIMD3<Float>, pdf: Float)?
             var found = false
+            // While smoothing, the sample, the pdf and (at level 0 or for a
+            // uniform material) every tap are at uv: one run of the inputs.
+            if smoothing { material.bind(uv: uv, scratch: scratch) }
             if k >= firstIS {
                 for _ in 0..<4 {
                     let u1 = rng.nextFloat(), u2 = rng.nextFloat()
@@ -234,7 +237,7 @@ struct TrainingDataGenerator: Sendable {
                     wi = SIMD3(s * cosf(2 * Float.pi * u2), s * sinf(2 * Float.pi * u2), z)
                     let u = SIMD3(rng.nextFloat(), rng.nextFloat(), rng.nextFloat())
                     if smoothing {
-                        let smp = material.sample(wi: wi, uv: uv, u: u)
+                        let smp = material.sampleAtBoundPoint(wi: wi, u: u, scratch: scratch)
                         if smp.pdf > 0, smp.wo.z > 0 { wo = smp.wo; found = true; break }
                     } else if let smp = material.sampleAndEvaluate(wi: wi, uv: sampleUV, u: u, scratch: scratch) {
                         wo = smp.wo; sampled = (smp.value, smp.pdf); found = true; break
@@ -247,7 +250,8 @@ struct TrainingDataGenerator: Sendable {
                     if p.wi.z > 0, p.wo.z > 0 { wi = p.wi; wo = p.wo; break }
                 }
             }
-            let first = sampled ?? material.evalAndPdf(wi: wi, wo: wo, uv: sampleUV, scratch: scratch)
+            let first = sampled ?? (smoothing ? material.evalAndPdfAtBoundPoint(wi: wi, wo: wo, scratch: scratch)
+                                              : material.evalAndPdf(wi: wi, wo: wo, uv: sampleUV, scratch: scratch))
             var t = first.value
             if smoothing {
                 // Every tap jitters uv, wi and wo; `first` (at uv) only gives the pdf.
@@ -256,7 +260,8 @@ struct TrainingDataGenerator: Sendable {
                     let tuv = sigma > 0 ? Self.footprintTap(uv, sigma: sigma, rng: &rng) : uv
                     let twi = Self.jitter(wi, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
                     let two = Self.jitter(wo, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
-                    sum += material.evalAndPdf(wi: twi, wo: two, uv: tuv, scratch: scratch).value
+                    sum += (sigma > 0 ? material.evalAndPdf(wi: twi, wo: two, uv: tuv, scratch: scratch)
+                                      : material.evalAndPdfAtBoundPoint(wi: twi, wo: two, scratch: scratch)).value
                 }
                 t = sum / Float(taps)
             } else if taps > 1 {

@@ -325,6 +325,14 @@ public final class Material: Sendable {
                                    _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>,
                                    _ point: ShadingPoint) -> Float {
         runInputs(point, regs)
+        return prepareLobes(wi, regs, ls, ns)
+    }
+
+    /// `prepare` after the inputs are in `regs`: everything that depends on wi.
+    /// Reads the input registers and never writes them, so one run of the
+    /// inputs serves any number of directions (`Material.bind(uv:scratch:)`).
+    @inline(__always) func prepareLobes(_ wi: Vec3, _ regs: UnsafeMutablePointer<Vec4>,
+                                        _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>) -> Float {
         lobes.withUnsafeBufferPointer { lb in
             for l in 0..<lb.count {
                 let ins = lb[l]

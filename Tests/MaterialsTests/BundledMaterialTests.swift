@@ -47,6 +47,45 @@ final class BundledMaterialTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(reduced, 1, "no bundled material copies a reduced register list")
     }
 
+    /// One run of the inputs for many directions (`Material.bind`) gives the
+    /// bits of the calls that take the uv, for every bundled material, in any
+    /// order of directions — including after a call that overwrote the
+    /// registers and a re-bind, and for directions below the horizon.
+    func testBoundPointEvaluationIsTheSameBits() throws {
+        var state: UInt32 = 99
+        func random() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / 16_777_216
+        }
+        func direction() -> SIMD3<Float> {
+            let z = 2 * random() - 0.9, phi = 2 * Float.pi * random(), s = max(0, 1 - z * z).squareRoot()
+            return SIMD3(s * cosf(phi), s * sinf(phi), z)
+        }
+        for (name, m) in try Self.load() {
+            let scratch = MaterialScratch(for: m)
+            for point in 0..<40 {
+                let uv = SIMD2(random(), random())
+                m.bind(uv: uv, scratch: scratch)
+                XCTAssertEqual(scratch.boundUV, uv)
+                for _ in 0..<6 {
+                    let wi = direction(), wo = direction(), u = SIMD3(random(), random(), random())
+                    let bound = m.evalAndPdfAtBoundPoint(wi: wi, wo: wo, scratch: scratch)
+                    let plain = m.evalAndPdf(wi: wi, wo: wo, uv: uv)
+                    XCTAssertEqual(bound.value, plain.value, "\(name) point \(point)")
+                    XCTAssertEqual(bound.pdf.bitPattern, plain.pdf.bitPattern, "\(name) point \(point)")
+                    let a = m.sampleAtBoundPoint(wi: wi, u: u, scratch: scratch), b = m.sample(wi: wi, uv: uv, u: u)
+                    XCTAssertEqual(a.wo, b.wo, "\(name) point \(point)")
+                    XCTAssertEqual(a.pdf.bitPattern, b.pdf.bitPattern, "\(name) point \(point)")
+                    XCTAssertEqual(m.albedoAtBoundPoint(wi: wi, scratch: scratch), m.albedo(wi: wi, uv: uv), "\(name) point \(point)")
+                }
+                if point % 5 == 0 {   // a call with its own uv overwrites the registers and drops the binding
+                    _ = m.evalAndPdf(wi: SIMD3(0, 0, 1), wo: SIMD3(0, 0, 1), uv: SIMD2(random(), random()), scratch: scratch)
+                    XCTAssertNil(scratch.boundUV)
+                }
+            }
+        }
+    }
+
     func testChi2EveryMaterial() throws {
         let materials = try Self.load()
         // Default: each θi at its own uv (4 uv points per material), 5000 samples.
