@@ -1,3 +1,5 @@
+import CTrainingKernels
+
 /// Texture-coordinate placement: uv' = R(rotation)·(uv ⊙ scale) + offset
 /// (rotation in degrees, counter-clockwise). Used by images and procedurals.
 public struct UVTransform: Sendable, Equatable {
@@ -66,7 +68,8 @@ public struct Procedural: Sendable, Equatable {
 
     /// The first channel at four points, each exactly `evaluate(uv).x`: a
     /// bump's four central-difference samples. For value-noise kinds the four
-    /// points share an octave's lattice hashes whenever they fall in one cell.
+    /// points go through one fBm kernel call (four points × four octaves per
+    /// vector).
     @inline(__always) func evaluateX4(_ a: Vec2, _ b: Vec2, _ c: Vec2, _ d: Vec2) -> SIMD4<Float> {
         let (cr, sr) = (uv.cosR, uv.sinR)
         let p = (uv.apply(a, cr, sr), uv.apply(b, cr, sr), uv.apply(c, cr, sr), uv.apply(d, cr, sr))
@@ -157,7 +160,7 @@ enum ProceduralMath {
     /// Value noise (quintic fade) summed over `octaves`: octave o at frequency
     /// lac^o (a running product), seed + o, amplitude gain^o, in octave order,
     /// divided by the sum of the amplitudes. Computed by `lq_fbm`
-    /// (CTrainingKernels/ValueNoise.c: one vector lane per point and octave,
+    /// (CTrainingKernels/ProceduralNoise.c: one vector lane per point and octave,
     /// the same bits on every instruction set).
     @inline(__always) static func fbm(_ p: Vec2, _ octaves: Int32, _ lac: Float, _ gain: Float, _ seed: UInt32) -> Float {
         var xy = p, out: Float = 0
@@ -210,4 +213,3 @@ enum ProceduralMath {
 #if canImport(Glibc)
 import Glibc
 #endif
-import CTrainingKernels
