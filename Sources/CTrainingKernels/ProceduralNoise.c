@@ -11,12 +11,7 @@
 
 typedef unsigned int lq_vu __attribute__((ext_vector_type(16)));
 
-/// The PCG-style integer hash of the procedurals (ProceduralMath.hash).
-LQ_INLINE unsigned lq_hash1(unsigned v) {
-    unsigned state = v * 747796405u + 2891336453u;
-    unsigned word = ((state >> ((state >> 28) + 4)) ^ state) * 277803737u;
-    return (word >> 22) ^ word;
-}
+/// The PCG-style integer hash of the procedurals (ProceduralMath.hash), per lane.
 LQ_INLINE lq_vu lq_hash(lq_vu v) {
     lq_vu state = v * 747796405u + 2891336453u;
     lq_vu word = ((state >> ((state >> 28) + 4)) ^ state) * 277803737u;
@@ -100,8 +95,8 @@ LQ_INLINE void lq_voronoi_body(float px, float py, float jitter, unsigned seed, 
     const lq_vi dx = { -1, 0, 1, -1, 0, 1, -1, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
     const lq_vi dy = { -1, -1, -1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0 };
     const lq_vu x = (unsigned)cx + (lq_vu)dx, y = (unsigned)cy + (lq_vu)dy;
-    const lq_vf hx = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash1(seed))));
-    const lq_vf hy = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash1(seed ^ 0x9E3779B9u))));
+    const lq_vf hx = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash((lq_vu)seed))));
+    const lq_vf hy = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash((lq_vu)(seed ^ 0x9E3779B9u)))));
     const lq_vf fx = (__builtin_convertvector((lq_vi)x, lq_vf) + 0.5f) + jitter * (hx - 0.5f);
     const lq_vf fy = (__builtin_convertvector((lq_vi)y, lq_vf) + 0.5f) + jitter * (hy - 0.5f);
     const lq_vf ddx = fx - px, ddy = fy - py;
