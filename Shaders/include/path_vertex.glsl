@@ -54,8 +54,15 @@ bool pathVertex(LQFrame f, HitPayload hit, uint materialIndex, uint depth, inout
     Frame frame = frameFromNormalTangent(ns, hit.tangent);
     vec3 wi = toLocal(frame, -dir);
     ShadeContext shade;
-    // Ray-cone footprint in uv units (log2), for the latent level of detail.
-    float footprintUV = p.coneWidth * hit.uvDensity / max(abs(dot(ns, dir)), 0.05);
+    // Ray-cone footprint in uv units (log2), for the latent level of detail:
+    // the minor axis of the footprint ellipse (the cone's width), not its
+    // major axis (width / |cos θ|). The latent pyramid filters isotropically,
+    // so the major axis blurs along both axes at grazing angles: a bias that
+    // no sample count removes (car paint's flakes smeared towards the
+    // silhouette, FLIP 0.102 → 0.084, docs/BENCHMARKS.md). Under-filtering
+    // along the major axis is only variance: the jittered samples of a pixel
+    // integrate it.
+    float footprintUV = p.coneWidth * hit.uvDensity;
     float levelU = rngNext(p.rng);
     // The rest of the shading point (textures.glsl), read in the material setup.
     lqShadingPosition = hit.position;
