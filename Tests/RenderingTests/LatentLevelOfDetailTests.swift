@@ -1,5 +1,4 @@
 import Foundation
-import Materials
 import NeuralMaterial
 import Rendering
 import Scenes
@@ -20,11 +19,6 @@ final class LatentLevelOfDetailTests: XCTestCase {
         let env = try LightTransportTests.writeTestEnvironment()
         defer { try? FileManager.default.removeItem(atPath: env) }
 
-        let sheen = RenderTestSupport.asset("Assets/Materials/sheen.json")
-        let hash = "fnv1a64:" + (try MaterialLoader.loadMaterial(path: sheen)).contentHashHex
-        var parameters = DecoderParameters.initialised(architecture: .brdf2x32, seed: 3)
-        var rng = PCG32(seed: 4)
-        for i in parameters.values.indices { parameters.values[i] += 0.1 * (rng.nextFloat() * 2 - 1) }
         // 64² latents over a 40 m plane: 0.625 m texels. The cone is at most
         // ≈ 0.3 m wide where the camera's rays meet the plane (≤ 20 m away).
         let fine: [Float] = [0.4, -0.3, 0.2, 0.1, -0.2, 0.3, -0.1, 0.25]
@@ -36,9 +30,7 @@ final class LatentLevelOfDetailTests: XCTestCase {
                 latents.levels[l].values = (0..<latents.levels[l].texelCount).flatMap { _ in v }
             }
             let path = dir.appendingPathComponent(name).path
-            try NeuralMaterialFile(parameters: parameters, latents: latents,
-                                   metadata: NeuralMaterialMetadata(sourceMaterialName: "sheen", sourceContentHash: hash, seed: 0))
-                .write(to: path)
+            try RenderTestSupport.writeSheenTwin(latents: latents, to: path)
             return path
         }
         func scene(_ nmat: String) -> Scene {
@@ -49,18 +41,14 @@ final class LatentLevelOfDetailTests: XCTestCase {
                                fovY: 20, focusDistance: 0),
                 film: Film(width: 32, height: 24, samplesPerPixel: 4, maxDepth: 3, seed: 5),
                 environment: .map(path: env, rotation: 10, intensity: 1),
-                materials: [
-                    NamedMaterial(name: "floor", material: .diffuse(albedo: Float3(0.5, 0.45, 0.4))),
-                    NamedMaterial(name: "layered", layered: LayeredBinding(source: RenderTestSupport.asset("Assets/Materials/conductor.json"))),
-                    NamedMaterial(name: "neural", layered: LayeredBinding(source: sheen, neural: nmat)),
-                ],
+                materials: RenderTestSupport.mixedMaterials(neuralTwin: nmat),
                 objects: [SceneObject(name: "plane", shape: .mesh(ProceduralShapes.plane(width: 40, depth: 40)), materialIndex: 2)])
         }
         let uniform = try RenderTestSupport.renderValidated(scene(try writeTwin("uniform.nmat", coarseLevels: fine))).image.pixels
         let mipped = try RenderTestSupport.renderValidated(scene(try writeTwin("mipped.nmat", coarseLevels: coarse))).image.pixels
         XCTAssert(uniform.allSatisfy { $0.x.isFinite && $0.y.isFinite && $0.z.isFinite })
         // The two twins do shade differently: the coarse latents change the decoded BRDF.
-        let decoded = NeuralDecoders(parameters: parameters)
+        let decoded = NeuralDecoders(parameters: RenderTestSupport.sheenTwinParameters())
         func unit(_ v: SIMD3<Float>) -> SIMD3<Float> { v / (v * v).sum().squareRoot() }
         let wi = unit(SIMD3(0.3, 0.1, 0.9)), wo = unit(SIMD3(-0.2, 0.4, 0.8))
         XCTAssertNotEqual(decoded.evalBRDFScalar(latent: fine, wi: wi, wo: wo), decoded.evalBRDFScalar(latent: coarse, wi: wi, wo: wo))

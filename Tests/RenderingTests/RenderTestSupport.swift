@@ -44,31 +44,47 @@ enum RenderTestSupport {
         return output
     }
 
+    /// The decoder of the sheen material's test twin: seeded 2×32 weights,
+    /// perturbed so that the latents change what it decodes.
+    static func sheenTwinParameters() -> DecoderParameters {
+        var parameters = DecoderParameters.initialised(architecture: .brdf2x32, seed: 3)
+        var rng = PCG32(seed: 4)
+        for i in parameters.values.indices { parameters.values[i] += 0.1 * (rng.nextFloat() * 2 - 1) }
+        return parameters
+    }
+
+    /// Writes a neural twin of Assets/Materials/sheen.json with
+    /// `sheenTwinParameters()` and the given latents to `path`.
+    static func writeSheenTwin(latents: LatentPyramid<Float>, to path: String) throws {
+        let sheenMaterial = try MaterialLoader.loadMaterial(path: asset("Assets/Materials/sheen.json"))
+        try NeuralMaterialFile(parameters: sheenTwinParameters(), latents: latents,
+                               metadata: NeuralMaterialMetadata(sourceMaterialName: "sheen", sourceContentHash: "fnv1a64:" + sheenMaterial.contentHashHex, seed: 0))
+            .write(to: path)
+    }
+
+    /// One material of each kind: an analytic floor (0), a layered conductor
+    /// (1) and the sheen material with the neural twin at `nmat` (2).
+    static func mixedMaterials(neuralTwin nmat: String) -> [NamedMaterial] {
+        [
+            NamedMaterial(name: "floor", material: .diffuse(albedo: Float3(0.5, 0.45, 0.4))),
+            NamedMaterial(name: "layered", layered: LayeredBinding(source: asset("Assets/Materials/conductor.json"))),
+            NamedMaterial(name: "neural", layered: LayeredBinding(source: asset("Assets/Materials/sheen.json"), neural: nmat)),
+        ]
+    }
+
     /// A small scene with every material kind on triangles and spheres: an
     /// analytic floor, a layered conductor and a neural twin of the sheen
     /// material with seeded random weights (its .nmat is written into
     /// `directory`), under an importance-sampled environment map at `envPath`.
     static func mixedMaterialScene(in directory: URL, envPath: String) throws -> Scene {
-        let conductor = asset("Assets/Materials/conductor.json")
-        let sheen = asset("Assets/Materials/sheen.json")
-        let sheenMaterial = try MaterialLoader.loadMaterial(path: sheen)
         let nmat = directory.appendingPathComponent("sheen.nmat").path
-        var parameters = DecoderParameters.initialised(architecture: .brdf2x32, seed: 3)
-        var rng = PCG32(seed: 4)
-        for i in parameters.values.indices { parameters.values[i] += 0.1 * (rng.nextFloat() * 2 - 1) }
-        let latents = LatentPyramid<Float>.random(width: 16, height: 16, channels: 8, levelCount: nil, seed: 5, std: 0.5)
-        try NeuralMaterialFile(parameters: parameters, latents: latents,
-                               metadata: NeuralMaterialMetadata(sourceMaterialName: "sheen", sourceContentHash: "fnv1a64:" + sheenMaterial.contentHashHex, seed: 0))
-            .write(to: nmat)
+        try writeSheenTwin(latents: LatentPyramid<Float>.random(width: 16, height: 16, channels: 8, levelCount: nil, seed: 5, std: 0.5),
+                           to: nmat)
         return Scene(
             camera: Camera(position: Float3(0, 1.0, 4), target: Float3(0, 0.4, 0), up: Float3(0, 1, 0), fovY: 40, focusDistance: 0),
             film: Film(width: 30, height: 20, samplesPerPixel: 8, maxDepth: 4, seed: 5),
             environment: .map(path: envPath, rotation: 10, intensity: 1),
-            materials: [
-                NamedMaterial(name: "floor", material: .diffuse(albedo: Float3(0.5, 0.45, 0.4))),
-                NamedMaterial(name: "layered", layered: LayeredBinding(source: conductor)),
-                NamedMaterial(name: "neural", layered: LayeredBinding(source: sheen, neural: nmat)),
-            ],
+            materials: mixedMaterials(neuralTwin: nmat),
             objects: [
                 SceneObject(name: "floor", shape: .mesh(ProceduralShapes.plane(width: 8, depth: 8)), materialIndex: 0),
                 SceneObject(name: "s0", shape: .sphere(center: Float3(-0.9, 0.35, 0), radius: 0.35), materialIndex: 1),
