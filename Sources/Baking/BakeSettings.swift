@@ -26,6 +26,10 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var levels: Int
     /// BRDF decoder shape, "2x16" / "2x32" / "3x64".
     public var decoder: String
+    /// The directions the BRDF decoder sees per learned frame (`FrameInputs`).
+    /// nil = the paper's wi, wo: optional so the settings JSON of bakes made
+    /// before the option (checkpoints, `.nmat` metadata) keeps its bytes.
+    public var frameInputs: FrameInputs?
     /// Training samples (BRDF rows) in total; `totalSteps = ⌈samples / batch⌉`.
     public var samples: Int
     /// Wall-clock budget; when set, `samples` is re-derived from the measured
@@ -127,7 +131,11 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     }
 
     public var architecture: NeuralArchitecture {
-        get throws { try NeuralArchitecture(decoder: decoder) }
+        get throws {
+            var a = try NeuralArchitecture(decoder: decoder)
+            a.frameInputs = frameInputs ?? .incidentOutgoing
+            return a
+        }
     }
 
     public var totalSteps: Int { max(1, (samples + batch - 1) / batch) }

@@ -37,32 +37,50 @@ LQ_INLINE lq_v3 lq_normalize_backward(lq_v3 v, lq_v3 dy) {
     return lq_div(lq_sub(dy, lq_scale(lq_dot3(dy, y), y)), len);
 }
 
-LQ_INLINE void lq_features_body(const float *restrict raw, const float *restrict wi, const float *restrict wo,
+/// The half vector normalize(wi + wo) (FrameLayer.halfVector).
+LQ_INLINE lq_v3 lq_half_vector(lq_v3 a, lq_v3 c) {
+    const lq_v3 s = lq_add(a, c);
+    return lq_div(s, lq_length_floored(s));
+}
+
+/// withHalf: each frame's block is wi, wo, h (9 features) instead of wi, wo (6).
+LQ_INLINE void lq_features_body(const float *restrict raw, const float *restrict wi, const float *restrict wo, long withHalf,
                                 long rows, float *restrict out, long outStride) {
+    const long perFrame = withHalf ? 9 : 6;
     for (long r = 0; r < rows; r += LQ_LANES) {
         const long n = rows - r < LQ_LANES ? rows - r : LQ_LANES;
         const lq_v3 a = lq_load3(wi + 4 * r, 4, n), c = lq_load3(wo + 4 * r, 4, n);
+        const lq_v3 h = lq_half_vector(a, c);
         for (int k = 0; k < 2; k++) {
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
-            float *o = out + r * outStride + 6 * k;
+            float *o = out + r * outStride + perFrame * k;
             lq_store3(o, outStride, n, lq_to_local(&f, a));
             lq_store3(o + 3, outStride, n, lq_to_local(&f, c));
+            if (withHalf) lq_store3(o + 6, outStride, n, lq_to_local(&f, h));
         }
     }
 }
 
-LQ_INLINE void lq_backward_body(const float *restrict raw, const float *restrict wi, const float *restrict wo,
+LQ_INLINE void lq_backward_body(const float *restrict raw, const float *restrict wi, const float *restrict wo, long withHalf,
                                 const float *restrict g, long gStride, long rows, float *restrict dRaw) {
+    const long perFrame = withHalf ? 9 : 6;
     for (long r = 0; r < rows; r += LQ_LANES) {
         const long n = rows - r < LQ_LANES ? rows - r : LQ_LANES;
         const lq_v3 vi = lq_load3(wi + 4 * r, 4, n), vo = lq_load3(wo + 4 * r, 4, n);
+        const lq_v3 vh = lq_half_vector(vi, vo);
         for (int k = 0; k < 2; k++) {
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
-            const float *gk = g + r * gStride + 6 * k;
+            const float *gk = g + r * gStride + perFrame * k;
             const lq_v3 gi = lq_load3(gk, gStride, n), go = lq_load3(gk + 3, gStride, n);
             lq_v3 dt = lq_add(lq_scale(gi.x, vi), lq_scale(go.x, vo));
-            const lq_v3 db = lq_add(lq_scale(gi.y, vi), lq_scale(go.y, vo));
+            lq_v3 db = lq_add(lq_scale(gi.y, vi), lq_scale(go.y, vo));
             lq_v3 dn = lq_add(lq_scale(gi.z, vi), lq_scale(go.z, vo));
+            if (withHalf) {
+                const lq_v3 gh = lq_load3(gk + 6, gStride, n);
+                dt = lq_add(dt, lq_scale(gh.x, vh));
+                db = lq_add(db, lq_scale(gh.y, vh));
+                dn = lq_add(dn, lq_scale(gh.z, vh));
+            }
             dn = lq_add(dn, lq_cross(f.t, db));
             dt = lq_add(dt, lq_cross(db, f.n));
             const lq_v3 dtp = lq_normalize_backward(f.tp, dt);
@@ -88,13 +106,13 @@ LQ_INLINE void lq_local_body(const float *restrict raw, long index, const float 
 }
 
 #define LQ_FRAME_ENTRY_POINTS(SUFFIX, TARGET)                                                                   \
-    TARGET void lq_frame_features_##SUFFIX(const float *raw, const float *wi, const float *wo, long rows,        \
-                                           float *out, long outStride) {                                        \
-        lq_features_body(raw, wi, wo, rows, out, outStride);                                                     \
+    TARGET void lq_frame_features_##SUFFIX(const float *raw, const float *wi, const float *wo, long withHalf,   \
+                                           long rows, float *out, long outStride) {                             \
+        lq_features_body(raw, wi, wo, withHalf, rows, out, outStride);                                           \
     }                                                                                                            \
-    TARGET void lq_frame_backward_##SUFFIX(const float *raw, const float *wi, const float *wo,                   \
+    TARGET void lq_frame_backward_##SUFFIX(const float *raw, const float *wi, const float *wo, long withHalf,   \
                                            const float *dFeatures, long dStride, long rows, float *dRaw) {       \
-        lq_backward_body(raw, wi, wo, dFeatures, dStride, rows, dRaw);                                           \
+        lq_backward_body(raw, wi, wo, withHalf, dFeatures, dStride, rows, dRaw);                                 \
     }                                                                                                            \
     TARGET void lq_frame_local_##SUFFIX(const float *raw, long index, const float *wi, const float *wo, long rows, \
                                         float *wiOut, long wiStride, float *woOut, long woStride) {             \

@@ -35,7 +35,8 @@ public struct ShadingFrame<T: NMReal>: Equatable, Sendable {
 ///
 /// Features (the first 12 BRDF inputs), in this order:
 /// [wi in frame 1 (3), wo in frame 1 (3), wi in frame 2 (3), wo in frame 2 (3)],
-/// each as (·t, ·b, ·n).
+/// each as (·t, ·b, ·n); with `FrameInputs.withHalfVector` each frame's block
+/// ends with h (3) as well: [wi₁, wo₁, h₁, wi₂, wo₂, h₂] (18).
 public enum FrameLayer {
     public static let rawCount = 12
     public static let featureCount = 12
@@ -56,40 +57,61 @@ public enum FrameLayer {
         raw.withUnsafeBufferPointer { frame(raw: $0.baseAddress!, index: k) }
     }
 
-    /// Forward: raw (12) + wi, wo → features (12).
+    /// The half vector h = normalize(wi + wo) (`FrameInputs.withHalfVector`).
     @inline(__always)
-    public static func features<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, into out: UnsafeMutablePointer<T>) {
+    public static func halfVector<T: NMReal>(_ wi: SIMD3<T>, _ wo: SIMD3<T>) -> SIMD3<T> { normalize3(wi + wo) }
+
+    /// Forward: raw (12) + wi, wo → features (`inputs` in frame 1, then frame 2:
+    /// 12 for wi, wo; 18 with h).
+    @inline(__always)
+    public static func features<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, inputs: FrameInputs = .incidentOutgoing,
+                                           into out: UnsafeMutablePointer<T>) {
+        let withHalf = inputs == .withHalfVector
+        let h = withHalf ? halfVector(wi, wo) : .zero
+        let perFrame = 3 * inputs.directionsPerFrame
         for k in 0..<2 {
             let f = frame(raw: raw, index: k)
             let a = f.toLocal(wi), c = f.toLocal(wo)
-            let o = 6 * k
+            let o = perFrame * k
             out[o] = a.x; out[o + 1] = a.y; out[o + 2] = a.z
             out[o + 3] = c.x; out[o + 4] = c.y; out[o + 5] = c.z
+            if withHalf {
+                let e = f.toLocal(h)
+                out[o + 6] = e.x; out[o + 7] = e.y; out[o + 8] = e.z
+            }
         }
     }
 
-    /// Backward: dL/dfeatures (12) → dL/draw (12), written (not accumulated).
+    /// Backward: dL/dfeatures (laid out as `features`) → dL/draw (12), written (not accumulated).
     ///
     /// Derivation (per frame), with g_i, g_o the feature gradients:
-    /// dt = g_i.x wi + g_o.x wo, db = g_i.y wi + g_o.y wo, dn = g_i.z wi + g_o.z wo;
+    /// dt = g_i.x wi + g_o.x wo (+ g_h.x h), db = g_i.y wi + g_o.y wo (+ g_h.y h),
+    /// dn = g_i.z wi + g_o.z wo (+ g_h.z h) — h depends on wi, wo only;
     /// b = n×t ⇒ dn += t×db, dt += db×n; t = t̂/|t̂| ⇒ dt̂ = (dt − (dt·t)t)/|t̂|;
     /// t̂ = t̃ − (n·t̃)n ⇒ dt̃ = dt̂ − (n·dt̂)n, dn += −(n·dt̂)t̃ − (n·t̃)dt̂;
     /// n = ṽ/|ṽ| ⇒ dṽ = (dn − (dn·n)n)/|ṽ|.
     @inline(__always)
-    public static func backward<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>,
+    public static func backward<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, inputs: FrameInputs = .incidentOutgoing,
                                            dFeatures g: UnsafePointer<T>, dRaw: UnsafeMutablePointer<T>) {
+        let withHalf = inputs == .withHalfVector
+        let h = withHalf ? halfVector(wi, wo) : .zero
+        let perFrame = 3 * inputs.directionsPerFrame
         for k in 0..<2 {
-            let o = 6 * k
+            let o = 6 * k, q = perFrame * k
             let vn = SIMD3(raw[o], raw[o + 1], raw[o + 2] + 1)
             let vt = SIMD3(raw[o + 3] + 1, raw[o + 4], raw[o + 5])
             let n = normalize3(vn)
             let tp = vt - dot3(n, vt) * n
             let t = normalize3(tp)
-            let gi = SIMD3(g[o], g[o + 1], g[o + 2])
-            let go = SIMD3(g[o + 3], g[o + 4], g[o + 5])
+            let gi = SIMD3(g[q], g[q + 1], g[q + 2])
+            let go = SIMD3(g[q + 3], g[q + 4], g[q + 5])
             var dt = gi.x * wi + go.x * wo
-            let db = gi.y * wi + go.y * wo
+            var db = gi.y * wi + go.y * wo
             var dn = gi.z * wi + go.z * wo
+            if withHalf {
+                let gh = SIMD3(g[q + 6], g[q + 7], g[q + 8])
+                dt += gh.x * h; db += gh.y * h; dn += gh.z * h
+            }
             dn += cross3(t, db)
             dt += cross3(db, n)
             let dtp = normalize3Backward(tp, dt)

@@ -33,11 +33,11 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     /// freshly initialised network (x ≈ 0) start at ≈0.05, a plausible
     /// cosine-weighted reflectance, instead of 1.
     public var outputOffset: Float
+    /// The directions the BRDF decoder sees in each learned frame.
+    public var frameInputs: FrameInputs
 
     /// Number of outputs of the frame layer: two frames × (raw normal 3 + raw tangent 3).
     public static let frameOutputs = 12
-    /// Frame-space direction features: wi, wo in frame 1 and frame 2.
-    public static let frameFeatures = 12
     /// RGB.
     public static let brdfOutputs = 3
     /// wi in the sampling frame.
@@ -45,11 +45,36 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     /// αx, αy, ρ, specular slope mean (2), diffuse slope mean (2), two lobe logits.
     public static let samplerOutputs = 9
 
-    public init(latentChannels: Int = 8, brdfHidden: [Int] = [32, 32], samplerHidden: [Int] = [32, 32, 32], outputOffset: Float = 3) {
+    public init(latentChannels: Int = 8, brdfHidden: [Int] = [32, 32], samplerHidden: [Int] = [32, 32, 32], outputOffset: Float = 3,
+                frameInputs: FrameInputs = .incidentOutgoing) {
         self.latentChannels = latentChannels
         self.brdfHidden = brdfHidden
         self.samplerHidden = samplerHidden
         self.outputOffset = outputOffset
+        self.frameInputs = frameInputs
+    }
+
+    private enum CodingKeys: String, CodingKey { case latentChannels, brdfHidden, samplerHidden, outputOffset, frameInputs }
+
+    /// Files written before `frameInputs` existed hold the paper's wi, wo.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        latentChannels = try c.decode(Int.self, forKey: .latentChannels)
+        brdfHidden = try c.decode([Int].self, forKey: .brdfHidden)
+        samplerHidden = try c.decode([Int].self, forKey: .samplerHidden)
+        outputOffset = try c.decode(Float.self, forKey: .outputOffset)
+        frameInputs = try c.decodeIfPresent(FrameInputs.self, forKey: .frameInputs) ?? .incidentOutgoing
+    }
+
+    /// The paper's wi, wo is left unwritten, so those files keep their bytes
+    /// and older readers still open them.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(latentChannels, forKey: .latentChannels)
+        try c.encode(brdfHidden, forKey: .brdfHidden)
+        try c.encode(samplerHidden, forKey: .samplerHidden)
+        try c.encode(outputOffset, forKey: .outputOffset)
+        if frameInputs != .incidentOutgoing { try c.encode(frameInputs, forKey: .frameInputs) }
     }
 
     /// 2×16: fastest, visibly worse (paper FLIP 0.109).
@@ -78,11 +103,14 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     }
 
     public var description: String {
-        "latents \(latentChannels), BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
+        "latents \(latentChannels), \(frameInputs == .incidentOutgoing ? "" : "frame inputs \(frameInputs.rawValue), ")BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
     }
 
-    /// 12 frame features + latent.
-    public var brdfInputs: Int { NeuralArchitecture.frameFeatures + latentChannels }
+    /// Frame-space direction features: `frameInputs` in frame 1, then in frame 2.
+    public var frameFeatures: Int { 2 * 3 * frameInputs.directionsPerFrame }
+
+    /// Frame features + latent.
+    public var brdfInputs: Int { frameFeatures + latentChannels }
     /// latent + wi.
     public var samplerInputs: Int { latentChannels + NeuralArchitecture.samplerDirectionInputs }
 

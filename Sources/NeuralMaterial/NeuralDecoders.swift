@@ -77,8 +77,12 @@ public final class NeuralDecoders: @unchecked Sendable {
     public func evalBRDFScalar(latent: [Float], wi: SIMD3<Float>, wo: SIMD3<Float>) -> SIMD3<Float> {
         precondition(latent.count == architecture.latentChannels)
         let raw = frameRawScalar(latent: latent)
-        var x = [Float](repeating: 0, count: 12)
-        raw.withUnsafeBufferPointer { r in x.withUnsafeMutableBufferPointer { FrameLayer.features(raw: r.baseAddress!, wi: wi, wo: wo, into: $0.baseAddress!) } }
+        var x = [Float](repeating: 0, count: architecture.frameFeatures)
+        raw.withUnsafeBufferPointer { r in
+            x.withUnsafeMutableBufferPointer {
+                FrameLayer.features(raw: r.baseAddress!, wi: wi, wo: wo, inputs: architecture.frameInputs, into: $0.baseAddress!)
+            }
+        }
         x += latent
         let layers = architecture.brdfLayers
         for (i, l) in layers.enumerated() {
@@ -193,16 +197,16 @@ public final class NeuralDecoders: @unchecked Sendable {
         let rows = wi.count
         try checkBatch(latents: latents.count, rows: rows, others: [wo.count, output.count])
         guard rows > 0 else { return }
-        let C = architecture.latentChannels, inW = architecture.brdfInputs
+        let C = architecture.latentChannels, inW = architecture.brdfInputs, F = architecture.frameFeatures
         let off = architecture.outputOffset
         let lat = latents.baseAddress!, wiP = wi.baseAddress!, woP = wo.baseAddress!, outP = output.baseAddress!
         forEachChunk(rows: rows) { start, n, s in
             frameRaw(latents: lat + start * C, rows: n, into: s.raw)
             for r in 0..<n {
                 let row = s.a + r * inW
-                FrameLayer.features(raw: s.raw + r * 12, wi: wiP[start + r], wo: woP[start + r], into: row)
+                FrameLayer.features(raw: s.raw + r * 12, wi: wiP[start + r], wo: woP[start + r], inputs: architecture.frameInputs, into: row)
                 let l = lat + (start + r) * C
-                for c in 0..<C { row[12 + c] = l[c] }
+                for c in 0..<C { row[F + c] = l[c] }
             }
             let y = mlp(architecture.brdfLayers, brdfWT, parameters.brdfBiasOffsets, input: s.a, other: s.b, rows: n)
             for r in 0..<n {

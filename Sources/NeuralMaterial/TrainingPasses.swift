@@ -74,9 +74,10 @@ public final class BRDFTrainingPass: @unchecked Sendable {
         frameWT.withUnsafeBufferPointer {
             MatrixKernels.linearForward(x: latents, rows: rows, inputs: C, wT: $0.baseAddress!, bias: nil, outputs: 12, y: raw, relu: false, isa: isa)
         }
-        FrameLayerBatch.features(raw: raw, wi: wi, wo: wo, rows: rows, into: x0, outStride: inW, isa: isa)
+        let F = architecture.frameFeatures
+        FrameLayerBatch.features(raw: raw, wi: wi, wo: wo, inputs: architecture.frameInputs, rows: rows, into: x0, outStride: inW, isa: isa)
         for r in 0..<rows {
-            (x0 + r * inW + 12).update(from: latents + r * C, count: C)
+            (x0 + r * inW + F).update(from: latents + r * C, count: C)
         }
         var x = UnsafePointer(x0)
         for (i, l) in layers.enumerated() {
@@ -110,13 +111,14 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             swap(&dCur, &dNext)
         }
         // dCur = dL/dx0 [rows × inW]: frame features then latent.
-        FrameLayerBatch.backward(raw: raw, wi: wi, wo: wo, dFeatures: dCur, dStride: inW, rows: rows, dRaw: dRaw, isa: isa)
+        FrameLayerBatch.backward(raw: raw, wi: wi, wo: wo, inputs: architecture.frameInputs, dFeatures: dCur, dStride: inW, rows: rows,
+                                 dRaw: dRaw, isa: isa)
         // frame layer (no bias): dWf += dRawᵀ·latents, dLatent = dRaw·Wf + direct part.
         MatrixKernels.linearBackwardWeights(dY: dRaw, x: latents, rows: rows, inputs: C, outputs: 12, dW: gradients + p.frameWeightOffset, dB: nil, isa: isa)
         if let dLatents {
             MatrixKernels.linearBackwardInput(dY: dRaw, rows: rows, outputs: 12, w: v + p.frameWeightOffset, inputs: C, dX: dLatents, isa: isa)
             for r in 0..<rows {
-                for c in 0..<C { dLatents[r * C + c] += dCur[r * inW + 12 + c] }
+                for c in 0..<C { dLatents[r * C + c] += dCur[r * inW + architecture.frameFeatures + c] }
             }
         }
     }

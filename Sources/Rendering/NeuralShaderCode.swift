@@ -15,6 +15,7 @@ import NeuralMaterial
 enum NeuralShaderCode {
     static func suffix(_ a: NeuralArchitecture) -> String {
         "b" + a.brdfHidden.map(String.init).joined(separator: "_") + "s" + a.samplerHidden.map(String.init).joined(separator: "_")
+            + (a.frameInputs == .withHalfVector ? "h" : "")
     }
 
     /// One dense layer `output = W·input (+ b) (+ ReLU)`; `declare` adds the
@@ -46,13 +47,20 @@ enum NeuralShaderCode {
         out += "}\n\n"
 
         out += "vec3 neuralBrdf_\(s)(NeuralWeightsRef W, float lat[\(c)], float raw[12], vec3 wi, vec3 wo) {\n"
-        out += "    float x0[\(12 + c)];\n"
+        let features = a.frameFeatures, perFrame = features / 2, withHalf = a.frameInputs == .withHalfVector
+        out += "    float x0[\(features + c)];\n"
+        if withHalf { out += "    vec3 hv = nmNormalize(wi + wo);\n" }
         out += "    for (int k = 0; k < 2; ++k) {\n"
         out += "        vec3 t, b, n;\n        nmFrame(raw, k, t, b, n);\n"
         out += "        vec3 a = nmToLocal(wi, t, b, n), d = nmToLocal(wo, t, b, n);\n"
-        out += "        x0[6 * k] = a.x; x0[6 * k + 1] = a.y; x0[6 * k + 2] = a.z;\n"
-        out += "        x0[6 * k + 3] = d.x; x0[6 * k + 4] = d.y; x0[6 * k + 5] = d.z;\n    }\n"
-        out += "    for (int i = 0; i < \(c); ++i) x0[12 + i] = lat[i];\n"
+        out += "        x0[\(perFrame) * k] = a.x; x0[\(perFrame) * k + 1] = a.y; x0[\(perFrame) * k + 2] = a.z;\n"
+        out += "        x0[\(perFrame) * k + 3] = d.x; x0[\(perFrame) * k + 4] = d.y; x0[\(perFrame) * k + 5] = d.z;\n"
+        if withHalf {
+            out += "        vec3 e = nmToLocal(hv, t, b, n);\n"
+            out += "        x0[\(perFrame) * k + 6] = e.x; x0[\(perFrame) * k + 7] = e.y; x0[\(perFrame) * k + 8] = e.z;\n"
+        }
+        out += "    }\n"
+        out += "    for (int i = 0; i < \(c); ++i) x0[\(features) + i] = lat[i];\n"
         for (i, l) in p.brdf.enumerated() {
             out += dense("x\(i)", "x\(i + 1)", l, relu: i < p.brdf.count - 1)
         }

@@ -9,25 +9,30 @@ final class AnalyticGradientTests: XCTestCase {
     let h = 1e-6
 
     func testFrameLayerBackwardMatchesFiniteDifferences() {
-        var rng = PCG32(seed: 11)
-        for trial in 0..<20 {
-            let scale = trial < 10 ? 0.3 : 1.5
-            let raw = (0..<12).map { _ in scale * Double(rng.nextGaussian()) }
-            let wi = cast3(randomUnit(&rng), to: Double.self), wo = cast3(randomUnit(&rng), to: Double.self)
-            let g = (0..<12).map { _ in Double(rng.nextGaussian()) }
-            func loss(_ r: [Double]) -> Double {
-                var f = [Double](repeating: 0, count: 12)
-                r.withUnsafeBufferPointer { rp in f.withUnsafeMutableBufferPointer { FrameLayer.features(raw: rp.baseAddress!, wi: wi, wo: wo, into: $0.baseAddress!) } }
-                return zip(f, g).reduce(0) { $0 + $1.0 * $1.1 }
-            }
-            var dRaw = [Double](repeating: 0, count: 12)
-            raw.withUnsafeBufferPointer { rp in g.withUnsafeBufferPointer { gp in dRaw.withUnsafeMutableBufferPointer {
-                FrameLayer.backward(raw: rp.baseAddress!, wi: wi, wo: wo, dFeatures: gp.baseAddress!, dRaw: $0.baseAddress!)
-            } } }
-            for i in 0..<12 {
-                var p = raw, m = raw
-                p[i] += h; m[i] -= h
-                assertClose(dRaw[i], (loss(p) - loss(m)) / (2 * h), rtol: 1e-5, atol: 1e-7, "frame raw[\(i)] trial \(trial)")
+        for inputs in FrameInputs.allCases {
+            var rng = PCG32(seed: 11)
+            let F = 6 * inputs.directionsPerFrame
+            for trial in 0..<20 {
+                let scale = trial < 10 ? 0.3 : 1.5
+                let raw = (0..<12).map { _ in scale * Double(rng.nextGaussian()) }
+                let wi = cast3(randomUnit(&rng), to: Double.self), wo = cast3(randomUnit(&rng), to: Double.self)
+                let g = (0..<F).map { _ in Double(rng.nextGaussian()) }
+                func loss(_ r: [Double]) -> Double {
+                    var f = [Double](repeating: 0, count: F)
+                    r.withUnsafeBufferPointer { rp in
+                        f.withUnsafeMutableBufferPointer { FrameLayer.features(raw: rp.baseAddress!, wi: wi, wo: wo, inputs: inputs, into: $0.baseAddress!) }
+                    }
+                    return zip(f, g).reduce(0) { $0 + $1.0 * $1.1 }
+                }
+                var dRaw = [Double](repeating: 0, count: 12)
+                raw.withUnsafeBufferPointer { rp in g.withUnsafeBufferPointer { gp in dRaw.withUnsafeMutableBufferPointer {
+                    FrameLayer.backward(raw: rp.baseAddress!, wi: wi, wo: wo, inputs: inputs, dFeatures: gp.baseAddress!, dRaw: $0.baseAddress!)
+                } } }
+                for i in 0..<12 {
+                    var p = raw, m = raw
+                    p[i] += h; m[i] -= h
+                    assertClose(dRaw[i], (loss(p) - loss(m)) / (2 * h), rtol: 1e-5, atol: 1e-7, "\(inputs.rawValue) frame raw[\(i)] trial \(trial)")
+                }
             }
         }
     }

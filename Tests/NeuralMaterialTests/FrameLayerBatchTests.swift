@@ -22,7 +22,7 @@ final class FrameLayerBatchTests: XCTestCase {
         }
         let wi = (0..<rows).map { _ in direction() }
         let wo = (0..<rows).map { _ in direction() }
-        let dFeatures = (0..<(rows * 20)).map { _ in rng.nextGaussian() }
+        let dFeatures = (0..<(rows * 26)).map { _ in rng.nextGaussian() }   // wide enough for 18 features + the latent
         return (raw, wi, wo, dFeatures)
     }
 
@@ -35,9 +35,14 @@ final class FrameLayerBatchTests: XCTestCase {
     }
 
     func testFeaturesBackwardAndLocalEqualTheDefinitionOnEveryPath() {
+        for frameInputs in FrameInputs.allCases { checkEveryPath(frameInputs) }
+    }
+
+    private func checkEveryPath(_ frameInputs: FrameInputs) {
         let (raw, wi, wo, dF) = inputs()
-        let stride = 20   // the BRDF input row: 12 features, then the latent
-        var expectedFeatures = [Float](repeating: 0, count: rows * 12)
+        let F = 6 * frameInputs.directionsPerFrame
+        let stride = F + 8   // the BRDF input row: the features, then the latent
+        var expectedFeatures = [Float](repeating: 0, count: rows * F)
         var expectedBackward = [Float](repeating: 0, count: rows * 12)
         // [frame k][wi, wo]
         var expectedLocal = [[[Float]]](repeating: [[Float]](repeating: [Float](repeating: 0, count: rows * 3), count: 2), count: 2)
@@ -45,10 +50,10 @@ final class FrameLayerBatchTests: XCTestCase {
             dF.withUnsafeBufferPointer { g in
                 for i in 0..<rows {
                     expectedFeatures.withUnsafeMutableBufferPointer {
-                        FrameLayer.features(raw: r.baseAddress! + 12 * i, wi: wi[i], wo: wo[i], into: $0.baseAddress! + 12 * i)
+                        FrameLayer.features(raw: r.baseAddress! + 12 * i, wi: wi[i], wo: wo[i], inputs: frameInputs, into: $0.baseAddress! + F * i)
                     }
                     expectedBackward.withUnsafeMutableBufferPointer {
-                        FrameLayer.backward(raw: r.baseAddress! + 12 * i, wi: wi[i], wo: wo[i], dFeatures: g.baseAddress! + stride * i,
+                        FrameLayer.backward(raw: r.baseAddress! + 12 * i, wi: wi[i], wo: wo[i], inputs: frameInputs, dFeatures: g.baseAddress! + stride * i,
                                             dRaw: $0.baseAddress! + 12 * i)
                     }
                     for k in 0..<2 {
@@ -68,11 +73,12 @@ final class FrameLayerBatchTests: XCTestCase {
             var local = [[[Float]]](repeating: [[Float]](), count: 2)
             raw.withUnsafeBufferPointer { r in
                 features.withUnsafeMutableBufferPointer {
-                    FrameLayerBatch.features(raw: r.baseAddress!, wi: wi, wo: wo, rows: rows, into: $0.baseAddress!, outStride: stride, isa: isa)
+                    FrameLayerBatch.features(raw: r.baseAddress!, wi: wi, wo: wo, inputs: frameInputs, rows: rows, into: $0.baseAddress!,
+                                             outStride: stride, isa: isa)
                 }
                 dF.withUnsafeBufferPointer { g in
                     backward.withUnsafeMutableBufferPointer {
-                        FrameLayerBatch.backward(raw: r.baseAddress!, wi: wi, wo: wo, dFeatures: g.baseAddress!, dStride: stride,
+                        FrameLayerBatch.backward(raw: r.baseAddress!, wi: wi, wo: wo, inputs: frameInputs, dFeatures: g.baseAddress!, dStride: stride,
                                                  rows: rows, dRaw: $0.baseAddress!, isa: isa)
                     }
                 }
@@ -87,11 +93,11 @@ final class FrameLayerBatchTests: XCTestCase {
                     local[k] = [wiLocal, woLocal]
                 }
             }
-            let packed = (0..<rows).flatMap { features[($0 * stride)..<($0 * stride + 12)] }
-            assertBitIdentical(packed, expectedFeatures, "\(isa) features")
-            XCTAssertTrue((0..<rows).allSatisfy { r in features[(r * stride + 12)..<(r * stride + stride)].allSatisfy(\.isNaN) },
-                          "\(isa) features wrote past the 12 feature columns")
-            assertBitIdentical(backward, expectedBackward, "\(isa) backward")
+            let packed = (0..<rows).flatMap { features[($0 * stride)..<($0 * stride + F)] }
+            assertBitIdentical(packed, expectedFeatures, "\(isa) \(frameInputs.rawValue) features")
+            XCTAssertTrue((0..<rows).allSatisfy { r in features[(r * stride + F)..<(r * stride + stride)].allSatisfy(\.isNaN) },
+                          "\(isa) features wrote past the \(F) feature columns")
+            assertBitIdentical(backward, expectedBackward, "\(isa) \(frameInputs.rawValue) backward")
             for k in 0..<2 {
                 assertBitIdentical(local[k][0], expectedLocal[k][0], "\(isa) wi in frame \(k + 1)")
                 assertBitIdentical(local[k][1], expectedLocal[k][1], "\(isa) wo in frame \(k + 1)")

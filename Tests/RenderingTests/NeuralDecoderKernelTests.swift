@@ -14,6 +14,7 @@ import XCTest
 final class NeuralDecoderKernelTests: XCTestCase {
     static func body(_ a: NeuralArchitecture) -> String {
         let s = "b" + a.brdfHidden.map(String.init).joined(separator: "_") + "s" + a.samplerHidden.map(String.init).joined(separator: "_")
+            + (a.frameInputs == .withHalfVector ? "h" : "")
         return """
         void kernelMain(uint row, LQMaterial m) {
             ShadeContext c;
@@ -49,7 +50,8 @@ final class NeuralDecoderKernelTests: XCTestCase {
     func testGLSLDecodersMatchTheCPUOracle() throws {
         let device = try RenderDevice(validation: true, logger: RenderTestSupport.logger)
         let sink = ValidationSinkBox(device)
-        for architecture in [NeuralArchitecture.brdf2x16, .brdf2x32, .brdf3x64] {
+        let halfVector2x32 = NeuralArchitecture(brdfHidden: [32, 32], frameInputs: .withHalfVector)
+        for architecture in [NeuralArchitecture.brdf2x16, .brdf2x32, .brdf3x64, halfVector2x32] {
             var rng = PCG32(seed: 7)
             var parameters = DecoderParameters.initialised(architecture: architecture, seed: 11)
             // Perturb every weight so the outputs are far from the initial, near-trivial ones.

@@ -1,0 +1,27 @@
+/// Which directions the BRDF decoder sees in each learned frame
+/// (`FrameLayer.features`), stored in the architecture of every `.nmat`.
+///
+/// The paper feeds wi and wo. A specular lobe — a clear coat's highlight, a
+/// flake's glint — is a narrow function of the half vector h = normalize(wi + wo),
+/// which a 2×32 ReLU network has to rebuild from wi and wo with its first
+/// layer; handing it h directly cut the held-out error of car paint by a
+/// third and of worn leather by more than half (docs/BENCHMARKS.md). h is
+/// derived from wi and wo in the shading frame, so it adds no parameter and
+/// its gradient reaches the learned frame like theirs.
+public enum FrameInputs: String, Codable, CaseIterable, Sendable {
+    /// wi, wo (the paper): 6 features per frame.
+    case incidentOutgoing = "wi-wo"
+    /// wi, wo and h = normalize(wi + wo): 9 features per frame.
+    case withHalfVector = "wi-wo-h"
+
+    public var directionsPerFrame: Int { self == .incidentOutgoing ? 2 : 3 }
+
+    /// Parses the CLI spelling (`wi-wo`, `wi-wo-h`).
+    public init(name: String) throws {
+        guard let v = FrameInputs(rawValue: name.lowercased()) else {
+            throw NeuralMaterialError.invalidArchitecture(
+                detail: "frame inputs '\(name)' must be one of \(FrameInputs.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = v
+    }
+}
