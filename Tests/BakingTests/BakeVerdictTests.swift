@@ -90,11 +90,16 @@ final class BakeVerdictTests: XCTestCase {
         var m = BakeMetrics(logL1: 0.1, relativeL1: 0.95, relativeMSE: 1, samplerKL: 0, constantBaselineLogL1: 1,
                             energyRatio: 0.05, energyRatioRGB: [0.05, 0.05, 0.05], validationSamples: 16, validationSeed: 0)
         let quick = BakeSettings.preset(.quick)
-        let line = BakeVerdict(metrics: m).message(material: "Gold", output: "gold.nmat", settings: quick, allowed: false)
+        var coarse = quick
+        coarse.resolution = 64
+        let line = BakeVerdict(metrics: m).message(material: "Gold", output: "gold.nmat", settings: coarse, allowed: false)
         XCTAssertFalse(line.contains("\n"))
-        for needle in ["Gold", "energy ratio 0.050 < 0.70", "too dark", "relative L1 0.950 > 0.85", "gold.nmat", "--preset standard", "--resolution", "--allow-poor"] {
+        for needle in ["Gold", "energy ratio 0.050 < 0.70", "too dark", "relative L1 0.950 > 0.85", "gold.nmat", "--preset standard", "--resolution (512)", "--allow-poor"] {
             XCTAssertTrue(line.contains(needle), "\(needle) missing from: \(line)")
         }
+        let atQuick = BakeVerdict(metrics: m).message(material: "Gold", output: "gold.nmat", settings: quick, allowed: false)
+        XCTAssertTrue(atQuick.contains("--preset standard") && atQuick.contains("another --seed") && !atQuick.contains("--resolution"),
+                      "the quick preset is already at 512²: \(atQuick)")
         XCTAssertFalse(line.contains("roughness"), "a twin that beats the constant baseline is not blamed on a near-mirror lobe")
         XCTAssertTrue(BakeVerdict.advice(for: .preset(.standard)).contains("--preset high"))
         // No better than the constant baseline (a black twin of a near-mirror): the line says so.
