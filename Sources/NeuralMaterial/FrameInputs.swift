@@ -4,10 +4,11 @@
 /// The paper feeds wi and wo. A specular lobe — a clear coat's highlight, a
 /// flake's glint — is a narrow function of the half vector h = normalize(wi + wo),
 /// which a 2×32 ReLU network has to rebuild from wi and wo with its first
-/// layer; handing it h directly cut the held-out error of car paint by a
-/// third and of worn leather by more than half (docs/BENCHMARKS.md). h is
-/// derived from wi and wo in the shading frame, so it adds no parameter and
-/// its gradient reaches the learned frame like theirs.
+/// layer. Handing it h as well cut car paint's held-out relative L1 by a
+/// third, but not its rendered FLIP (docs/BAKING.md "Half-vector inputs"),
+/// so it is an option, not the default. h is derived from wi and wo in the
+/// shading frame: it adds no parameter and its gradient reaches the learned
+/// frames like theirs.
 public enum FrameInputs: String, Codable, CaseIterable, Sendable {
     /// wi, wo (the paper): 6 features per frame.
     case incidentOutgoing = "wi-wo"

@@ -16,7 +16,7 @@ struct BakeCommand: ParsableCommand {
         abstract: "Distil a layered material into a neural material (.nmat): latent pyramid + MLP decoders.",
         discussion: """
         Presets: quick (512², 40 M samples: a few minutes on 2 cores), standard (512², 240 M, the default), high (1024², 800 M).
-        Overrides: --resolution --levels --decoder --samples or --seconds --seed --batch --threads.
+        Overrides: --resolution --levels --decoder --frame-inputs --samples or --seconds --seed --batch --threads.
         --copies N trains N decoders from different seeds on the same rows, keeps the
         better half by held-out loss at 25, 50 and 75 % of the steps, writes the best.
         A checkpoint (OUT.nmat.ckpt) is written every --checkpoint-every seconds and on Ctrl-C;
