@@ -4,7 +4,7 @@ import NeuralMaterial
 
 /// The three bake presets (docs/BAKING.md has the measured cost of each).
 public enum BakePreset: String, Codable, CaseIterable, Sendable {
-    /// Low resolution, a couple of minutes on 2 cores: previews and CI.
+    /// 512×512 latents and a sixth of standard's samples, a few minutes on 2 cores: previews and the demo.
     case quick
     /// 512×512 latents, the default.
     case standard
