@@ -50,7 +50,7 @@ LQ_INLINE void lq_features_body(const float *restrict raw, const float *restrict
     for (long r = 0; r < rows; r += LQ_LANES) {
         const long n = rows - r < LQ_LANES ? rows - r : LQ_LANES;
         const lq_v3 a = lq_load3(wi + 4 * r, 4, n), c = lq_load3(wo + 4 * r, 4, n);
-        const lq_v3 h = lq_half_vector(a, c);
+        const lq_v3 h = withHalf ? lq_half_vector(a, c) : a;   // no square root for the paper's inputs
         for (int k = 0; k < 2; k++) {
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
             float *o = out + r * outStride + perFrame * k;
@@ -67,7 +67,7 @@ LQ_INLINE void lq_backward_body(const float *restrict raw, const float *restrict
     for (long r = 0; r < rows; r += LQ_LANES) {
         const long n = rows - r < LQ_LANES ? rows - r : LQ_LANES;
         const lq_v3 vi = lq_load3(wi + 4 * r, 4, n), vo = lq_load3(wo + 4 * r, 4, n);
-        const lq_v3 vh = lq_half_vector(vi, vo);
+        const lq_v3 vh = withHalf ? lq_half_vector(vi, vo) : vi;
         for (int k = 0; k < 2; k++) {
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
             const float *gk = g + r * gStride + perFrame * k;

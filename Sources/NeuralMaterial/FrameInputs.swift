@@ -16,6 +16,11 @@ public enum FrameInputs: String, Codable, CaseIterable, Sendable {
     case withHalfVector = "wi-wo-h"
 
     public var directionsPerFrame: Int { self == .incidentOutgoing ? 2 : 3 }
+    /// Features per learned frame: each direction as (·t, ·b, ·n).
+    public var featuresPerFrame: Int { 3 * directionsPerFrame }
+    /// Features of both frames: 12 or 18.
+    public var featureCount: Int { 2 * featuresPerFrame }
+    public var includesHalfVector: Bool { self == .withHalfVector }
 
     /// Parses the CLI spelling (`wi-wo`, `wi-wo-h`).
     public init(name: String) throws {

@@ -13,7 +13,7 @@ public enum FrameLayerBatch {
     public static func features(raw: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
                                 inputs: FrameInputs = .incidentOutgoing,
                                 rows: Int, into out: UnsafeMutablePointer<Float>, outStride: Int, isa: TrainingISA = .active) {
-        let a = floats(wi), b = floats(wo), half = inputs == .withHalfVector ? 1 : 0
+        let a = floats(wi), b = floats(wo), half = inputs.includesHalfVector ? 1 : 0
         isa.kernel(lq_frame_features_portable, lq_frame_features_avx2_fma, lq_frame_features_avx512)(raw, a, b, half, rows, out, outStride)
     }
 
@@ -22,7 +22,7 @@ public enum FrameLayerBatch {
                                 inputs: FrameInputs = .incidentOutgoing,
                                 dFeatures: UnsafePointer<Float>, dStride: Int, rows: Int, dRaw: UnsafeMutablePointer<Float>,
                                 isa: TrainingISA = .active) {
-        let a = floats(wi), b = floats(wo), half = inputs == .withHalfVector ? 1 : 0
+        let a = floats(wi), b = floats(wo), half = inputs.includesHalfVector ? 1 : 0
         isa.kernel(lq_frame_backward_portable, lq_frame_backward_avx2_fma, lq_frame_backward_avx512)(raw, a, b, half, dFeatures, dStride, rows, dRaw)
     }
 

@@ -66,9 +66,9 @@ public enum FrameLayer {
     @inline(__always)
     public static func features<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, inputs: FrameInputs = .incidentOutgoing,
                                            into out: UnsafeMutablePointer<T>) {
-        let withHalf = inputs == .withHalfVector
+        let withHalf = inputs.includesHalfVector
         let h = withHalf ? halfVector(wi, wo) : .zero
-        let perFrame = 3 * inputs.directionsPerFrame
+        let perFrame = inputs.featuresPerFrame
         for k in 0..<2 {
             let f = frame(raw: raw, index: k)
             let a = f.toLocal(wi), c = f.toLocal(wo)
@@ -93,9 +93,9 @@ public enum FrameLayer {
     @inline(__always)
     public static func backward<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, inputs: FrameInputs = .incidentOutgoing,
                                            dFeatures g: UnsafePointer<T>, dRaw: UnsafeMutablePointer<T>) {
-        let withHalf = inputs == .withHalfVector
+        let withHalf = inputs.includesHalfVector
         let h = withHalf ? halfVector(wi, wo) : .zero
-        let perFrame = 3 * inputs.directionsPerFrame
+        let perFrame = inputs.featuresPerFrame
         for k in 0..<2 {
             let o = 6 * k, q = perFrame * k
             let vn = SIMD3(raw[o], raw[o + 1], raw[o + 2] + 1)

@@ -103,11 +103,11 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     }
 
     public var description: String {
-        "latents \(latentChannels), \(frameInputs == .incidentOutgoing ? "" : "frame inputs \(frameInputs.rawValue), ")BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
+        "latents \(latentChannels), \(frameInputs.includesHalfVector ? "frame inputs \(frameInputs.rawValue), " : "")BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
     }
 
     /// Frame-space direction features: `frameInputs` in frame 1, then in frame 2.
-    public var frameFeatures: Int { 2 * 3 * frameInputs.directionsPerFrame }
+    public var frameFeatures: Int { frameInputs.featureCount }
 
     /// Frame features + latent.
     public var brdfInputs: Int { frameFeatures + latentChannels }

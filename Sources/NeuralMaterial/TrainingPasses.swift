@@ -97,7 +97,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
     public func backward(parameters p: DecoderParameters, values v: UnsafePointer<Float>, dOutput: UnsafePointer<Float>,
                          gradients: UnsafeMutablePointer<Float>, dLatents: UnsafeMutablePointer<Float>?) {
         guard let latents, let wi, let wo else { return }
-        let C = architecture.latentChannels, inW = architecture.brdfInputs
+        let C = architecture.latentChannels, inW = architecture.brdfInputs, F = architecture.frameFeatures
         // exp: dz = dy · y
         var dCur = gA, dNext = gB
         for i in 0..<(rows * 3) { dCur[i] = dOutput[i] * output[i] }
@@ -118,7 +118,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
         if let dLatents {
             MatrixKernels.linearBackwardInput(dY: dRaw, rows: rows, outputs: 12, w: v + p.frameWeightOffset, inputs: C, dX: dLatents, isa: isa)
             for r in 0..<rows {
-                for c in 0..<C { dLatents[r * C + c] += dCur[r * inW + architecture.frameFeatures + c] }
+                for c in 0..<C { dLatents[r * C + c] += dCur[r * inW + F + c] }
             }
         }
     }

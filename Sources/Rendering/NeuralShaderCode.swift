@@ -15,7 +15,7 @@ import NeuralMaterial
 enum NeuralShaderCode {
     static func suffix(_ a: NeuralArchitecture) -> String {
         "b" + a.brdfHidden.map(String.init).joined(separator: "_") + "s" + a.samplerHidden.map(String.init).joined(separator: "_")
-            + (a.frameInputs == .withHalfVector ? "h" : "")
+            + (a.frameInputs.includesHalfVector ? "h" : "")
     }
 
     /// One dense layer `output = W·input (+ b) (+ ReLU)`; `declare` adds the
@@ -47,7 +47,7 @@ enum NeuralShaderCode {
         out += "}\n\n"
 
         out += "vec3 neuralBrdf_\(s)(NeuralWeightsRef W, float lat[\(c)], float raw[12], vec3 wi, vec3 wo) {\n"
-        let features = a.frameFeatures, perFrame = features / 2, withHalf = a.frameInputs == .withHalfVector
+        let features = a.frameFeatures, perFrame = features / 2, withHalf = a.frameInputs.includesHalfVector
         out += "    float x0[\(features + c)];\n"
         if withHalf { out += "    vec3 hv = nmNormalize(wi + wo);\n" }
         out += "    for (int k = 0; k < 2; ++k) {\n"

@@ -11,7 +11,7 @@ final class AnalyticGradientTests: XCTestCase {
     func testFrameLayerBackwardMatchesFiniteDifferences() {
         for inputs in FrameInputs.allCases {
             var rng = PCG32(seed: 11)
-            let F = 6 * inputs.directionsPerFrame
+            let F = inputs.featureCount
             for trial in 0..<20 {
                 let scale = trial < 10 ? 0.3 : 1.5
                 let raw = (0..<12).map { _ in scale * Double(rng.nextGaussian()) }

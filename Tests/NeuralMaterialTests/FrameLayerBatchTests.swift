@@ -40,7 +40,7 @@ final class FrameLayerBatchTests: XCTestCase {
 
     private func checkEveryPath(_ frameInputs: FrameInputs) {
         let (raw, wi, wo, dF) = inputs()
-        let F = 6 * frameInputs.directionsPerFrame
+        let F = frameInputs.featureCount
         let stride = F + 8   // the BRDF input row: the features, then the latent
         var expectedFeatures = [Float](repeating: 0, count: rows * F)
         var expectedBackward = [Float](repeating: 0, count: rows * 12)

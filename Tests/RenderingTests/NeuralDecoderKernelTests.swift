@@ -1,6 +1,6 @@
 import Foundation
 import NeuralMaterial
-import Rendering
+@testable import Rendering
 import ShaderInterface
 import VulkanSupport
 import XCTest
@@ -13,8 +13,7 @@ import XCTest
 /// is ill-conditioned: wi·h → 0).
 final class NeuralDecoderKernelTests: XCTestCase {
     static func body(_ a: NeuralArchitecture) -> String {
-        let s = "b" + a.brdfHidden.map(String.init).joined(separator: "_") + "s" + a.samplerHidden.map(String.init).joined(separator: "_")
-            + (a.frameInputs == .withHalfVector ? "h" : "")
+        let s = NeuralShaderCode.suffix(a)   // the generated functions' names
         return """
         void kernelMain(uint row, LQMaterial m) {
             ShadeContext c;
