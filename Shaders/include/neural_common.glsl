@@ -6,6 +6,13 @@
 /// fp16 decoder weights, two per word (Rendering/PackedDecoderWeights.swift).
 layout(buffer_reference, scalar) readonly buffer NeuralWeightsRef { uint h[]; };
 
+/// The twin's output factor at latent `level`: three fp32 words per level
+/// from word `first` of its weights buffer (PackedDecoderWeights.levelScaleWord).
+vec3 nmLevelScale(NeuralWeightsRef W, uint first, uint level) {
+    uint k = first + 3u * level;
+    return vec3(uintBitsToFloat(W.h[k]), uintBitsToFloat(W.h[k + 1u]), uintBitsToFloat(W.h[k + 2u]));
+}
+
 vec3 nmNormalize(vec3 a) { return a * inversesqrt(max(dot(a, a), 1e-12)); }
 
 /// Learned frame k (0 or 1) from the 12 raw frame-layer outputs:

@@ -39,11 +39,20 @@ public struct BakeMetrics: Codable, Equatable, Sendable {
     public var energyRatio: Double
     /// The same per RGB channel.
     public var energyRatioRGB: [Double]
+    /// Per RGB channel, the ratio with each row also weighted by cos θi: the
+    /// brightness of the twin's image against the reference's under uniform
+    /// light (`HeldOutErrors.imageEnergyRatioRGB`), what the calibration
+    /// matches. nil in metrics written before it.
+    public var imageEnergyRatioRGB: [Double]? = nil
     public var validationSamples: Int
     public var validationSeed: UInt64
     /// The per-channel factors `EnergyCalibration` applied to the twin's
-    /// output before these metrics were measured (nil: not calibrated).
+    /// output before these metrics were measured, at level 0 (folded into
+    /// the decoder; nil: not calibrated).
     public var energyCalibrationFactors: [Double]? = nil
+    /// The `.nmat`'s per-level output scales (relative to level 0, level 0
+    /// first; nil: none).
+    public var energyCalibrationLevelScales: [[Double]]? = nil
 }
 
 public struct BakeSummary: Sendable {
@@ -514,16 +523,19 @@ public final class Baker {
             let rows = selectionRows ?? CopySelectionRows(material: material, settings: settings)
             try prune(keeping: 1, rows: rows, at: step, encoderTrainer: nil)
         }
-        var factors: SIMD3<Float>?
+        var calibration: EnergyCalibration.Result?
         if settings.energyCalibration == true {
-            let f = try EnergyCalibration.factors(material: material, parameters: parameters, latents: latents, settings: settings)
-            copies[liveCopies[0]] = EnergyCalibration.scaled(parameters, by: f)
-            factors = f
+            let c = try EnergyCalibration.calibrate(material: material, parameters: parameters, latents: latents, settings: settings)
+            copies[liveCopies[0]] = c.parameters
+            calibration = c
         }
+        let levelScales = calibration?.levelScales
         report("validation")
-        var metrics = try Self.validate(material: material, parameters: parameters, latents: latents, settings: settings)
-        metrics.energyCalibrationFactors = factors.map { [Double($0.x), Double($0.y), Double($0.z)] }
-        let file = neuralMaterialFile(metrics: metrics)
+        var metrics = try Self.validate(material: material, parameters: parameters, latents: latents, levelScales: levelScales, settings: settings)
+        func doubles(_ v: SIMD3<Float>) -> [Double] { [Double(v.x), Double(v.y), Double(v.z)] }
+        metrics.energyCalibrationFactors = calibration.map { doubles($0.factors[0]) }
+        metrics.energyCalibrationLevelScales = levelScales?.map(doubles)
+        let file = neuralMaterialFile(metrics: metrics, levelScales: levelScales)
         do { try file.write(to: output) } catch { throw BakeError.io(file: output, detail: "\(error)") }
         try? FileManager.default.removeItem(atPath: checkpoint)
         let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
@@ -568,13 +580,13 @@ public final class Baker {
 
     /// The `.nmat` contents (fp16 tensors). Metadata holds no timing, so
     /// equal settings give equal bytes.
-    public func neuralMaterialFile(metrics: BakeMetrics) -> NeuralMaterialFile {
+    public func neuralMaterialFile(metrics: BakeMetrics, levelScales: [SIMD3<Float>]? = nil) -> NeuralMaterialFile {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let m = (try? enc.encode(metrics)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let md = NeuralMaterialMetadata(sourceMaterialName: material.name, sourceContentHash: "fnv1a64:" + material.contentHashHex,
                                         trainingSettingsJSON: settings.jsonString(), seed: settings.seed, finalMetricsJSON: m)
-        return NeuralMaterialFile(parameters: parameters, latents: latents, metadata: md)
+        return NeuralMaterialFile(parameters: parameters, latents: latents, metadata: md, levelScales: levelScales)
     }
 
     /// Bilinear fetch, specialised for the float32 master pyramid (the
@@ -598,9 +610,9 @@ public final class Baker {
     /// smoothing, 8 footprint taps at coarse levels), evaluated with fp16
     /// weights and fp16 latents.
     public static func validate(material: Material, parameters: DecoderParameters, latents: LatentPyramid<Float>,
-                                settings: BakeSettings) throws -> BakeMetrics {
+                                levelScales: [SIMD3<Float>]? = nil, settings: BakeSettings) throws -> BakeMetrics {
         let vseed = settings.validationSeed
-        let rows = try HeldOutRows(material: material, parameters: parameters, latents: latents, settings: settings,
+        let rows = try HeldOutRows(material: material, parameters: parameters, latents: latents, levelScales: levelScales, settings: settings,
                                    seed: vseed, purpose: 2)
         let n = rows.count, C = rows.latentChannels, errors = rows.errors
         let wi = rows.wi, lat = rows.latents, decoders = rows.decoders
@@ -622,6 +634,7 @@ public final class Baker {
         }
         return BakeMetrics(logL1: errors.logL1, relativeL1: errors.relativeL1, relativeMSE: errors.relativeMSE, samplerKL: kl,
                            constantBaselineLogL1: errors.constantBaselineLogL1, energyRatio: errors.energyRatio,
-                           energyRatioRGB: errors.energyRatioRGB, validationSamples: n, validationSeed: vseed)
+                           energyRatioRGB: errors.energyRatioRGB, imageEnergyRatioRGB: errors.imageEnergyRatioRGB,
+                           validationSamples: n, validationSeed: vseed)
     }
 }

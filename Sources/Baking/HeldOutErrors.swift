@@ -23,21 +23,33 @@ public struct HeldOutErrors: Equatable, Sendable {
     /// of a smooth conductor (most rows have targets far below ε), relative L1
     /// says "wrong" without saying which way; this says "too dark".
     public var energyRatio: Double
+    /// `energyRatioRGB` with each row also weighted by cos θi (wi·n, wi the
+    /// viewing direction): the brightness ratio of a convex object's image
+    /// under uniform light, where a surface seen at θi covers a screen area
+    /// ∝ cos θi. The uniform ratio weights grazing views as much as head-on
+    /// ones, and a twin is often too bright at grazing and too dark head-on
+    /// (measured, docs/BAKING.md "Energy calibration"). nil without the rows'
+    /// view directions.
+    public var imageEnergyRatioRGB: [Double]?
 
     /// - Parameters:
     ///   - targets: reference f·|cos θo|, rows × RGB.
     ///   - predictions: the twin's values for the same rows.
     ///   - densities: the density each row was drawn with (per dωi dωo);
     ///     rows with a density ≤ 0 or not finite are left out of the energy sums.
-    public init(targets: [Float], predictions: [SIMD3<Float>], densities: [Float]) {
+    ///   - viewCosines: wi·n per row, for `imageEnergyRatioRGB` (optional).
+    public init(targets: [Float], predictions: [SIMD3<Float>], densities: [Float], viewCosines: [Float]? = nil) {
         let n = predictions.count
         precondition(targets.count == 3 * n && densities.count == n, "held-out rows: \(targets.count) target values, \(n) predictions, \(densities.count) densities")
+        precondition(viewCosines.map { $0.count == n } ?? true, "held-out rows: \(viewCosines?.count ?? 0) view cosines for \(n) rows")
         var logSum = 0.0, absSum = 0.0, tSum = 0.0, relSq = 0.0
         var twinEnergy = SIMD3<Double>(), referenceEnergy = SIMD3<Double>()
+        var twinImage = SIMD3<Double>(), referenceImage = SIMD3<Double>()
         var channels: [[Float]] = [[], [], []]
         for r in 0..<n {
             let d = Double(densities[r])
             let weight = d > 0 && d.isFinite ? 1 / d : 0
+            let imageWeight = weight * Double(max(viewCosines?[r] ?? 0, 0))
             for ch in 0..<3 {
                 let t = Double(targets[3 * r + ch]), y = Double(predictions[r][ch])
                 logSum += abs(log(max(y, 0) + LogL1Loss.offset) - log(max(t, 0) + LogL1Loss.offset))
@@ -45,6 +57,8 @@ public struct HeldOutErrors: Equatable, Sendable {
                 relSq += (y - t) * (y - t) / (t * t + 0.01)
                 twinEnergy[ch] += max(y, 0) * weight
                 referenceEnergy[ch] += max(t, 0) * weight
+                twinImage[ch] += max(y, 0) * imageWeight
+                referenceImage[ch] += max(t, 0) * imageWeight
                 channels[ch].append(Float(t))
             }
         }
@@ -65,5 +79,6 @@ public struct HeldOutErrors: Equatable, Sendable {
         constantBaselineLogL1 = baseline / count
         energyRatioRGB = (0..<3).map { ratio(twinEnergy[$0], referenceEnergy[$0]) }
         energyRatio = ratio(luminance(twinEnergy), luminance(referenceEnergy))
+        imageEnergyRatioRGB = viewCosines == nil ? nil : (0..<3).map { ratio(twinImage[$0], referenceImage[$0]) }
     }
 }

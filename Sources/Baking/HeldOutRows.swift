@@ -4,7 +4,8 @@ import NeuralMaterial
 
 /// Rows drawn like training rows (no smoothing, 8 footprint taps at coarse
 /// levels) from a fixed seed and RNG purpose, with the twin's BRDF for each
-/// row as the renderer sees it (fp16 weights, fp16 latents). The held-out
+/// row as the renderer sees it (fp16 weights, fp16 latents, the file's
+/// per-level output scales). The held-out
 /// metrics and the energy calibration both measure on such rows — each with
 /// its own purpose, so the calibration never sees the rows that judge it.
 struct HeldOutRows {
@@ -12,6 +13,7 @@ struct HeldOutRows {
     /// The (prefiltered) reference the rows were drawn from.
     let reference: Material
     let uv: [SIMD2<Float>]
+    let level: [Int32]
     let wi: [SIMD3<Float>]
     let wo: [SIMD3<Float>]
     /// Fetched latents, `latentChannels` per row.
@@ -19,9 +21,14 @@ struct HeldOutRows {
     let latentChannels: Int
     /// The fp16 model, ready for further queries (the sampler's pdf).
     let decoders: NeuralDecoders
+    /// Reference f·|cos θo| (rows × RGB), the twin's values, and the density each row was drawn with.
+    let targets: [Float]
+    let predictions: [SIMD3<Float>]
+    let densities: [Float]
     let errors: HeldOutErrors
 
-    init(material: Material, parameters: DecoderParameters, latents pyramid: LatentPyramid<Float>,
+    /// - Parameter levelScales: the twin's per-level output factors (`NeuralMaterialFile.levelScales`).
+    init(material: Material, parameters: DecoderParameters, latents pyramid: LatentPyramid<Float>, levelScales: [SIMD3<Float>]? = nil,
          settings: BakeSettings, seed: UInt64, purpose: UInt64) throws {
         let n = settings.validationSamples
         let batch = TrainingBatch(capacity: n)
@@ -39,13 +46,19 @@ struct HeldOutRows {
         count = n
         reference = gen.material
         uv = Array(UnsafeBufferPointer(start: batch.uv, count: n))
+        level = Array(UnsafeBufferPointer(start: batch.level, count: n))
         wi = Array(UnsafeBufferPointer(start: batch.wi, count: n))
         wo = Array(UnsafeBufferPointer(start: batch.wo, count: n))
         latents = lat
         latentChannels = C
         self.decoders = decoders
-        let predictions = try decoders.evalBRDF(latents: lat, wi: wi, wo: wo)
-        errors = HeldOutErrors(targets: Array(UnsafeBufferPointer(start: batch.target, count: 3 * n)), predictions: predictions,
-                               densities: Array(UnsafeBufferPointer(start: batch.density, count: n)))
+        var values = try decoders.evalBRDF(latents: lat, wi: wi, wo: wo)
+        if let levelScales {
+            for r in 0..<n { values[r] *= levelScales[min(Int(level[r]), levelScales.count - 1)] }
+        }
+        predictions = values
+        targets = Array(UnsafeBufferPointer(start: batch.target, count: 3 * n))
+        densities = Array(UnsafeBufferPointer(start: batch.density, count: n))
+        errors = HeldOutErrors(targets: targets, predictions: predictions, densities: densities, viewCosines: wi.map(\.z))
     }
 }

@@ -30,8 +30,14 @@ public struct NeuralMaterialMetadata: Equatable, Sendable {
 /// are used when present, the widened F16 values otherwise.
 public struct NeuralMaterialFile: Equatable, Sendable {
     public static let formatName = "lacquer-nmat"
-    public static let formatVersion = 1
-    public static let supportedVersions: ClosedRange<Int> = 1...1
+    /// Version 2 added `calibration.level_scales`; a file without them is
+    /// written as version 1, byte for byte what earlier builds wrote, so only
+    /// files that need the new tensor are refused by an older reader, and
+    /// with a message about the version rather than an unknown tensor.
+    public static let formatVersion = 2
+    public static let supportedVersions: ClosedRange<Int> = 1...2
+    /// The version this file is written as.
+    public var writtenVersion: Int { levelScales == nil ? 1 : 2 }
     public static let float32Prefix = "f32."
 
     public var architecture: NeuralArchitecture { parameters.architecture }
@@ -41,12 +47,30 @@ public struct NeuralMaterialFile: Equatable, Sendable {
     public var includeFloat32Masters: Bool
     /// Whether the loaded file carried float32 copies.
     public private(set) var loadedFloat32Masters = false
+    /// Per latent level, the factor the BRDF output is multiplied by when
+    /// the renderer reads that level (RGB; level 0 first). nil = 1 at every
+    /// level (files baked before per-level calibration). Why: a twin's
+    /// brightness drifts with the level — on a glinty material the coarse
+    /// levels' footprint-averaged targets are noisy and the log-L1 fit sits
+    /// below their mean (docs/BAKING.md "Energy calibration").
+    public var levelScales: [SIMD3<Float>]?
 
-    public init(parameters: DecoderParameters, latents: LatentPyramid<Float>, metadata: NeuralMaterialMetadata, includeFloat32Masters: Bool = false) {
+    public static let levelScalesTensorName = "calibration.level_scales"
+
+    public init(parameters: DecoderParameters, latents: LatentPyramid<Float>, metadata: NeuralMaterialMetadata, includeFloat32Masters: Bool = false,
+                levelScales: [SIMD3<Float>]? = nil) {
+        precondition(levelScales.map { $0.count == latents.levelCount } ?? true, "one level scale per latent level")
         self.parameters = parameters
         self.latents = latents
         self.metadata = metadata
         self.includeFloat32Masters = includeFloat32Masters
+        self.levelScales = levelScales
+    }
+
+    /// The output factor at `level` (1 without level scales).
+    public func levelScale(_ level: Int) -> SIMD3<Float> {
+        guard let levelScales, levelScales.indices.contains(level) else { return SIMD3(repeating: 1) }
+        return levelScales[level]
     }
 
     public static func latentTensorName(level: Int) -> String { "latents.\(level)" }
@@ -64,6 +88,10 @@ public struct NeuralMaterialFile: Equatable, Sendable {
         for t in parameters.layout {
             tensors.append(SafeTensor(name: t.name, shape: t.shape, float16: Array(parameters.values[t.range])))
         }
+        if let levelScales {
+            tensors.append(SafeTensor(name: Self.levelScalesTensorName, shape: [levelScales.count, 3],
+                                      float32: levelScales.flatMap { [$0.x, $0.y, $0.z] }))
+        }
         if includeFloat32Masters {
             for (l, lv) in latents.levels.enumerated() {
                 tensors.append(SafeTensor(name: Self.float32Prefix + Self.latentTensorName(level: l), shape: [lv.height, lv.width, lv.channels], float32: lv.values))
@@ -74,7 +102,7 @@ public struct NeuralMaterialFile: Equatable, Sendable {
         }
         let md: [String: String] = [
             "format": Self.formatName,
-            "format_version": String(Self.formatVersion),
+            "format_version": String(writtenVersion),
             "architecture": architecture.jsonString(),
             "latent_resolution": "\(latents.width)x\(latents.height)",
             "latent_levels": String(latents.levelCount),
@@ -189,7 +217,7 @@ public struct NeuralMaterialFile: Equatable, Sendable {
         for t in params.layout { expected.append((t.name, t.shape)) }
         let byName = Dictionary(st.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let expectedNames = Set(expected.map(\.0))
-        for t in st.tensors {
+        for t in st.tensors where t.name != levelScalesTensorName {
             let base = t.name.hasPrefix(float32Prefix) ? String(t.name.dropFirst(float32Prefix.count)) : t.name
             guard expectedNames.contains(base) else {
                 throw NeuralMaterialError.badTensor(file: file, tensor: t.name, detail: "is not part of architecture \(arch.decoderName) with \(levelCount) latent levels")
@@ -226,7 +254,22 @@ public struct NeuralMaterialFile: Equatable, Sendable {
             let v = try values(t.name, t.shape)
             params.values.replaceSubrange(t.range, with: v)
         }
-        var f = NeuralMaterialFile(parameters: params, latents: LatentPyramid(levels: levels), metadata: metadata, includeFloat32Masters: hasMasters)
+        var scales: [SIMD3<Float>]?
+        if let t = byName[levelScalesTensorName] {
+            guard version >= 2 else {
+                throw NeuralMaterialError.badTensor(file: file, tensor: t.name, detail: "needs format_version 2, the file says \(version)")
+            }
+            guard t.dtype == .f32, t.shape == [levelCount, 3] else {
+                throw NeuralMaterialError.badTensor(file: file, tensor: t.name, detail: "\(t.dtype.rawValue) \(t.shape), expected F32 [\(levelCount), 3] (one RGB factor per latent level)")
+            }
+            let v = try finite(t, file: file)
+            if let i = v.firstIndex(where: { !($0 > 0) }) {
+                throw NeuralMaterialError.badTensor(file: file, tensor: t.name, detail: "value \(v[i]) at index \(i) is not positive; re-bake the material")
+            }
+            scales = (0..<levelCount).map { SIMD3(v[3 * $0], v[3 * $0 + 1], v[3 * $0 + 2]) }
+        }
+        var f = NeuralMaterialFile(parameters: params, latents: LatentPyramid(levels: levels), metadata: metadata, includeFloat32Masters: hasMasters,
+                                   levelScales: scales)
         f.loadedFloat32Masters = hasMasters
         return f
     }
@@ -248,11 +291,15 @@ public struct NeuralMaterialFile: Equatable, Sendable {
         let paramCount = parameters.count
         var lines: [String] = []
         if let file { lines.append("neural material  \(file)") }
-        lines.append("  format         \(Self.formatName) v\(Self.formatVersion)")
+        lines.append("  format         \(Self.formatName) v\(writtenVersion)")
         lines.append("  source         \(metadata.sourceMaterialName) (\(metadata.sourceContentHash))")
         lines.append("  decoder        \(a.decoderName): \(a.description)")
         lines.append("  latents        \(latents.width)x\(latents.height)x\(a.latentChannels), \(latents.levelCount) levels, fp16, \(String(format: "%.2f", Double(latentBytes) / 1_048_576)) MiB")
         lines.append("  parameters     \(paramCount) decoder weights (fp16), \(a.brdfMACs) MAC/BRDF eval, \(a.samplerMACs) MAC/sampler eval")
+        if let levelScales {
+            let luminance = levelScales.map { String(format: "%.3f", 0.2126 * $0.x + 0.7152 * $0.y + 0.0722 * $0.z) }
+            lines.append("  level scales   \(luminance.joined(separator: " ")) (luminance, level 0 first)")
+        }
         lines.append("  float32 copies \(includeFloat32Masters ? "yes (checkpoint)" : "no")")
         lines.append("  seed           \(metadata.seed)")
         lines.append("  training       \(metadata.trainingSettingsJSON)")

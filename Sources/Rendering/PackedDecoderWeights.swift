@@ -11,7 +11,10 @@ import NeuralMaterial
 /// Layout per dense layer: each weight row (one output) starts on a word
 /// boundary and holds `inputs` halves, zero-padded to an even count; biases
 /// follow, one word each (the value in the low half). Layers are in
-/// `DecoderParameters` order: frame, BRDF layers, sampler layers.
+/// `DecoderParameters` order: frame, BRDF layers, sampler layers. After the
+/// layers, from `levelScaleWord`: the twin's output factor per latent level,
+/// three fp32 words (RGB) per level (`NeuralMaterialFile.levelScales`, 1
+/// where the file has none) — read once per hit, so kept exact.
 public struct PackedDecoderWeights: Equatable, Sendable {
     public struct Layer: Equatable, Sendable {
         public var shape: DenseLayerShape
@@ -26,7 +29,9 @@ public struct PackedDecoderWeights: Equatable, Sendable {
     public let frame: Layer
     public let brdf: [Layer]
     public let sampler: [Layer]
+    /// Words of the layers; the level scales start here.
     public let wordCount: Int
+    public var levelScaleWord: Int { wordCount }
 
     public init(architecture a: NeuralArchitecture) {
         var next = 0
@@ -43,7 +48,15 @@ public struct PackedDecoderWeights: Equatable, Sendable {
         wordCount = next
     }
 
-    /// The words to upload for `parameters` (rounded to fp16, round to nearest even).
+    /// The words to upload for a twin: its layers, then its level scales.
+    public func pack(_ file: NeuralMaterialFile) -> [UInt32] {
+        pack(file.parameters) + (0..<file.latents.levelCount).flatMap { level -> [UInt32] in
+            let s = file.levelScale(level)
+            return [s.x.bitPattern, s.y.bitPattern, s.z.bitPattern]
+        }
+    }
+
+    /// The layers' words for `parameters` (rounded to fp16, round to nearest even).
     public func pack(_ parameters: DecoderParameters) -> [UInt32] {
         var words = [UInt32](repeating: 0, count: wordCount)
         func half(_ v: Float) -> UInt32 { UInt32(Float16(v).bitPattern) }

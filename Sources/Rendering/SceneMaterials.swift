@@ -15,13 +15,13 @@ public struct SceneMaterials {
         /// Index into the scene's materials.
         public var materialIndex: Int
         public var file: NeuralMaterialFile
-        /// fp16 weights, two per word, in the layout the shaders read (`PackedDecoderWeights`).
+        /// fp16 weights, two per word, then the level scales, in the layout the shaders read (`PackedDecoderWeights`).
         public var weights: [UInt32]
 
         init(materialIndex: Int, file: NeuralMaterialFile) {
             self.materialIndex = materialIndex
             self.file = file
-            weights = PackedDecoderWeights(architecture: file.architecture).pack(file.parameters)
+            weights = PackedDecoderWeights(architecture: file.architecture).pack(file)
         }
     }
 

@@ -94,6 +94,7 @@ public struct SceneShaderCode: Sendable, Equatable {
             float latent[8];
             float raw[12];
             NeuralMixture mixture;
+            vec3 levelScale;   // the twin's output factor at the level read (NeuralMaterialFile.levelScales)
 
         """
         // One per-hit context per layered material (texture fetches and
@@ -110,7 +111,7 @@ public struct SceneShaderCode: Sendable, Equatable {
                 // The horizon rule (sceneSample) ends paths whose wo is below
                 // the surface; only guard the division here.
                 r.pdf = pdf;
-                r.weight = pdf > 0.0 ? neuralBrdf_\(s)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, r.wo) / pdf : vec3(0.0);
+                r.weight = pdf > 0.0 ? c.levelScale * neuralBrdf_\(s)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, r.wo) / pdf : vec3(0.0);
                 return r;
             }
 
@@ -126,6 +127,7 @@ public struct SceneShaderCode: Sendable, Equatable {
         }
         if !neural.isEmpty {
             out += "    if (m.kind == LQ_MATERIAL_NEURAL) {\n"
+            out += "        c.levelScale = vec3(1.0);\n"
             if latentImageCount > 0 {
                 out += """
                         // Fractional LOD from the ray-cone footprint; stochastic choice
@@ -142,7 +144,9 @@ public struct SceneShaderCode: Sendable, Equatable {
             out += "        NeuralWeightsRef W = NeuralWeightsRef(m.neuralWeights);\n"
             out += select(neural, indent: "        ") { a in
                 let s = NeuralShaderCode.suffix(a)
-                return "neuralFrameRaw_\(s)(W, c.latent, c.raw); c.mixture = neuralSampler_\(s)(W, c.latent, c.raw, wi);"
+                let scale = latentImageCount > 0
+                    ? " c.levelScale = nmLevelScale(W, \(PackedDecoderWeights(architecture: a).levelScaleWord)u, uint(level));" : ""
+                return "neuralFrameRaw_\(s)(W, c.latent, c.raw); c.mixture = neuralSampler_\(s)(W, c.latent, c.raw, wi);" + scale
             }
             out += "    }\n"
         }
@@ -166,7 +170,7 @@ public struct SceneShaderCode: Sendable, Equatable {
         }
         out += dispatch("vec4 sceneEvalPdfOfKind(ShadeContext c, vec3 wi, vec3 wo)",
                         layeredCall: { "layeredEvalPdfContext_\($0)(c.ctx_\($0), wo)" },
-                        neuralCall: { "vec4(neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, wo), nmPdf(c.mixture, wi, wo))" },
+                        neuralCall: { "vec4(c.levelScale * neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, wo), nmPdf(c.mixture, wi, wo))" },
                         fallback: "vec4(0.0)")
         out += dispatch("BsdfSample sceneSampleOfKind(ShadeContext c, vec3 wi, vec3 u)",
                         layeredCall: { "layeredSampleContext_\($0)(c.ctx_\($0), u)" },
@@ -174,7 +178,7 @@ public struct SceneShaderCode: Sendable, Equatable {
                         fallback: "BsdfSample(vec3(0.0, 0.0, 1.0), 0.0, vec3(0.0))")
         out += dispatch("vec3 sceneAlbedo(ShadeContext c, vec3 wi)",
                         layeredCall: { "layeredAlbedoContext_\($0)(c.ctx_\($0))" },
-                        neuralCall: { "PI * neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, vec3(0.0, 0.0, 1.0))" },
+                        neuralCall: { "PI * c.levelScale * neuralBrdf_\($0)(NeuralWeightsRef(c.m.neuralWeights), c.latent, c.raw, wi, vec3(0.0, 0.0, 1.0))" },
                         fallback: "vec3(0.0)")
         // Emitted radiance at the hit: layered graphs with an emission input;
         // neural twins emit nothing (bake warns).

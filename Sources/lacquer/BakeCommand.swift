@@ -209,6 +209,8 @@ struct BakeCommand: ParsableCommand {
                                               "energy_ratio": m.energyRatio, "energy_ratio_rgb": m.energyRatioRGB,
                                               "validation_samples": m.validationSamples]
                 if let f = m.energyCalibrationFactors { metrics["energy_calibration_factors"] = f }
+                if let f = m.energyCalibrationLevelScales { metrics["energy_calibration_level_scales"] = f }
+                if let r = m.imageEnergyRatioRGB { metrics["image_energy_ratio_rgb"] = r }
                 let obj: [String: Any] = [
                     "output": summary.output, "material": materialPath, "material_name": baker.material.name,
                     "preset": s.preset.rawValue, "resolution": s.resolution, "levels": s.levels, "decoder": s.decoder,
@@ -231,6 +233,9 @@ struct BakeCommand: ParsableCommand {
                 }
                 print(String(format: "held-out energy ratio (twin / reference reflectance) %.3f (R %.3f, G %.3f, B %.3f)",
                              m.energyRatio, m.energyRatioRGB[0], m.energyRatioRGB[1], m.energyRatioRGB[2]))
+                if let r = m.imageEnergyRatioRGB {
+                    print(String(format: "held-out image energy ratio (weighted as a render sees it) R %.3f, G %.3f, B %.3f", r[0], r[1], r[2]))
+                }
             }
             guard verdict.isPoor else { return nil }
             return verdict.message(material: baker.material.name, output: summary.output, settings: s, allowed: allowPoor)

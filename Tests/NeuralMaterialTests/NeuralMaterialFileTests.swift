@@ -72,6 +72,51 @@ final class NeuralMaterialFileTests: XCTestCase {
         XCTAssertThrowsError(try NeuralArchitecture.fromJSON(#"{"brdfHidden":[32,32],"latentChannels":8,"outputOffset":3,"samplerHidden":[32,32,32],"frameInputs":"h"}"#))
     }
 
+    /// Level scales round-trip exactly (F32) in a version-2 file; a file
+    /// without them stays version 1; bad scales are refused with the tensor's name.
+    func testLevelScalesRoundTripAndValidation() throws {
+        var f = sample()
+        XCTAssertEqual(f.writtenVersion, 1)
+        XCTAssertEqual(f.levelScale(3), SIMD3(1, 1, 1))
+        let scales: [SIMD3<Float>] = [SIMD3(1, 1, 1), SIMD3(1.1, 1.2, 1.3), SIMD3(0.7, 0.71, 0.72), SIMD3(2.5, 1e-3, 3)]
+        f.levelScales = scales
+        try f.write(to: path("scaled.nmat"))
+        let g = try NeuralMaterialFile.load(path: path("scaled.nmat"))
+        XCTAssertEqual(g.levelScales, scales)
+        XCTAssertEqual(g.levelScale(1), SIMD3(1.1, 1.2, 1.3))
+        XCTAssertEqual(g.writtenVersion, 2)
+        XCTAssertTrue(g.summary().contains("level scales"))
+        let data = f.serialized()
+        let n = Int(data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
+        let json = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as! [String: Any]
+        XCTAssertEqual((json["__metadata__"] as? [String: String])?["format_version"], "2")
+        XCTAssertEqual((json[NeuralMaterialFile.levelScalesTensorName] as? [String: Any])?["shape"] as? [Int], [4, 3])
+
+        func rebuilt(_ edit: (inout [String: Any]) -> Void, values: [Float]? = nil) throws -> Data {
+            var j = json
+            edit(&j)
+            var area = data.subdata(in: (8 + n)..<data.count)
+            if let values {   // overwrite the scales' bytes in place
+                let range = ((j[NeuralMaterialFile.levelScalesTensorName] as! [String: Any])["data_offsets"] as! [Int])
+                var bytes = Data()
+                for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+                area.replaceSubrange(range[0]..<range[1], with: bytes)
+            }
+            let header = try JSONSerialization.data(withJSONObject: j)
+            var out = Data()
+            withUnsafeBytes(of: UInt64(header.count).littleEndian) { out.append(contentsOf: $0) }
+            return out + header + area
+        }
+        expectError(try rebuilt { j in
+            var md = j["__metadata__"] as! [String: String]; md["format_version"] = "1"; j["__metadata__"] = md
+        }, [NeuralMaterialFile.levelScalesTensorName, "format_version 2"])
+        expectError(try rebuilt({ _ in }, values: [1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1]), [NeuralMaterialFile.levelScalesTensorName, "not positive", "index 6"])
+        expectError(try rebuilt({ _ in }, values: [1, 1, 1, 1, 1, 1, 1, .nan, 1, 1, 1, 1]), [NeuralMaterialFile.levelScalesTensorName, "non-finite"])
+        expectError(try rebuilt { j in
+            var e = j[NeuralMaterialFile.levelScalesTensorName] as! [String: Any]; e["shape"] = [3, 4]; j[NeuralMaterialFile.levelScalesTensorName] = e
+        }, [NeuralMaterialFile.levelScalesTensorName, "[4, 3]"])
+    }
+
     func testHeaderIsStandardSafetensors() throws {
         let data = sample().serialized()
         let n = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -170,8 +215,8 @@ final class NeuralMaterialFileTests: XCTestCase {
 
     func testVersionAndMetadataErrors() throws {
         expectError(try withHeader { j in
-            var md = j["__metadata__"] as! [String: String]; md["format_version"] = "2"; j["__metadata__"] = md
-        }, ["format_version", "is 2", "1...1"])
+            var md = j["__metadata__"] as! [String: String]; md["format_version"] = "3"; j["__metadata__"] = md
+        }, ["format_version", "is 3", "1...2"])
         expectError(try withHeader { j in
             var md = j["__metadata__"] as! [String: String]; md.removeValue(forKey: "seed"); j["__metadata__"] = md
         }, ["'seed'", "missing"])

@@ -53,5 +53,34 @@ final class LatentLevelOfDetailTests: XCTestCase {
         let wi = unit(SIMD3(0.3, 0.1, 0.9)), wo = unit(SIMD3(-0.2, 0.4, 0.8))
         XCTAssertNotEqual(decoded.evalBRDFScalar(latent: fine, wi: wi, wo: wo), decoded.evalBRDFScalar(latent: coarse, wi: wi, wo: wo))
         RenderTestSupport.assertSamePixels(mipped, uniform, "grazing plane, level 0 shared, coarse levels differ")
+
+        // Level scales (NeuralMaterialFile.levelScales) multiply the twin at
+        // the level read, and only there: this view reads level 0 only, so
+        // scales at the coarse levels change nothing, and a scale of ½ at
+        // level 0 halves every pixel of the plane exactly (one bounce off
+        // the plane into the sky: every path's throughput is f·(…), and ½ is
+        // exact in binary; the sky pixels keep their value, and pixels on the
+        // plane's far edge mix the two).
+        func scaledTwin(_ name: String, _ scales: [Float]) throws -> String {
+            let path = try writeTwin(name, coarseLevels: fine)
+            var file = try NeuralMaterialFile.load(path: path)
+            file.levelScales = scales.map { SIMD3(repeating: $0) }
+            try file.write(to: path)
+            return path
+        }
+        let levels = LatentPyramid<Float>(width: 64, height: 64, channels: 8).levelCount
+        let coarseScaled = try RenderTestSupport.renderValidated(
+            scene(try scaledTwin("coarse-scaled.nmat", [1] + Array(repeating: 0.25, count: levels - 1)))).image.pixels
+        RenderTestSupport.assertSamePixels(coarseScaled, uniform, "scales at unread levels")
+        let halved = try RenderTestSupport.renderValidated(
+            scene(try scaledTwin("halved.nmat", [0.5] + Array(repeating: 1, count: levels - 1)))).image.pixels
+        var planePixels = 0, skyPixels = 0, mixed = 0
+        for (a, b) in zip(halved, uniform) {
+            let rgbA = SIMD3(a.x, a.y, a.z), rgbB = SIMD3(b.x, b.y, b.z)
+            if rgbA == 0.5 * rgbB, rgbB != .zero { planePixels += 1 } else if rgbA == rgbB { skyPixels += 1 } else { mixed += 1 }
+        }
+        XCTAssertGreaterThan(planePixels, halved.count / 2, "plane pixels halved")
+        XCTAssertGreaterThan(skyPixels, 0)
+        XCTAssertLessThanOrEqual(mixed, 2 * 32, "only the far edge's pixels mix plane and sky")
     }
 }

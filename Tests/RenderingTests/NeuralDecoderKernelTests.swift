@@ -23,6 +23,7 @@ final class NeuralDecoderKernelTests: XCTestCase {
             vec3 wi = vec3(kernelInput(row, 8), kernelInput(row, 9), kernelInput(row, 10));
             vec3 wo = vec3(kernelInput(row, 11), kernelInput(row, 12), kernelInput(row, 13));
             vec3 u = vec3(kernelInput(row, 14), kernelInput(row, 15), kernelInput(row, 16));
+            c.levelScale = vec3(1.0);
             NeuralWeightsRef W = NeuralWeightsRef(m.neuralWeights);
             neuralFrameRaw_\(s)(W, c.latent, c.raw);
             c.mixture = neuralSampler_\(s)(W, c.latent, c.raw, wi);
