@@ -121,7 +121,10 @@ final class BakeVerdictTests: XCTestCase {
     /// peak's height. Measured with these settings: the baker without either
     /// fix made a black twin (energy ratio 0, log-L1 = the constant
     /// baseline's); with the prefilter alone 3.97× too bright; with
-    /// `EnergyCalibration` as well 1.02.
+    /// `EnergyCalibration` as well 1.02 (one factor over uniform views); since
+    /// the calibration matches the image's brightness per level, the image
+    /// ratio is 0.94–0.99 (R–B) on the held-out rows and the uniform one
+    /// 0.87 (this wide lobe loses more at grazing views than head-on).
     func testShortBakeOfSmoothConductorKeepsItsEnergy() throws {
         let material = try JSONMaterialParser.parse(data: Data(Self.smoothConductorJSON.utf8), path: "smooth_gold.json")
         let dir = try BakeTestSupport.temporaryDirectory()
@@ -133,9 +136,14 @@ final class BakeVerdictTests: XCTestCase {
         let outcome = try BakeTestSupport.bake(settings, material: material, to: dir.appendingPathComponent("gold.nmat").path)
         guard case let .completed(summary) = outcome else { return XCTFail("bake did not complete") }
         let m = summary.metrics
-        print("short smooth-conductor bake: energy ratio \(m.energyRatio) \(m.energyRatioRGB), relative L1 \(m.relativeL1), log-L1 \(m.logL1) (constant \(m.constantBaselineLogL1))")
-        XCTAssertGreaterThan(m.energyRatio, 0.85, "twin too dark")
-        XCTAssertLessThan(m.energyRatio, 1.2, "twin too bright")
+        print("short smooth-conductor bake: energy ratio \(m.energyRatio) \(m.energyRatioRGB), image \(m.imageEnergyRatioRGB ?? []), relative L1 \(m.relativeL1), log-L1 \(m.logL1) (constant \(m.constantBaselineLogL1))")
+        let image = try XCTUnwrap(m.imageEnergyRatioRGB)
+        let imageLuminance = 0.2126 * image[0] + 0.7152 * image[1] + 0.0722 * image[2]
+        XCTAssertGreaterThan(imageLuminance, 0.85, "twin too dark")
+        XCTAssertLessThan(imageLuminance, 1.2, "twin too bright")
+        let limits = BakeQualityLimits.standard
+        XCTAssert((limits.minimumEnergyRatio...limits.maximumEnergyRatio).contains(m.energyRatio),
+                  "over uniform views the verdict's energy limits hold too: \(m.energyRatio)")
         XCTAssertLessThan(m.logL1, m.constantBaselineLogL1 / 2, "the twin learned the lobe, not a constant")
         // Relative L1 is not asserted: at this budget (2×16, 4² latents) the
         // lobe stays wider than the reference's (0.92; the quick preset's: 0.4).
