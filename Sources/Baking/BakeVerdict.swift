@@ -51,11 +51,12 @@ public struct BakeVerdict: Equatable, Sendable {
         learnedNothing = !(m.logL1 < 0.95 * m.constantBaselineLogL1)
         var f: [Failure] = []
         // `!(x >= limit)` so that a NaN metric fails too.
-        if !(m.energyRatio >= limits.minimumEnergyRatio) {
-            f.append(Failure(metric: "energy ratio", value: m.energyRatio, limit: limits.minimumEnergyRatio, below: true,
+        let energy = m.judgedEnergyRatio
+        if !(energy >= limits.minimumEnergyRatio) {
+            f.append(Failure(metric: "energy ratio", value: energy, limit: limits.minimumEnergyRatio, below: true,
                              symptom: "the twin renders too dark"))
-        } else if !(m.energyRatio <= limits.maximumEnergyRatio) {
-            f.append(Failure(metric: "energy ratio", value: m.energyRatio, limit: limits.maximumEnergyRatio, below: false,
+        } else if !(energy <= limits.maximumEnergyRatio) {
+            f.append(Failure(metric: "energy ratio", value: energy, limit: limits.maximumEnergyRatio, below: false,
                              symptom: "the twin renders too bright"))
         }
         if !(m.relativeL1 <= limits.maximumRelativeL1) {
@@ -103,5 +104,17 @@ public struct BakeVerdict: Equatable, Sendable {
         let nothing = blameLobe ? "the twin learned no more than a constant, as with a near-mirror lobe (\(Self.nearMirror)), which the decoder does not learn: raise the material's roughness; or " : ""
         let tail = allowed ? "kept because of --allow-poor" : "\(nothing)try \(Self.advice(for: settings)), or pass --allow-poor to accept it"
         return "poor bake of \(material): \(what); \(output) was written; \(tail)"
+    }
+}
+
+extension BakeMetrics {
+    /// The brightness the verdict judges: the image energy ratio (luminance)
+    /// when the metrics have it, else the uniform one. The calibration
+    /// matches the image ratio, and the uniform one drifts with a twin's
+    /// view dependence (the quick car paint: image 0.98, uniform 1.29), which
+    /// a render does not show as such.
+    public var judgedEnergyRatio: Double {
+        guard let r = imageEnergyRatioRGB, r.count == 3 else { return energyRatio }
+        return 0.2126 * r[0] + 0.7152 * r[1] + 0.0722 * r[2]
     }
 }

@@ -76,6 +76,24 @@ final class BakeVerdictTests: XCTestCase {
         XCTAssertFalse(BakeVerdict(metrics: metrics(close)).isPoor)
     }
 
+    /// Where the metrics have the image energy ratio (bakes since the
+    /// per-level calibration), the verdict judges it: a twin as bright as the
+    /// reference in the image passes whatever its uniform ratio, a dark image
+    /// fails with a fine uniform ratio.
+    func testVerdictJudgesTheImageEnergyRatioWhenPresent() throws {
+        let (targets, densities) = try heldOutRows()
+        var m = metrics(HeldOutErrors(targets: targets, predictions: predictions(targets, scale: 1.5), densities: densities))
+        XCTAssertTrue(BakeVerdict(metrics: m).isPoor, "without the image ratio the uniform one is judged")
+        m.imageEnergyRatioRGB = [1.02, 0.99, 0.97]
+        XCTAssertFalse(BakeVerdict(metrics: m).isPoor)
+        m.energyRatio = 1
+        m.imageEnergyRatioRGB = [0.3, 0.3, 0.3]
+        let dark = BakeVerdict(metrics: m)
+        XCTAssertEqual(dark.failures.first?.metric, "energy ratio")
+        XCTAssertEqual(dark.failures.first?.value ?? 0, 0.3, accuracy: 1e-9)
+        XCTAssertTrue(dark.failures.first?.below ?? false)
+    }
+
     /// The energy sums weight each row by 1 / the density it was drawn with,
     /// so they estimate integrals: with f = 1 the sum estimates
     /// ∫∫ dωi dωo over the two upper hemispheres, (2π)², which checks that the
