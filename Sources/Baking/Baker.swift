@@ -502,7 +502,8 @@ public final class Baker {
                 gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 7, coneRadians: 0, tapsAtCoarse: taps, workers: threads)
                 let laterFill = Date().timeIntervalSince(probeStart)
                 let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill, 0.1 * perStep)
-                let left = budget - (previousElapsed + sessionElapsed()) - 0.05 * budget
+                let finalPhase = SecondsBudget.finalPhaseSeconds(batchFillSeconds: laterFill, settings: settings, uniform: gen.uniform)
+                let left = budget - (previousElapsed + sessionElapsed()) - finalPhase - 0.02 * budget
                 let total = SecondsBudget.totalSteps(step: step, secondsLeft: left, smoothingStepCost: perStep,
                                                      laterStepCost: laterStep, smoothingFraction: settings.smoothingFraction)
                 settings.samples = total * B

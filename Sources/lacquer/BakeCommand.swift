@@ -231,10 +231,10 @@ struct BakeCommand: ParsableCommand {
                     print(String(format: "copies: %d, pruned %@; kept copy %d (selection log-L1 %.4f, worst candidate %.4f)", s.copyCount, pruned,
                                  summary.keptCopy, last.losses[i], last.losses.max() ?? 0))
                 }
-                print(String(format: "held-out energy ratio (twin / reference reflectance) %.3f (R %.3f, G %.3f, B %.3f)",
+                print(String(format: "held-out energy ratio (twin / reference reflectance, every view alike) %.3f (R %.3f, G %.3f, B %.3f)",
                              m.energyRatio, m.energyRatioRGB[0], m.energyRatioRGB[1], m.energyRatioRGB[2]))
                 if let r = m.imageEnergyRatioRGB {
-                    print(String(format: "held-out image energy ratio (weighted as a render sees it) R %.3f, G %.3f, B %.3f", r[0], r[1], r[2]))
+                    print(String(format: "held-out image energy ratio (views weighted as a render sees them; calibrated and judged) R %.3f, G %.3f, B %.3f", r[0], r[1], r[2]))
                 }
             }
             guard verdict.isPoor else { return nil }

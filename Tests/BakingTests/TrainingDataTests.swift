@@ -113,4 +113,21 @@ final class SecondsBudgetTests: XCTestCase {
         // No time left, or a non-finite measurement: never fewer steps than done.
         XCTAssertEqual(SecondsBudget.totalSteps(step: 6, secondsLeft: -5, smoothingStepCost: 2, laterStepCost: 1, smoothingFraction: 0.1), 6)
     }
+
+    /// The last phase's cost in units of a measured training batch: rows ×
+    /// reference evaluations per row, the coarse levels at 8 taps.
+    func testFinalPhaseCountsTheReferenceEvaluationsOfItsRows() {
+        XCTAssertEqual(SecondsBudget.evaluationsPerRow(levels: 2, levelBias: 1, taps: 8, uniform: false), 4.5)
+        XCTAssertEqual(SecondsBudget.evaluationsPerRow(levels: 3, levelBias: 0.5, taps: 4, uniform: false), (1 + 0.75 * 4) / 1.75, accuracy: 1e-12)
+        XCTAssertEqual(SecondsBudget.evaluationsPerRow(levels: 10, levelBias: 0.5, taps: 8, uniform: true), 1)
+        var s = BakeSettings.preset(.quick)
+        s.levels = 2; s.levelBias = 1; s.footprintTaps = 4; s.batch = 1000
+        s.validationSamples = 2000; s.calibrationRowsPerLevel = 500
+        // batch: 1000 × 2.5 = 2500 evaluations in 1 s; validation 2000 × (4.5 + 1); calibration 1000 × 4.5.
+        XCTAssertEqual(SecondsBudget.finalPhaseSeconds(batchFillSeconds: 1, settings: s, uniform: false), (11_000 + 4500) / 2500, accuracy: 1e-9)
+        s.energyCalibration = false
+        XCTAssertEqual(SecondsBudget.finalPhaseSeconds(batchFillSeconds: 1, settings: s, uniform: false), 11_000 / 2500, accuracy: 1e-9)
+        // A uniform material: one evaluation per row everywhere.
+        XCTAssertEqual(SecondsBudget.finalPhaseSeconds(batchFillSeconds: 1, settings: s, uniform: true), 4000 / 1000, accuracy: 1e-9)
+    }
 }
