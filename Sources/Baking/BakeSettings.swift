@@ -83,10 +83,11 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// (bakes made before the option); new bakes: true.
     public var energyCalibration: Bool?
     /// Calibration rows per latent level (`EnergyCalibration`). nil = 2048
-    /// (settings written before the option). The standard preset takes 8192:
-    /// on car paint, the costliest bundled material, 2048 rows per level
-    /// scattered the coarse levels' factors by ±5–15 % between seeds, 8192
-    /// by ±1–4 %, for ≈ 20 s of a 2-core bake (docs/BAKING.md).
+    /// (settings written before the option). On car paint, the glintiest
+    /// bundled material, 2048 rows per level scattered the coarse levels'
+    /// factors by ±5–15 % between seeds, 8192 by ±1–4 % (docs/BAKING.md);
+    /// rows are cheap next to training (2048 × 10 levels: 0.3 s of a release
+    /// build on 2 cores), so quick takes 8192 and standard and high 32768.
     public var calibrationRowsPerLevel: Int?
     public var calibrationRows: Int { calibrationRowsPerLevel ?? 2048 }
     /// Encoder hidden widths (ReLU); output = latent channels.
@@ -118,15 +119,15 @@ public struct BakeSettings: Codable, Equatable, Sendable {
             // same samples keep them for ≈ 10 % more time (docs/BENCHMARKS.md).
             resolution = 512
             samples = 40_000_000
-            calibrationRowsPerLevel = 2048
+            calibrationRowsPerLevel = 8192
         case .standard:
             resolution = 512
             samples = 240_000_000
-            calibrationRowsPerLevel = 8192
+            calibrationRowsPerLevel = 32768
         case .high:
             resolution = 1024
             samples = 800_000_000
-            calibrationRowsPerLevel = 8192
+            calibrationRowsPerLevel = 32768
         }
         levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)
         minimumAlpha = Self.defaultMinimumAlpha

@@ -110,6 +110,10 @@ public final class Baker {
     private var calibrated = false
     /// Seconds spent generating rows in the steps before `--seconds` calibrates.
     private var calibrationFillSeconds: Double = 0
+    /// `--seconds`: the last phase's estimated cost, once measured in this session.
+    private var finalPhaseReserve: Double?
+    /// `--seconds`: where this session's latent phase began (step, elapsed seconds).
+    private var latentPhaseClock: (step: Int, seconds: Double)?
     private var previousElapsed: Double = 0
     private var lossEMA: Double = 0
     private var samplerLossEMA: Double = 0
@@ -503,11 +507,25 @@ public final class Baker {
                 let laterFill = Date().timeIntervalSince(probeStart)
                 let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill, 0.1 * perStep)
                 let finalPhase = SecondsBudget.finalPhaseSeconds(batchFillSeconds: laterFill, settings: settings, uniform: gen.uniform)
-                let left = budget - (previousElapsed + sessionElapsed()) - finalPhase - 0.02 * budget
+                finalPhaseReserve = finalPhase + SecondsBudget.margin * budget
+                let left = budget - (previousElapsed + sessionElapsed()) - finalPhaseReserve!
                 let total = SecondsBudget.totalSteps(step: step, secondsLeft: left, smoothingStepCost: perStep,
                                                      laterStepCost: laterStep, smoothingFraction: settings.smoothingFraction)
                 settings.samples = total * B
                 calibrated = true
+            }
+            if calibrated, let budget = settings.seconds {
+                let elapsed = previousElapsed + sessionElapsed()
+                let reserve = finalPhaseReserve ?? SecondsBudget.resumedReserve * budget
+                if encoder == nil, latentPhaseClock == nil { latentPhaseClock = (step, elapsed) }
+                if let clock = latentPhaseClock, SecondsBudget.refinementPoints.contains(step - clock.step) {
+                    // The first estimate extrapolates from six smoothing steps and one
+                    // timed batch; the latent phase's own steps are the better measure.
+                    let stepCost = (elapsed - clock.seconds) / Double(step - clock.step)
+                    settings.samples = SecondsBudget.refinedTotal(step: step, secondsLeft: budget - elapsed - reserve, stepCost: stepCost) * B
+                }
+                // Whatever the estimates said, training ends when the budget's last phase is due.
+                if elapsed + reserve >= budget, step < totalSteps { settings.samples = step * B }
             }
             report(encoder != nil ? "encoder" : "latents")
             if Date().timeIntervalSince(lastCheckpoint) >= checkpointInterval, step < totalSteps {

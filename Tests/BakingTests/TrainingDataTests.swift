@@ -114,6 +114,14 @@ final class SecondsBudgetTests: XCTestCase {
         XCTAssertEqual(SecondsBudget.totalSteps(step: 6, secondsLeft: -5, smoothingStepCost: 2, laterStepCost: 1, smoothingFraction: 0.1), 6)
     }
 
+    /// The second solve: the remaining seconds at the timed latent-phase cost.
+    func testRefinedTotalFillsWhatIsLeft() {
+        XCTAssertEqual(SecondsBudget.refinedTotal(step: 100, secondsLeft: 50, stepCost: 0.5), 200)
+        XCTAssertEqual(SecondsBudget.refinedTotal(step: 100, secondsLeft: -3, stepCost: 0.5), 100, "over budget: stop now")
+        XCTAssertEqual(SecondsBudget.refinedTotal(step: 100, secondsLeft: 50, stepCost: 0), 100)
+        XCTAssertEqual(SecondsBudget.refinedTotal(step: 100, secondsLeft: .nan, stepCost: 0.5), 100)
+    }
+
     /// The last phase's cost in units of a measured training batch: rows ×
     /// reference evaluations per row, the coarse levels at 8 taps.
     func testFinalPhaseCountsTheReferenceEvaluationsOfItsRows() {
