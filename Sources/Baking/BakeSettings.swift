@@ -66,6 +66,10 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var levelBias: Double = 0.5
     /// Jittered Gaussian uv taps per target at levels ≥ 1 (and during smoothing).
     public var footprintTaps: Int = 4
+    /// Taps at levels ≥ 1 for the rows that measure a twin (held-out,
+    /// calibration, copy selection): at least 8, so a coarse target's own
+    /// noise stays small next to the error measured.
+    public var measurementTaps: Int { max(8, footprintTaps) }
     /// Angular prefilter of the reference: every microfacet α is raised to at
     /// least this before targets are made (`Material.withMinimumAlpha`). A
     /// smooth conductor's lobe (α down to 1e-4) is far narrower than the

@@ -78,7 +78,7 @@ final class CopySelectionRows {
         let batch = TrainingBatch(capacity: n)
         let gen = TrainingDataGenerator(material: material, settings: settings)
         gen.fill(batch: batch, rows: n, seed: settings.validationSeed ^ Self.seedSalt, step: 0, purpose: 3, coneRadians: 0,
-                 tapsAtCoarse: max(8, settings.footprintTaps), workers: settings.threads)
+                 tapsAtCoarse: settings.measurementTaps, workers: settings.threads)
         count = n
         uv = Array(UnsafeBufferPointer(start: batch.uv, count: n))
         level = Array(UnsafeBufferPointer(start: batch.level, count: n))

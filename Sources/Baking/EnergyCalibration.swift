@@ -51,13 +51,20 @@ enum EnergyCalibration {
         var levelScales: [SIMD3<Float>]
     }
 
+    /// `calibrationRows` rows at every level alike, with the twin as the renderer sees it.
+    static func levelRows(material: Material, parameters: DecoderParameters, latents: LatentPyramid<Float>,
+                          levelScales: [SIMD3<Float>]? = nil, settings: BakeSettings, seed: UInt64, purpose: UInt64) throws -> HeldOutRows {
+        var rowSettings = settings
+        rowSettings.levelBias = 1
+        rowSettings.validationSamples = settings.calibrationRows * settings.levels
+        return try HeldOutRows(material: material, parameters: parameters, latents: latents, levelScales: levelScales,
+                               settings: rowSettings, seed: seed, purpose: purpose)
+    }
+
     static func calibrate(material: Material, parameters: DecoderParameters, latents: LatentPyramid<Float>,
                           settings: BakeSettings) throws -> Result {
-        var rowSettings = settings
-        rowSettings.levelBias = 1   // every level alike
-        rowSettings.validationSamples = settings.calibrationRows * settings.levels
-        let rows = try HeldOutRows(material: material, parameters: parameters, latents: latents, settings: rowSettings,
-                                   seed: settings.validationSeed, purpose: rowPurpose)
+        let rows = try levelRows(material: material, parameters: parameters, latents: latents, settings: settings,
+                                 seed: settings.validationSeed, purpose: rowPurpose)
         let measured = (0..<settings.levels).map { level in
             factor(rows: rows, where: { $0 == level })
         }

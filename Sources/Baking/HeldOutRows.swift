@@ -34,7 +34,7 @@ struct HeldOutRows {
         let batch = TrainingBatch(capacity: n)
         let gen = TrainingDataGenerator(material: material, settings: settings)
         gen.fill(batch: batch, rows: n, seed: seed, step: 0, purpose: purpose, coneRadians: 0,
-                 tapsAtCoarse: max(8, settings.footprintTaps), workers: settings.threads)
+                 tapsAtCoarse: settings.measurementTaps, workers: settings.threads)
         let half = pyramid.toHalf().map(to: Float.self)
         let decoders = NeuralDecoders(parameters: parameters)
         decoders.maxWorkers = settings.threads

@@ -52,7 +52,7 @@ enum SecondsBudget {
     /// budget, which the old flat 5 % reserve did not cover.
     static func finalPhaseSeconds(batchFillSeconds: Double, settings s: BakeSettings, uniform: Bool) -> Double {
         let batchEvaluations = Double(s.batch) * evaluationsPerRow(levels: s.levels, levelBias: s.levelBias, taps: s.footprintTaps, uniform: uniform)
-        let coarseTaps = max(8, s.footprintTaps)
+        let coarseTaps = s.measurementTaps
         let validation = Double(s.validationSamples) * (evaluationsPerRow(levels: s.levels, levelBias: s.levelBias, taps: coarseTaps, uniform: uniform) + 1)
         let calibration = s.energyCalibration == true
             ? Double(s.calibrationRows * s.levels) * evaluationsPerRow(levels: s.levels, levelBias: 1, taps: coarseTaps, uniform: uniform) : 0

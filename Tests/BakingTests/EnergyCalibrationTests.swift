@@ -10,11 +10,8 @@ final class EnergyCalibrationTests: XCTestCase {
     /// Per-level image energy ratios of a twin on rows of their own.
     private func levelRatios(_ material: Material, _ parameters: DecoderParameters, _ latents: LatentPyramid<Float>,
                              levelScales: [SIMD3<Float>]?, settings: BakeSettings, seed: UInt64) throws -> [Float] {
-        var rowSettings = settings
-        rowSettings.levelBias = 1
-        rowSettings.validationSamples = settings.calibrationRows * settings.levels
-        let rows = try HeldOutRows(material: material, parameters: parameters, latents: latents, levelScales: levelScales,
-                                   settings: rowSettings, seed: seed, purpose: 9)
+        let rows = try EnergyCalibration.levelRows(material: material, parameters: parameters, latents: latents, levelScales: levelScales,
+                                                   settings: settings, seed: seed, purpose: 9)
         return (0..<settings.levels).map { level in 1 / EnergyCalibration.factor(rows: rows, where: { $0 == level }).y }
     }
 
