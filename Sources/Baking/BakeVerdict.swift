@@ -1,4 +1,5 @@
 import Foundation
+import Materials
 
 /// Held-out limits a twin must meet to count as usable. The bake still
 /// writes a twin that misses them (it may be good enough for a preview), but
@@ -115,6 +116,6 @@ extension BakeMetrics {
     /// a render does not show as such.
     public var judgedEnergyRatio: Double {
         guard let r = imageEnergyRatioRGB, r.count == 3 else { return energyRatio }
-        return 0.2126 * r[0] + 0.7152 * r[1] + 0.0722 * r[2]
+        return luminance(r[0], r[1], r[2])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Materials
 import NeuralMaterial
 
 /// The row-wise part of the held-out metrics: the twin's predictions against
@@ -71,14 +72,13 @@ public struct HeldOutErrors: Equatable, Sendable {
         // A reference that reflects nothing on these rows gives no scale: 1 (and
         // stays finite, which the JSON metadata needs).
         func ratio(_ twin: Double, _ reference: Double) -> Double { reference > 0 ? twin / reference : 1 }
-        func luminance(_ e: SIMD3<Double>) -> Double { 0.2126 * e.x + 0.7152 * e.y + 0.0722 * e.z }
         let count = Double(max(1, 3 * n))
         logL1 = logSum / count
         relativeL1 = tSum > 0 ? absSum / tSum : 0
         relativeMSE = relSq / count
         constantBaselineLogL1 = baseline / count
         energyRatioRGB = (0..<3).map { ratio(twinEnergy[$0], referenceEnergy[$0]) }
-        energyRatio = ratio(luminance(twinEnergy), luminance(referenceEnergy))
+        energyRatio = ratio(luminance(twinEnergy.x, twinEnergy.y, twinEnergy.z), luminance(referenceEnergy.x, referenceEnergy.y, referenceEnergy.z))
         imageEnergyRatioRGB = viewCosines == nil ? nil : (0..<3).map { ratio(twinImage[$0], referenceImage[$0]) }
     }
 }

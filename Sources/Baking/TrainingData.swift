@@ -164,10 +164,6 @@ struct TrainingDataGenerator: Sendable {
         uniform = self.material.isUniform
     }
 
-    @inline(__always) static func luminance(_ r: Float, _ g: Float, _ b: Float) -> Float {
-        0.2126 * r + 0.7152 * g + 0.0722 * b
-    }
-
     @inline(__always) func pickLevel(_ u: Float) -> Int {
         for (i, c) in levelCDF.enumerated() where u < c { return i }
         return levelCDF.count - 1
@@ -281,7 +277,7 @@ struct TrainingDataGenerator: Sendable {
             batch.referencePdf[r] = pRef
             let density = (1 - importanceShare) * HalfDifferenceSampling.density(wi: wi, wo: wo) / acceptance
                 + importanceShare * invTwoPi * pRef
-            let w = density > 0 ? Self.luminance(t.x, t.y, t.z) / density : 0
+            let w = density > 0 ? luminance(t.x, t.y, t.z) / density : 0
             batch.weight[r] = w.isFinite ? w : 0
             batch.density[r] = density.isFinite ? density : 0
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Materials
 
 /// Provenance and results of a bake, stored as `__metadata__` strings.
 public struct NeuralMaterialMetadata: Equatable, Sendable {
@@ -297,8 +298,8 @@ public struct NeuralMaterialFile: Equatable, Sendable {
         lines.append("  latents        \(latents.width)x\(latents.height)x\(a.latentChannels), \(latents.levelCount) levels, fp16, \(String(format: "%.2f", Double(latentBytes) / 1_048_576)) MiB")
         lines.append("  parameters     \(paramCount) decoder weights (fp16), \(a.brdfMACs) MAC/BRDF eval, \(a.samplerMACs) MAC/sampler eval")
         if let levelScales {
-            let luminance = levelScales.map { String(format: "%.3f", 0.2126 * $0.x + 0.7152 * $0.y + 0.0722 * $0.z) }
-            lines.append("  level scales   \(luminance.joined(separator: " ")) (luminance, level 0 first)")
+            let scales = levelScales.map { String(format: "%.3f", luminance($0.x, $0.y, $0.z)) }
+            lines.append("  level scales   \(scales.joined(separator: " ")) (luminance, level 0 first)")
         }
         lines.append("  float32 copies \(includeFloat32Masters ? "yes (checkpoint)" : "no")")
         lines.append("  seed           \(metadata.seed)")

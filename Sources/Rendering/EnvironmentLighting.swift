@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Logging
 import Scenes
+import Materials
 
 /// The environment as the GPU sees it: a constant colour, or a lat-long
 /// radiance map with its alias table (weights ∝ luminance · sin θ, so
@@ -59,7 +60,7 @@ public struct EnvironmentLighting {
         var luminance = [Double](repeating: 0, count: width * height)
         for i in 0..<(width * height) {
             let p = pixels[i]
-            let lum = 0.2126 * Double(p.x) + 0.7152 * Double(p.y) + 0.0722 * Double(p.z)
+            let lum = Materials.luminance(Double(p.x), Double(p.y), Double(p.z))
             luminance[i] = lum.isFinite ? max(lum, 0) : 0
         }
         var weights = [Double](repeating: 0, count: width * height)
