@@ -24,6 +24,8 @@ public struct RenderStats: Sendable {
     public var firstDispatchSeconds: Double
     public var rays: UInt64
     public var samplesPerPixel: Int
+    /// Wall seconds per wavefront stage when `RenderSettings.profileStages` was set.
+    public var stageSeconds: [WavefrontStage: Double]?
     public var raysPerSecond: Double { renderSeconds > 0 ? Double(rays) / renderSeconds : 0 }
 }
 
@@ -138,7 +140,7 @@ public final class PathTracer {
         let stats = RenderStats(device: renderDevice.deviceName, bvhSeconds: session.gpuScene.buildSeconds,
                                 shaderSeconds: shaderSeconds, renderSeconds: renderSeconds,
                                 firstDispatchSeconds: firstDispatch, rays: try session.rayCount(),
-                                samplesPerPixel: settings.samplesPerPixel)
+                                samplesPerPixel: settings.samplesPerPixel, stageSeconds: session.stageSeconds)
         return RenderOutput(image: try session.image(), albedo: try session.albedoImage(), normal: try session.normalImage(),
                             depth: try session.depthValues(), stats: stats)
     }
@@ -182,6 +184,16 @@ public final class PathTracer {
         guard case .wavefront(let kernels) = kernel else { return }
         kernels.record(cmd, state: state, frame: frame, maxDepth: maxDepth, firstSample: firstSample, count: sampleCount,
                        shadingKernels: shadingKernels)
+    }
+
+    /// The wavefront integrator's stages of `sampleCount` samples, one by one
+    /// (`WavefrontKernels.forEachStage`); nothing for a megakernel.
+    func forEachWavefrontStage(state: WavefrontState, shadingKernels: [ComputePipeline], frame: UInt64, maxDepth: Int,
+                               firstSample: Int, sampleCount: Int,
+                               _ body: (WavefrontStage, (VkCommandBuffer) -> Void) throws -> Void) rethrows {
+        guard case .wavefront(let kernels) = kernel else { return }
+        try kernels.forEachStage(state: state, frame: frame, maxDepth: maxDepth, firstSample: firstSample, count: sampleCount,
+                                 shadingKernels: shadingKernels, body)
     }
 
     /// Records one megakernel launch over a width × height frame.

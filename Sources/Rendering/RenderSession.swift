@@ -27,6 +27,8 @@ public final class RenderSession {
     /// shading kernel of each scene material.
     private var wavefront: WavefrontState?
     private let shadingKernels: [ComputePipeline]?
+    /// Wall seconds per stage since the session began, when `settings.profileStages`.
+    public private(set) var stageSeconds: [WavefrontStage: Double]?
     /// Samples per pixel accumulated since the last reset.
     public private(set) var samplesAccumulated = 0
     public private(set) var camera: Camera
@@ -39,6 +41,9 @@ public final class RenderSession {
         }
         guard settings.width <= Film.maximumSide, settings.height <= Film.maximumSide else {
             throw RenderError("frame \(settings.width)×\(settings.height) is too large; the limit is \(Film.maximumSide) per side")
+        }
+        if settings.profileStages && tracer.integrator != .wavefront {
+            throw RenderError("stage times are measured for the wavefront integrator only; render with --integrator wavefront")
         }
         self.tracer = tracer
         self.scene = scene
@@ -129,6 +134,19 @@ public final class RenderSession {
         try tracer.bind(scene: gpuScene)
         let pushConstants = LQPushConstants(frame: frameBuffer.deviceAddress, firstSample: UInt32(samplesAccumulated),
                                             sampleCount: UInt32(count))
+        if settings.profileStages, let wavefront, let shadingKernels {
+            var seconds = stageSeconds ?? [:]
+            try tracer.forEachWavefrontStage(state: wavefront, shadingKernels: shadingKernels, frame: frameBuffer.deviceAddress,
+                                             maxDepth: Int(frame.maxDepth), firstSample: samplesAccumulated, sampleCount: count) { stage, record in
+                let start = Date()
+                try device.submitAndWait { cmd in record(cmd) }
+                seconds[stage, default: 0] += Date().timeIntervalSince(start)
+            }
+            stageSeconds = seconds
+            try device.submitAndWait { cmd in recordEndOfAccumulation(cmd) }
+            samplesAccumulated += count
+            return
+        }
         try device.submitAndWait { cmd in
             if let wavefront, let shadingKernels {
                 tracer.recordWavefront(cmd, state: wavefront, shadingKernels: shadingKernels, frame: frameBuffer.deviceAddress,
@@ -136,11 +154,16 @@ public final class RenderSession {
             } else {
                 tracer.recordLaunch(cmd, width: settings.width, height: settings.height, pushConstants: pushConstants)
             }
-            VulkanDevice.memoryBarrier(cmd, from: tracer.shaderStage, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
-                                       to: tracer.shaderStage | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
-                                       VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue)
+            recordEndOfAccumulation(cmd)
         }
         samplesAccumulated += count
+    }
+
+    /// Makes the accumulated samples visible to the next kernels and to read-back copies.
+    private func recordEndOfAccumulation(_ cmd: VkCommandBuffer) {
+        VulkanDevice.memoryBarrier(cmd, from: tracer.shaderStage, VK_ACCESS_SHADER_WRITE_BIT.rawValue,
+                                   to: tracer.shaderStage | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
+                                   VK_ACCESS_SHADER_READ_BIT.rawValue | VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_READ_BIT.rawValue)
     }
 
     /// Wavefront integrator: traces the camera rays of the next sample,

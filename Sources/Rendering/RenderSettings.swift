@@ -34,6 +34,10 @@ public struct RenderSettings: Sendable {
     /// are traced in bands of whole 8-pixel rows, so the path state (≈ 220
     /// bytes a path) stays bounded whatever the frame size.
     public var maxWavefrontPaths: Int = 1 << 20
+    /// Wavefront integrator: submit each stage on its own and time it
+    /// (`RenderStats.stageSeconds`). Same image; the extra submissions cost
+    /// a little, so use it to see where time goes, not to time frames.
+    public var profileStages = false
 
     public init(film: Film) {
         width = film.width; height = film.height; samplesPerPixel = film.samplesPerPixel

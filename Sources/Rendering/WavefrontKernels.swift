@@ -53,46 +53,63 @@ final class WavefrontKernels {
         return kernel
     }
 
-    /// Records `count` samples per pixel, from sample `firstSample`, of the
-    /// frame at `frame` into `cmd`: per sample and band of rows, camera rays,
-    /// then per depth extend → bin → scatter → shade per material → shadow
-    /// rays, then accumulation. `shadingKernels[m]` shades material m.
-    func record(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, maxDepth: Int,
-                firstSample: Int, count: Int, shadingKernels: [ComputePipeline]) {
+    /// Calls `body` with each stage of `count` samples per pixel, from sample
+    /// `firstSample`, of the frame at `frame`, in order, and the function that
+    /// records it (ending with a barrier): per sample and band of rows, camera
+    /// rays, then per depth extend → sort by material → shade per material →
+    /// shadow rays, then accumulation. `shadingKernels[m]` shades material m.
+    /// One schedule for both callers: `record` puts every stage in one
+    /// command buffer, a profiled session submits each on its own.
+    func forEachStage(state: WavefrontState, frame: UInt64, maxDepth: Int, firstSample: Int, count: Int,
+                      shadingKernels: [ComputePipeline],
+                      _ body: (WavefrontStage, (VkCommandBuffer) -> Void) throws -> Void) rethrows {
         for sample in firstSample..<(firstSample + count) {
             for band in state.bands {
-                var push = beginSample(cmd, state: state, band: band, frame: frame, sample: sample)
+                var push = LQWavefrontPush(frame: frame, wavefront: band.description.deviceAddress,
+                                           sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
+                let first = push
+                try body(.camera) { self.beginSample($0, band: band, push: first) }
                 for depth in 0...maxDepth {
                     push.depth = UInt32(depth)
-                    extend(cmd, state: state, push: push)
+                    let atDepth = push
+                    try body(.extend(depth: depth)) { self.extend($0, state: state, push: atDepth) }
                     if depth == maxDepth { break }
-                    sortByMaterial(cmd, state: state, push: push)
-                    shade(cmd, state: state, push: push, shadingKernels: shadingKernels)
+                    try body(.sort(depth: depth)) { self.sortByMaterial($0, state: state, push: atDepth) }
+                    try body(.shade(depth: depth)) { self.shade($0, state: state, push: atDepth, shadingKernels: shadingKernels) }
+                    try body(.shadow(depth: depth)) { self.traceShadows($0, state: state, push: atDepth) }
                 }
-                let group = Int(LQ_WAVEFRONT_GROUP)
-                accumulate.recordDispatch(cmd, groups: ((band.pathCount + group - 1) / group, 1, 1), pushConstants: push)
-                Self.barrier(cmd)
+                let last = push
+                try body(.accumulate) { cmd in
+                    let group = Int(LQ_WAVEFRONT_GROUP)
+                    self.accumulate.recordDispatch(cmd, groups: ((band.pathCount + group - 1) / group, 1, 1), pushConstants: last)
+                    Self.barrier(cmd)
+                }
             }
         }
+    }
+
+    /// Records every stage of `forEachStage` into `cmd`.
+    func record(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, maxDepth: Int,
+                firstSample: Int, count: Int, shadingKernels: [ComputePipeline]) {
+        forEachStage(state: state, frame: frame, maxDepth: maxDepth, firstSample: firstSample, count: count,
+                     shadingKernels: shadingKernels) { _, recordStage in recordStage(cmd) }
     }
 
     /// Records the camera rays of `sample` and its first extend with the
     /// counting sort of the hits by material, and stops there: the state
     /// `WavefrontState.binning` reads, to check the sort against the CPU.
     func recordFirstBinning(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, sample: Int) {
-        let push = beginSample(cmd, state: state, band: state.bands[0], frame: frame, sample: sample)
+        let push = LQWavefrontPush(frame: frame, wavefront: state.bands[0].description.deviceAddress,
+                                   sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
+        beginSample(cmd, band: state.bands[0], push: push)
         extend(cmd, state: state, push: push)
         sortByMaterial(cmd, state: state, push: push)
     }
 
-    private func beginSample(_ cmd: VkCommandBuffer, state: WavefrontState, band: WavefrontState.Band,
-                             frame: UInt64, sample: Int) -> LQWavefrontPush {
-        let push = LQWavefrontPush(frame: frame, wavefront: band.description.deviceAddress,
-                                   sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
+    private func beginSample(_ cmd: VkCommandBuffer, band: WavefrontState.Band, push: LQWavefrontPush) {
         camera.recordDispatch(cmd, groups: (band.tileCount, 1, 1), pushConstants: push)
         control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
         Self.barrier(cmd)
-        return push
     }
 
     private func extend(_ cmd: VkCommandBuffer, state: WavefrontState, push: LQWavefrontPush) {
@@ -110,7 +127,7 @@ final class WavefrontKernels {
         Self.barrier(cmd)
     }
 
-    /// One shading dispatch per material (sized by its bin), then the shadow rays they queued.
+    /// One shading dispatch per material, sized by its bin.
     private func shade(_ cmd: VkCommandBuffer, state: WavefrontState, push: LQWavefrontPush, shadingKernels: [ComputePipeline]) {
         var push = push
         let binArguments = MemoryLayout<LQWavefrontBin>.offset(of: \.groups)!
@@ -120,6 +137,11 @@ final class WavefrontKernels {
                                           offset: material * MemoryLayout<LQWavefrontBin>.stride + binArguments, pushConstants: push)
         }
         Self.barrier(cmd)
+    }
+
+    /// The shadow rays the shading dispatches queued.
+    private func traceShadows(_ cmd: VkCommandBuffer, state: WavefrontState, push: LQWavefrontPush) {
+        var push = push
         push.mode = LQ_WAVEFRONT_AFTER_SHADE
         control.recordDispatch(cmd, groups: (1, 1, 1), pushConstants: push)
         Self.barrier(cmd)

@@ -47,6 +47,7 @@ final class OptionValidationTests: XCTestCase {
         try assertRefused(base + ["--spp", "-1"], "--spp -1", "at least 1")
         try assertRefused(base + ["--width", "-5"], "--width")
         try assertRefused(base + ["--spp", "many"], "many")
+        try assertRefused(base + ["--integrator", "megakernel", "--stage-times"], "--stage-times", "wavefront")
     }
 
     func testBakeRefusesUnknownDecoderAndBadNumbers() throws {

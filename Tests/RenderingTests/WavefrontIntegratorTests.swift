@@ -69,6 +69,33 @@ final class WavefrontIntegratorTests: XCTestCase {
         XCTAssertGreaterThan(RenderTestSupport.meanLuminanceLike(whole.image), 0.05, "scene must be lit")
     }
 
+    /// `--stage-times` submits every stage on its own: the same image bit for
+    /// bit, and a time for every stage of the schedule at every depth it ran
+    /// (the megakernel's refusal: OptionValidationTests).
+    func testStageTimesKeepTheImageAndCoverEveryStage() throws {
+        guard try rayQueryDevice() != nil else { return }
+        let env = try LightTransportTests.writeTestEnvironment()
+        defer { try? FileManager.default.removeItem(atPath: env) }
+        let scene = LightTransportTests.scene(envPath: env)
+        func render(profiled: Bool) throws -> RenderOutput {
+            try RenderTestSupport.renderValidated(scene, integrator: .wavefront) { s in
+                s.width = 36; s.height = 28; s.samplesPerPixel = 3; s.maxDepth = 3
+                s.maxWavefrontPaths = 36 * 16   // two bands: stages repeat per band
+                s.profileStages = profiled
+            }
+        }
+        let plain = try render(profiled: false)
+        let profiled = try render(profiled: true)
+        RenderTestSupport.assertSamePixels(profiled.image.pixels, plain.image.pixels, "beauty with stage times")
+        XCTAssertEqual(profiled.stats.rays, plain.stats.rays, "ray count")
+        XCTAssertNil(plain.stats.stageSeconds)
+        let seconds = try XCTUnwrap(profiled.stats.stageSeconds)
+        var expected: Set<WavefrontStage> = [.camera, .accumulate, .extend(depth: 3)]
+        for d in 0..<3 { expected.formUnion([.extend(depth: d), .sort(depth: d), .shade(depth: d), .shadow(depth: d)]) }
+        XCTAssertEqual(Set(seconds.keys), expected)
+        XCTAssertTrue(seconds.values.allSatisfy { $0 > 0 && $0.isFinite }, "\(seconds)")
+    }
+
     /// The sort kernels (extend's bin slots, the prefix sums, the scatter)
     /// against a CPU counting sort of the same hits: every material's range
     /// of sortedHits holds exactly the paths that hit it, each once, and the
