@@ -65,8 +65,7 @@ final class WavefrontKernels {
                       _ body: (WavefrontStage, (VkCommandBuffer) -> Void) throws -> Void) rethrows {
         for sample in firstSample..<(firstSample + count) {
             for band in state.bands {
-                var push = LQWavefrontPush(frame: frame, wavefront: band.description.deviceAddress,
-                                           sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
+                var push = Self.push(beginning: sample, of: band, frame: frame)
                 let first = push
                 try body(.camera) { self.beginSample($0, band: band, push: first) }
                 for depth in 0...maxDepth {
@@ -99,11 +98,16 @@ final class WavefrontKernels {
     /// counting sort of the hits by material, and stops there: the state
     /// `WavefrontState.binning` reads, to check the sort against the CPU.
     func recordFirstBinning(_ cmd: VkCommandBuffer, state: WavefrontState, frame: UInt64, sample: Int) {
-        let push = LQWavefrontPush(frame: frame, wavefront: state.bands[0].description.deviceAddress,
-                                   sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
+        let push = Self.push(beginning: sample, of: state.bands[0], frame: frame)
         beginSample(cmd, band: state.bands[0], push: push)
         extend(cmd, state: state, push: push)
         sortByMaterial(cmd, state: state, push: push)
+    }
+
+    /// The push constants of `sample`'s first stage in `band`.
+    private static func push(beginning sample: Int, of band: WavefrontState.Band, frame: UInt64) -> LQWavefrontPush {
+        LQWavefrontPush(frame: frame, wavefront: band.description.deviceAddress,
+                        sampleIndex: UInt32(sample), depth: 0, material: 0, mode: LQ_WAVEFRONT_BEGIN_SAMPLE)
     }
 
     private func beginSample(_ cmd: VkCommandBuffer, band: WavefrontState.Band, push: LQWavefrontPush) {
