@@ -21,8 +21,10 @@ public enum Integrator: String, Sendable, CaseIterable {
     /// megakernel", 2026-11-30): the wavefront compiles a scene's pipelines
     /// in seconds where the megakernel takes minutes (the gallery: 34 s vs
     /// 18 min on first use; a 19-material glTF file: 4.7 min vs not done
-    /// after 25 min), and its frames are no slower. GPUs keep the megakernel
-    /// until measured on one.
+    /// after 25 min), and its frames are faster wherever layered or neural
+    /// materials are shaded (since the megakernel's scattered tiles,
+    /// 2026-12-01, the megakernel is faster on scenes of analytic materials
+    /// only: ask for it there). GPUs keep the megakernel until measured on one.
     /// `auto` also keeps the megakernel when the other options ask for one
     /// of its modes (`--tracing pipeline`, `--coherent`).
     public func resolved(for device: VulkanDevice, tracing: TracingMethod = .auto, coherentShading: Bool = false) -> Integrator {
