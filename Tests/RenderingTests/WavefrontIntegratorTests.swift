@@ -24,6 +24,17 @@ final class WavefrontIntegratorTests: XCTestCase {
         return device
     }
 
+    /// LightTransportTests' scene (its test environment) through the
+    /// wavefront at 36 × 28 (not a multiple of the 8×8 tiles), validated.
+    private func renderLightTransportScene(_ adjust: (inout RenderSettings) -> Void) throws -> RenderOutput {
+        let env = try LightTransportTests.writeTestEnvironment()
+        defer { try? FileManager.default.removeItem(atPath: env) }
+        return try RenderTestSupport.renderValidated(LightTransportTests.scene(envPath: env), integrator: .wavefront) { s in
+            s.width = 36; s.height = 28
+            adjust(&s)
+        }
+    }
+
     func testWavefrontFurnaceConvergesToOneEverywhere() throws {
         guard try rayQueryDevice() != nil else { return }
         let scene = try SceneLoader.load(path: RenderTestSupport.asset("Assets/Scenes/furnace.json"))
@@ -49,12 +60,9 @@ final class WavefrontIntegratorTests: XCTestCase {
     /// last band shorter than the others.
     func testBandsOfRowsGiveTheSameImageAsOneBand() throws {
         guard try rayQueryDevice() != nil else { return }
-        let env = try LightTransportTests.writeTestEnvironment()
-        defer { try? FileManager.default.removeItem(atPath: env) }
-        let scene = LightTransportTests.scene(envPath: env)
         func render(maxPaths: Int) throws -> RenderOutput {
-            try RenderTestSupport.renderValidated(scene, integrator: .wavefront) { s in
-                s.width = 36; s.height = 28; s.samplesPerPixel = 4
+            try renderLightTransportScene { s in
+                s.samplesPerPixel = 4
                 s.aovs = [.albedo, .normal, .depth]
                 s.maxWavefrontPaths = maxPaths
             }
@@ -74,12 +82,9 @@ final class WavefrontIntegratorTests: XCTestCase {
     /// (the megakernel's refusal: OptionValidationTests).
     func testStageTimesKeepTheImageAndCoverEveryStage() throws {
         guard try rayQueryDevice() != nil else { return }
-        let env = try LightTransportTests.writeTestEnvironment()
-        defer { try? FileManager.default.removeItem(atPath: env) }
-        let scene = LightTransportTests.scene(envPath: env)
         func render(profiled: Bool) throws -> RenderOutput {
-            try RenderTestSupport.renderValidated(scene, integrator: .wavefront) { s in
-                s.width = 36; s.height = 28; s.samplesPerPixel = 3; s.maxDepth = 3
+            try renderLightTransportScene { s in
+                s.samplesPerPixel = 3; s.maxDepth = 3
                 s.maxWavefrontPaths = 36 * 16   // two bands: stages repeat per band
                 s.profileStages = profiled
             }
