@@ -57,11 +57,11 @@ public struct EnvironmentLighting {
     /// be sampled rarely and return huge weights (fireflies that survive
     /// hundreds of spp). The dilated weights keep radiance/pdf bounded.
     func samplingWeights() -> [Double] {
-        var luminance = [Double](repeating: 0, count: width * height)
+        var texelLuminance = [Double](repeating: 0, count: width * height)
         for i in 0..<(width * height) {
             let p = pixels[i]
-            let lum = Materials.luminance(Double(p.x), Double(p.y), Double(p.z))
-            luminance[i] = lum.isFinite ? max(lum, 0) : 0
+            let lum = luminance(Double(p.x), Double(p.y), Double(p.z))
+            texelLuminance[i] = lum.isFinite ? max(lum, 0) : 0
         }
         var weights = [Double](repeating: 0, count: width * height)
         for y in 0..<height {
@@ -71,7 +71,7 @@ public struct EnvironmentLighting {
                 for ny in max(y - 1, 0)...min(y + 1, height - 1) {
                     for dx in -1...1 {
                         let nx = (x + dx + width) % width
-                        brightest = max(brightest, luminance[ny * width + nx])
+                        brightest = max(brightest, texelLuminance[ny * width + nx])
                     }
                 }
                 weights[y * width + x] = brightest * sinTheta

@@ -14,15 +14,20 @@ public enum WavefrontStage: Hashable, Sendable, CustomStringConvertible {
     /// Adding the sample's radiance to the frame.
     case accumulate
 
-    /// The stage without its depth ("extend" for every depth).
-    public var kind: String {
+    /// A stage without its depth, in schedule order.
+    public enum Kind: String, CaseIterable, Sendable {
+        case camera, extend, sort, shade, shadow, accumulate
+    }
+
+    /// The stage without its depth (`.extend` for every depth).
+    public var kind: Kind {
         switch self {
-        case .camera: return "camera"
-        case .extend: return "extend"
-        case .sort: return "sort"
-        case .shade: return "shade"
-        case .shadow: return "shadow"
-        case .accumulate: return "accumulate"
+        case .camera: return .camera
+        case .extend: return .extend
+        case .sort: return .sort
+        case .shade: return .shade
+        case .shadow: return .shadow
+        case .accumulate: return .accumulate
         }
     }
 
@@ -33,8 +38,5 @@ public enum WavefrontStage: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { depth.map { "\(kind) \($0)" } ?? kind }
-
-    /// The kinds in schedule order.
-    public static let kinds = ["camera", "extend", "sort", "shade", "shadow", "accumulate"]
+    public var description: String { depth.map { "\(kind.rawValue) \($0)" } ?? kind.rawValue }
 }

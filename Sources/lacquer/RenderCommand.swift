@@ -58,11 +58,11 @@ struct RenderCommand: ParsableCommand {
     /// kinds in schedule order, depths in order.
     static func stageReport(_ seconds: [WavefrontStage: Double]) -> String {
         let total = seconds.values.reduce(0, +)
-        let parts = WavefrontStage.kinds.compactMap { kind -> String? in
+        let parts = WavefrontStage.Kind.allCases.compactMap { kind -> String? in
             let stages = seconds.filter { $0.key.kind == kind }
             guard !stages.isEmpty else { return nil }
             let sum = stages.values.reduce(0, +)
-            var part = "\(kind) \(CommandSupport.formatSeconds(sum)) (\(total > 0 ? Int((100 * sum / total).rounded()) : 0) %"
+            var part = "\(kind.rawValue) \(CommandSupport.formatSeconds(sum)) (\(total > 0 ? Int((100 * sum / total).rounded()) : 0) %"
             let byDepth = stages.compactMap { stage, s in stage.depth.map { ($0, s) } }.sorted { $0.0 < $1.0 }
             if byDepth.count > 1 { part += "; by depth " + byDepth.map { CommandSupport.formatSeconds($0.1) }.joined(separator: ", ") }
             return part + ")"
