@@ -339,9 +339,11 @@ public final class Material: Sendable {
                 var s = LobeState()
                 s.p = Material.lobeParameters(ins, regs, minimumAlpha: minimumAlpha)
                 if ins.normal >= 0 || ins.rotation >= 0 {
-                    let angle = ins.rotation >= 0 ? regs[Int(ins.rotation)].x * (Float.pi / 180) : 0
-                    s.cosRot = cosf(angle)
-                    s.sinRot = sinf(angle)
+                    if ins.rotation >= 0 {   // (cos, sin) of 0 are the defaults: no libm calls for a bare normal
+                        let angle = regs[Int(ins.rotation)].x * (Float.pi / 180)
+                        s.cosRot = cosf(angle)
+                        s.sinRot = sinf(angle)
+                    }
                     let n = ins.normal >= 0 ? xyz(regs[Int(ins.normal)]) : Vec3(0, 0, 1)
                     s.frame = ShadingFrame.make(normal: n, cosRot: s.cosRot, sinRot: s.sinRot)
                 }

@@ -82,6 +82,7 @@ enum MicrofacetLobe {
             let e = t.ggx.lookup(cosI, r, (p.exponent - 1) / 9)
             return p.color * (e.x - e.y) + p.color2 * e.y
         default:
+            if let f = conductorFresnel { return t.ggx.hatWeightedSum(cosI, r, f) }
             let nz = t.ggx.nz
             let (ix, fx) = t.ggx.node(cosI, t.ggx.nx)
             let (iy, fy) = t.ggx.node(r, t.ggx.ny)
