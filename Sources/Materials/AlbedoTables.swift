@@ -69,6 +69,30 @@ public struct AlbedoTable: Sendable {
         }
     }
 
+    /// Per (x, y) node: Σ_z values[z] · slice z's .z there — a Fresnel that
+    /// does not vary over a surface folded into the table once, so its
+    /// albedo is one bilinear lookup (`bilinear`) instead of nz.
+    func contracted(_ values: UnsafePointer<Vec3>) -> [Vec3] {
+        (0..<(nx * ny)).map { n in
+            var sum = Vec3()
+            for z in 0..<nz { sum += zByNode[n * nz + z] * values[z] }
+            return sum
+        }
+    }
+
+    /// `table` (nx·ny values, row y, column x, as `contracted` makes them)
+    /// interpolated bilinearly at x, y.
+    @inline(__always) func bilinear(_ x: Float, _ y: Float, _ table: UnsafePointer<Vec3>) -> Vec3 {
+        let (ix, fx) = node(x, nx)
+        let (iy, fy) = node(y, ny)
+        let x1 = min(ix + 1, nx - 1), y1 = min(iy + 1, ny - 1)
+        let a = table[iy * nx + ix], b = table[iy * nx + x1]
+        let c = table[y1 * nx + ix], d = table[y1 * nx + x1]
+        let top = a + (b - a) * fx
+        let bottom = c + (d - c) * fx
+        return top + (bottom - top) * fy
+    }
+
     /// Slice `z` exactly (no interpolation between slices), bilinear in x, y.
     @inline(__always) func lookupSlice(_ x: Float, _ y: Float, _ z: Int) -> SIMD4<Float> {
         let (ix, fx) = node(x, nx)

@@ -75,12 +75,13 @@ public final class Material: Sendable {
     let lobeNode: [Int32]
     let tables: AlbedoTables
     /// Per conductor lobe whose η and k do not vary over the surface: its
-    /// Fresnel at the albedo estimate's nodes (`MicrofacetLobe.bareAlbedo`),
-    /// `tables.ggx.nz` values from index lobe·nz. They are the same at every
-    /// shading point, and evaluating them twice per shading point was a
-    /// quarter of a flake car paint's bake.
-    let conductorFresnel: [Vec3]
-    let hasConductorFresnel: [Bool]
+    /// albedo estimate with the Fresnel folded in (`AlbedoTable.contracted`),
+    /// `ggx.nx · ggx.ny` values from index lobe·nx·ny. The Fresnel is the
+    /// same at every shading point; evaluating it twice per shading point was
+    /// a quarter of a flake car paint's bake, and then summing the nz
+    /// Fresnel-weighted slices per albedo the largest part of the rest.
+    let conductorAlbedo: [Vec3]
+    let hasConductorAlbedo: [Bool]
     /// Per lobe: a conductor whose Fresnel nodes vary over the surface. Its
     /// nodes are computed once per shading point (in `prepare`, into the
     /// scratch registers after the input registers) and reused for the
@@ -125,8 +126,8 @@ public final class Material: Sendable {
         baseRegisters = regs
         varyingOps = list
         liveConstantRegisters = Material.liveConstants(ops: ops, varying: varying, lobes: lobes, nodes: nodes, emission: emission)
-        let nz = tables.ggx.nz
-        var fresnel = [Vec3](repeating: Vec3(), count: lobes.count * nz)
+        let nz = tables.ggx.nz, nodeCount = tables.ggx.nx * tables.ggx.ny
+        var contracted = [Vec3](repeating: Vec3(), count: lobes.count * nodeCount)
         var cached = [Bool](repeating: false, count: lobes.count)
         regs.withUnsafeBufferPointer { r in
             guard let base = r.baseAddress else { return }
@@ -134,14 +135,14 @@ public final class Material: Sendable {
                 let constant = [ins.color, ins.color2].allSatisfy { $0 < 0 || !varying[Int($0)] }
                 guard constant else { continue }
                 let p = Material.lobeParameters(ins, base, minimumAlpha: minimumAlpha)
-                for j in 0..<nz {
-                    fresnel[l * nz + j] = Fresnel.conductor(AlbedoTables.fresnelNode(j, nz), p.color, p.color2)
-                }
+                let fresnel = (0..<nz).map { Fresnel.conductor(AlbedoTables.fresnelNode($0, nz), p.color, p.color2) }
+                let table = fresnel.withUnsafeBufferPointer { tables.ggx.contracted($0.baseAddress!) }
+                contracted.replaceSubrange((l * nodeCount)..<((l + 1) * nodeCount), with: table)
                 cached[l] = true
             }
         }
-        conductorFresnel = fresnel
-        hasConductorFresnel = cached
+        conductorAlbedo = contracted
+        hasConductorAlbedo = cached
         let caches = lobes.indices.map { lobes[$0].kind == .conductor && !cached[$0] }
         cachesConductorFresnel = caches
         scratchRegisterCount = max(ops.count + (caches.contains(true) ? lobes.count * nz : 0), 1)
@@ -313,10 +314,10 @@ public final class Material: Sendable {
         UnsafeMutableRawPointer(regs + ops.count).assumingMemoryBound(to: Vec3.self) + l * tables.ggx.nz
     }
 
-    /// Lobe `l`'s precomputed conductor Fresnel nodes, nil where they vary.
-    @inline(__always) func withConductorFresnel<R>(_ l: Int, _ body: (UnsafePointer<Vec3>?) -> R) -> R {
-        guard hasConductorFresnel[l] else { return body(nil) }
-        return conductorFresnel.withUnsafeBufferPointer { body($0.baseAddress! + l * tables.ggx.nz) }
+    /// Lobe `l`'s albedo estimate with its constant Fresnel folded in, nil where the Fresnel varies.
+    @inline(__always) func withConductorAlbedo<R>(_ l: Int, _ body: (UnsafePointer<Vec3>?) -> R) -> R {
+        guard hasConductorAlbedo[l] else { return body(nil) }
+        return conductorAlbedo.withUnsafeBufferPointer { body($0.baseAddress! + l * tables.ggx.nx * tables.ggx.ny) }
     }
 
     /// Inputs, lobe parameters and frames, albedos at wi, selection weights.
@@ -353,7 +354,7 @@ public final class Material: Sendable {
                     for j in 0..<nz { (fresnelNodes + j).initialize(to: Fresnel.conductor(AlbedoTables.fresnelNode(j, nz), s.p.color, s.p.color2)) }
                     s.ei = Lobe.albedo(s.p, s.wi.z, tables, conductorFresnel: fresnelNodes)
                 } else {
-                    s.ei = withConductorFresnel(l) { Lobe.albedo(s.p, s.wi.z, tables, conductorFresnel: $0) }
+                    s.ei = withConductorAlbedo(l) { Lobe.albedo(s.p, s.wi.z, tables, conductorAlbedo: $0) }
                 }
                 (ls + l).initialize(to: s)
             }
@@ -425,7 +426,7 @@ public final class Material: Sendable {
                         if needs[i] {
                             ns[i].ao = cachesConductorFresnel[Int(l)]
                                 ? Lobe.albedo(s.p, woL.z, tables, conductorFresnel: pointFresnel(regs, Int(l)))
-                                : withConductorFresnel(Int(l)) { Lobe.albedo(s.p, woL.z, tables, conductorFresnel: $0) }
+                                : withConductorAlbedo(Int(l)) { Lobe.albedo(s.p, woL.z, tables, conductorAlbedo: $0) }
                         }
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)

@@ -57,8 +57,9 @@ enum MicrofacetLobe {
     /// filmed Fresnel through the same hat moments as the conductor's; it is a
     /// convex combination of reflectances ≤ 1, so the estimate stays ≤ 1.
     @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables,
-                                         conductorFresnel: UnsafePointer<Vec3>? = nil) -> Vec3 {
-        let bare = bareAlbedo(p, cosI, t, conductorFresnel: conductorFresnel)
+                                         conductorFresnel: UnsafePointer<Vec3>? = nil,
+                                         conductorAlbedo: UnsafePointer<Vec3>? = nil) -> Vec3 {
+        let bare = bareAlbedo(p, cosI, t, conductorFresnel: conductorFresnel, conductorAlbedo: conductorAlbedo)
         if !hasFilm(p) { return bare }
         let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
         let (eta, k, tint) = filmSubstrate(p)
@@ -71,9 +72,12 @@ enum MicrofacetLobe {
     }
 
     /// `conductorFresnel`: the conductor's Fresnel at the nodes, precomputed
-    /// (the same values this computes without it).
+    /// (the same values this computes without it). `conductorAlbedo`: those
+    /// nodes already folded into the table (`AlbedoTable.contracted`), for a
+    /// Fresnel that is the same all over the surface.
     @inline(__always) static func bareAlbedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables,
-                                             conductorFresnel: UnsafePointer<Vec3>? = nil) -> Vec3 {
+                                             conductorFresnel: UnsafePointer<Vec3>? = nil,
+                                             conductorAlbedo: UnsafePointer<Vec3>? = nil) -> Vec3 {
         let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
         switch p.kind {
         case .dielectric:
@@ -82,6 +86,7 @@ enum MicrofacetLobe {
             let e = t.ggx.lookup(cosI, r, (p.exponent - 1) / 9)
             return p.color * (e.x - e.y) + p.color2 * e.y
         default:
+            if let g = conductorAlbedo { return t.ggx.bilinear(cosI, r, g) }
             if let f = conductorFresnel { return t.ggx.hatWeightedSum(cosI, r, f) }
             let nz = t.ggx.nz
             let (ix, fx) = t.ggx.node(cosI, t.ggx.nx)
