@@ -209,13 +209,12 @@ public final class Baker {
             md["encoder_adam"] = json(encoderAdam)
             tensors.append(SafeTensor(name: "encoder", shape: [encoder.count], float32: encoder.values))
         } else if let latentAdam {
-            let (m, v, t) = (latentAdam.m, latentAdam.v, latentAdam.t)
             for (l, lv) in latents.levels.enumerated() {
                 let shape = [lv.height, lv.width, lv.channels]
                 tensors.append(SafeTensor(name: "latents.\(l)", shape: shape, float32: lv.values))
-                tensors.append(SafeTensor(name: "adam_m.\(l)", shape: shape, float32: m[l]))
-                tensors.append(SafeTensor(name: "adam_v.\(l)", shape: shape, float32: v[l]))
-                tensors.append(SafeTensor(name: "adam_t.\(l)", shape: [lv.height, lv.width], float32: t[l]))
+                tensors.append(SafeTensor(name: "adam_m.\(l)", shape: shape, float32: latentAdam.m[l]))
+                tensors.append(SafeTensor(name: "adam_v.\(l)", shape: shape, float32: latentAdam.v[l]))
+                tensors.append(SafeTensor(name: "adam_t.\(l)", shape: [lv.height, lv.width], float32: latentAdam.t[l]))
             }
         }
         return SafeTensorsFile(tensors: tensors, metadata: md).serialized()
@@ -331,8 +330,9 @@ public final class Baker {
             for l in 0..<latents.levelCount {
                 let n = latents.levels[l].values.count
                 latents.levels[l].values = try floats("latents.\(l)", n)
-                adam.restore(level: l, m: try floats("adam_m.\(l)", n), v: try floats("adam_v.\(l)", n),
-                             t: try floats("adam_t.\(l)", latents.levels[l].texelCount))
+                adam.m[l] = try floats("adam_m.\(l)", n)
+                adam.v[l] = try floats("adam_v.\(l)", n)
+                adam.t[l] = try floats("adam_t.\(l)", latents.levels[l].texelCount)
             }
             latentAdam = adam
         } else {
