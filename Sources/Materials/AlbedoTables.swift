@@ -12,22 +12,6 @@ public struct AlbedoTable: Sendable {
     public let name: String
     public let nx: Int, ny: Int, nz: Int
     public let data: [SIMD4<Float>]
-    /// The .z channel again, node-major ((y·nx + x)·nz + z): the nz slices of
-    /// one node lie side by side, so `hatWeightedSum` reads four short runs
-    /// instead of 4·nz scattered RGBA texels (the conductor albedo was the
-    /// CPU reference's hottest function in a car paint bake).
-    let zByNode: [Float]
-
-    init(name: String, nx: Int, ny: Int, nz: Int, data: [SIMD4<Float>]) {
-        self.name = name
-        self.nx = nx; self.ny = ny; self.nz = nz
-        self.data = data
-        var z = [Float](repeating: 0, count: data.count)
-        for s in 0..<nz {
-            for n in 0..<(nx * ny) { z[n * nz + s] = data[s * nx * ny + n].z }
-        }
-        zByNode = z
-    }
 
     @inline(__always) func node(_ x: Float, _ n: Int) -> (Int, Float) {
         // Written so that NaN lands on node 0 instead of trapping in Int(_:)
@@ -48,34 +32,13 @@ public struct AlbedoTable: Sendable {
         return top + (bottom - top) * fy
     }
 
-    /// Σ_z values[z] · (slice z's .z at x, y, bilinear): the same operations
-    /// in the same order as summing `slice(z, …).z · values[z]`, so the same
-    /// bits.
-    @inline(__always) func hatWeightedSum(_ x: Float, _ y: Float, _ values: UnsafePointer<Vec3>) -> Vec3 {
-        let (ix, fx) = node(x, nx)
-        let (iy, fy) = node(y, ny)
-        let x1 = min(ix + 1, nx - 1), y1 = min(iy + 1, ny - 1)
-        return zByNode.withUnsafeBufferPointer { zb in
-            let h = zb.baseAddress!
-            let a = h + (iy * nx + ix) * nz, b = h + (iy * nx + x1) * nz
-            let c = h + (y1 * nx + ix) * nz, d = h + (y1 * nx + x1) * nz
-            var sum = Vec3()
-            for j in 0..<nz {
-                let top = a[j] + (b[j] - a[j]) * fx
-                let bottom = c[j] + (d[j] - c[j]) * fx
-                sum += (top + (bottom - top) * fy) * values[j]
-            }
-            return sum
-        }
-    }
-
     /// Per (x, y) node: Σ_z values[z] · slice z's .z there — a Fresnel that
     /// does not vary over a surface folded into the table once, so its
     /// albedo is one bilinear lookup (`bilinear`) instead of nz.
     func contracted(_ values: UnsafePointer<Vec3>) -> [Vec3] {
         (0..<(nx * ny)).map { n in
             var sum = Vec3()
-            for z in 0..<nz { sum += zByNode[n * nz + z] * values[z] }
+            for z in 0..<nz { sum += data[z * nx * ny + n].z * values[z] }
             return sum
         }
     }

@@ -87,7 +87,6 @@ enum MicrofacetLobe {
             return p.color * (e.x - e.y) + p.color2 * e.y
         default:
             if let g = conductorAlbedo { return t.ggx.bilinear(cosI, r, g) }
-            if let f = conductorFresnel { return t.ggx.hatWeightedSum(cosI, r, f) }
             let nz = t.ggx.nz
             let (ix, fx) = t.ggx.node(cosI, t.ggx.nx)
             let (iy, fy) = t.ggx.node(r, t.ggx.ny)
