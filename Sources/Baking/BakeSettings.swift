@@ -127,11 +127,12 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         case .standard:
             resolution = 512
             samples = 240_000_000
-            // The same rows in twice the steps: car paint's flakes are
-            // limited by optimisation steps (FLIP 0.086 → 0.075 at batch
-            // 2048, 0.069 at twice the rows), and the wall time is set by
-            // the reference rows, not the step count (docs/BENCHMARKS.md).
-            batch = 2048
+            // The same rows in four times the steps: car paint's flakes are
+            // limited by optimisation steps (FLIP 0.086 at batch 4096, 0.075
+            // at 2048, 0.065 at 1024, 0.064 at 512), the wood's held-out
+            // error fell by a third, and the wall time is set by the
+            // reference rows, not the step count (docs/BENCHMARKS.md).
+            batch = 1024
             calibrationRowsPerLevel = 32768
         case .high:
             resolution = 1024
