@@ -37,7 +37,7 @@ struct BakeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Wall-clock training budget in seconds (derives --samples from the measured speed; not bit-reproducible).") var seconds: Double?
     @Option(parsing: .unconditional, help: "Total training samples (rows); deterministic budget.") var samples: Int?
     @Option(parsing: .unconditional, help: "Random seed (default 1).") var seed: UInt64?
-    @Option(parsing: .unconditional, help: "Rows per optimisation step (default: 1024 for the standard preset, 4096 for quick and high).") var batch: Int?
+    @Option(parsing: .unconditional, help: "Rows per optimisation step (default: 1024 for the quick and standard presets, 4096 for high).") var batch: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Part of the reproducibility key.") var threads: Int?
     @Option(parsing: .unconditional, help: "Decoder copies trained side by side, pruned to the best by held-out loss (1...\(CopyPruningSchedule.maximumCopies), default 1).") var copies: Int?
     @Option(help: "Checkpoint path (default OUT.nmat.ckpt).") var checkpoint: String?
