@@ -114,7 +114,13 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         self.seed = seed
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         decoder = "2x32"
-        batch = 4096
+        // Quick and standard: the same rows in more, smaller steps. Car
+        // paint's flakes are limited by optimisation steps (standard FLIP
+        // 0.086 at batch 4096, 0.075 at 2048, 0.065 at 1024, 0.064 at 512;
+        // quick 0.149 → 0.102 from 4096 to 1024), the wood's held-out error
+        // fell by a third, and the wall time is set by the reference rows,
+        // not the step count (docs/BENCHMARKS.md). High: not measured.
+        batch = 1024
         seconds = nil
         switch preset {
         case .quick:
@@ -123,23 +129,15 @@ public struct BakeSettings: Codable, Equatable, Sendable {
             // same samples keep them for ≈ 10 % more time (docs/BENCHMARKS.md).
             resolution = 512
             samples = 40_000_000
-            // As standard: more steps for the same rows (car paint's quick
-            // twin FLIP 0.149 → 0.102 from batch 4096 to 1024).
-            batch = 1024
             calibrationRowsPerLevel = 8192
         case .standard:
             resolution = 512
             samples = 240_000_000
-            // The same rows in four times the steps: car paint's flakes are
-            // limited by optimisation steps (FLIP 0.086 at batch 4096, 0.075
-            // at 2048, 0.065 at 1024, 0.064 at 512), the wood's held-out
-            // error fell by a third, and the wall time is set by the
-            // reference rows, not the step count (docs/BENCHMARKS.md).
-            batch = 1024
             calibrationRowsPerLevel = 32768
         case .high:
             resolution = 1024
             samples = 800_000_000
+            batch = 4096
             calibrationRowsPerLevel = 32768
         }
         levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)

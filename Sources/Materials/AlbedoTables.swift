@@ -35,7 +35,7 @@ public struct AlbedoTable: Sendable {
     /// Per (x, y) node: Σ_z values[z] · slice z's .z there — a Fresnel that
     /// does not vary over a surface folded into the table once, so its
     /// albedo is one bilinear lookup (`bilinear`) instead of nz.
-    func contracted(_ values: UnsafePointer<Vec3>) -> [Vec3] {
+    func contracted(_ values: [Vec3]) -> [Vec3] {
         (0..<(nx * ny)).map { n in
             var sum = Vec3()
             for z in 0..<nz { sum += data[z * nx * ny + n].z * values[z] }

@@ -136,8 +136,7 @@ public final class Material: Sendable {
                 guard constant else { continue }
                 let p = Material.lobeParameters(ins, base, minimumAlpha: minimumAlpha)
                 let fresnel = (0..<nz).map { Fresnel.conductor(AlbedoTables.fresnelNode($0, nz), p.color, p.color2) }
-                let table = fresnel.withUnsafeBufferPointer { tables.ggx.contracted($0.baseAddress!) }
-                contracted.replaceSubrange((l * nodeCount)..<((l + 1) * nodeCount), with: table)
+                contracted.replaceSubrange((l * nodeCount)..<((l + 1) * nodeCount), with: tables.ggx.contracted(fresnel))
                 cached[l] = true
             }
         }
