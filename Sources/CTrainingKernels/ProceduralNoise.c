@@ -153,10 +153,36 @@ LQ_TARGET_AVX2 void lq_voronoi_avx2_fma(float x, float y, float jitter, unsigned
 LQ_TARGET_AVX512 void lq_voronoi_avx512(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell) {
     lq_voronoi_body(x, y, jitter, seed, distanceSquared, cell);
 }
+/// This thread's last Voronoi query and its answer. A material often asks
+/// for the same cells twice at one shading point — car paint's flake mask
+/// and flake normals share scale, jitter and seed — and the answer is a pure
+/// function of the query (the same bits on every instruction set), so a
+/// repeated query is answered from here without changing a bit. Compared
+/// bit for bit, so −0 and +0 or NaNs never alias.
+static _Thread_local struct {
+    unsigned x, y, jitter, seed;
+    float distanceSquared;
+    int cell[2];
+    int valid;
+} lq_last_voronoi;
+
+LQ_INLINE unsigned lq_bits(float v) { unsigned u; __builtin_memcpy(&u, &v, sizeof u); return u; }
+
 void lq_voronoi(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell) {
+    unsigned bx = lq_bits(x), by = lq_bits(y), bj = lq_bits(jitter);
+    if (lq_last_voronoi.valid && lq_last_voronoi.x == bx && lq_last_voronoi.y == by
+        && lq_last_voronoi.jitter == bj && lq_last_voronoi.seed == seed) {
+        *distanceSquared = lq_last_voronoi.distanceSquared;
+        cell[0] = lq_last_voronoi.cell[0]; cell[1] = lq_last_voronoi.cell[1];
+        return;
+    }
     switch (lq_procedural_isa()) {
     case 2: lq_voronoi_avx512(x, y, jitter, seed, distanceSquared, cell); break;
     case 1: lq_voronoi_avx2_fma(x, y, jitter, seed, distanceSquared, cell); break;
     default: lq_voronoi_portable(x, y, jitter, seed, distanceSquared, cell);
     }
+    lq_last_voronoi.x = bx; lq_last_voronoi.y = by; lq_last_voronoi.jitter = bj; lq_last_voronoi.seed = seed;
+    lq_last_voronoi.distanceSquared = *distanceSquared;
+    lq_last_voronoi.cell[0] = cell[0]; lq_last_voronoi.cell[1] = cell[1];
+    lq_last_voronoi.valid = 1;
 }

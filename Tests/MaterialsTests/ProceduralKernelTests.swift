@@ -132,4 +132,28 @@ final class ProceduralKernelTests: XCTestCase {
             }
         }
     }
+
+    /// `lq_voronoi` answers a repeated query from its per-thread memo: a
+    /// repeat must give the same answer, and a query that differs from the
+    /// last in any one field (including only the sign of a zero, or a NaN)
+    /// must be computed afresh.
+    func testRepeatedVoronoiQueriesGiveTheDefinitionsAnswer() {
+        let queries: [(SIMD2<Float>, Float, UInt32)] = [
+            (SIMD2(12.3, 45.6), 0.9, 7), (SIMD2(12.3, 45.6), 0.9, 7),      // repeat
+            (SIMD2(12.3, 45.6), 0.9, 8),                                   // seed only
+            (SIMD2(12.3, 45.6), 0.5, 8),                                   // jitter only
+            (SIMD2(12.3, 45.7), 0.5, 8),                                   // y only
+            (SIMD2(0, 3), 0, 1), (SIMD2(-0.0, 3), 0, 1), (SIMD2(0, 3), 0, 1), // signed zero
+            (SIMD2(.nan, 3), 0.9, 1), (SIMD2(.nan, 3), 0.9, 1),
+            (SIMD2(12.3, 45.6), 0.9, 7),
+        ]
+        for (k, (p, jitter, seed)) in queries.enumerated() {
+            var d2: Float = -1
+            var cell = [Int32](repeating: 0, count: 2)
+            lq_voronoi(p.x, p.y, jitter, seed, &d2, &cell)
+            let expected = Self.referenceVoronoi(p, jitter, seed)
+            XCTAssertEqual(d2.bitPattern, expected.0.bitPattern, "query \(k): p \(p), jitter \(jitter), seed \(seed)")
+            XCTAssertEqual(cell, [expected.1, expected.2], "query \(k): p \(p), jitter \(jitter), seed \(seed)")
+        }
+    }
 }
