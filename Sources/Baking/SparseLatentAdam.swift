@@ -52,24 +52,53 @@ struct SparseLatentAdam {
 
     /// Texel blocks dealt round robin: neighbouring rows' taps spread over the
     /// workers while each worker's texels stay in cache-line-sized runs.
-    @inline(__always) private static func owner(_ texel: Int, workers: Int) -> Int { (texel >> 4) % workers }
+    /// Which worker owns a texel does not change a bit of the result (every
+    /// texel is summed by one worker in row order), only who does the work.
+    private struct Ownership {
+        let workers: Int
+        /// log2(channels) when the channel count is a power of two: element
+        /// offset → texel without a division per tap.
+        let channelShift: Int?
+        let channels: Int
+
+        init(workers: Int, channels: Int) {
+            self.workers = workers
+            self.channels = channels
+            channelShift = channels.nonzeroBitCount == 1 ? channels.trailingZeroBitCount : nil
+        }
+
+        @inline(__always) func texel(_ offset: Int) -> Int {
+            if let channelShift { return offset >> channelShift }
+            return offset / channels
+        }
+
+        @inline(__always) func owner(_ texel: Int) -> Int {
+            let block = texel >> 4
+            return workers & (workers - 1) == 0 ? block & (workers - 1) : block % workers
+        }
+    }
 
     /// Scatters the rows' latent gradients (weight_k · dLatent to the four
     /// texels of each row's bilinear fetch) and updates every touched texel.
+    ///
+    /// One parallel pass over all levels: each worker walks the rows once,
+    /// adds the taps it owns and then updates its touched texels (a pass per
+    /// level cost ten more barriers per step for a few dozen rows each).
     mutating func step(_ pyramid: inout LatentPyramid<Float>, rows: Int, level: UnsafePointer<Int32>, uv: UnsafePointer<SIMD2<Float>>,
                        dLatents: UnsafePointer<Float>, learningRate: Double, workers: Int) {
         guard rows > 0 else { return }
         let C = pyramid.channels
         let W = max(1, min(workers, 64))
         let lr = Float(learningRate)
-        let (b1, b2, eps) = (Self.beta1, Self.beta2, Self.epsilon)
         let offsets = UnsafeMutablePointer<SIMD4<Int>>.allocate(capacity: rows)
         let weights = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: rows)
-        // Each worker's list of the texels it touched (at most 4 per row).
+        // Each worker's list of the texels it touched (at most 4 per row), with their levels.
         let lists = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * rows * W)
-        defer { offsets.deallocate(); weights.deallocate(); lists.deallocate() }
+        let listLevels = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * rows * W)
+        defer { offsets.deallocate(); weights.deallocate(); lists.deallocate(); listLevels.deallocate() }
         let tapsChunk = 1024
-        let shared = (offsets: SendableBox(offsets), weights: SendableBox(weights), lists: SendableBox(lists))
+        let shared = (offsets: SendableBox(offsets), weights: SendableBox(weights),
+                      lists: SendableBox(lists), listLevels: SendableBox(listLevels))
         let p = pyramid
         parallelChunks((rows + tapsChunk - 1) / tapsChunk, workers: W) { c in
             for r in (c * tapsChunk)..<min(rows, (c + 1) * tapsChunk) {
@@ -78,54 +107,106 @@ struct SparseLatentAdam {
                 shared.weights.value[r] = tp.weights
             }
         }
+        let own = Ownership(workers: W, channels: C)
         Self.biasCorrections.withUnsafeBufferPointer { table in
         let corrections = SendableBox(table.baseAddress!)
-        for l in 0..<pyramid.levelCount {
-            pyramid.levels[l].values.withUnsafeMutableBufferPointer { pv in
-            m[l].withUnsafeMutableBufferPointer { mv in
-            v[l].withUnsafeMutableBufferPointer { vv in
-            t[l].withUnsafeMutableBufferPointer { tv in
-            grad[l].withUnsafeMutableBufferPointer { gv in
-            touched[l].withUnsafeMutableBufferPointer { hv in
-                let ptr = (p: SendableBox(pv.baseAddress!), m: SendableBox(mv.baseAddress!), v: SendableBox(vv.baseAddress!),
-                           t: SendableBox(tv.baseAddress!), g: SendableBox(gv.baseAddress!), h: SendableBox(hv.baseAddress!))
-                let l32 = Int32(l)
-                parallelChunks(W, workers: W) { w in
-                    let list = shared.lists.value + w * 4 * rows
-                    var n = 0
-                    let g = ptr.g.value, h = ptr.h.value
-                    for r in 0..<rows where level[r] == l32 {
-                        let o = shared.offsets.value[r], wt = shared.weights.value[r]
-                        let d = dLatents + r * C
-                        for k in 0..<4 {
-                            let texel = o[k] / C
-                            guard Self.owner(texel, workers: W) == w else { continue }
-                            if !h[texel] { h[texel] = true; list[n] = Int32(texel); n += 1 }
-                            let gk = g + o[k], wk = wt[k]
-                            for c in 0..<C { gk[c] += wk * d[c] }
-                        }
-                    }
-                    let pp = ptr.p.value, mm = ptr.m.value, vv = ptr.v.value, tt = ptr.t.value
-                    for j in 0..<n {
-                        let texel = Int(list[j])
-                        let count = tt[texel] + 1
-                        tt[texel] = count
-                        let bc = Self.biasCorrection(count, corrections.value)
-                        let stepSize = lr / bc.x, invSqrtC2 = 1 / bc.y.squareRoot()
-                        for c in 0..<C {
-                            let i = texel * C + c
-                            let gi = g[i]
-                            let mi = b1 * mm[i] + (1 - b1) * gi
-                            let vi = b2 * vv[i] + (1 - b2) * gi * gi
-                            mm[i] = mi; vv[i] = vi
-                            pp[i] -= stepSize * mi / (vi.squareRoot() * invSqrtC2 + eps)
-                            g[i] = 0
-                        }
-                        h[texel] = false
+        pyramid.levels.withUnsafeMutableBufferPointer { lv in
+        withLevelPointers(lv, \.values) { pp in
+        withLevelPointers(&m) { mp in
+        withLevelPointers(&v) { vp in
+        withLevelPointers(&t) { tp in
+        withLevelPointers(&grad) { gp in
+        withLevelPointers(&touched) { hp in
+            let ptr = SendableBox((p: pp, m: mp, v: vp, t: tp, g: gp, h: hp))
+            parallelChunks(W, workers: W) { w in
+                let (pp, mm, vv, tt, gg, hh) = ptr.value
+                let list = shared.lists.value + w * 4 * rows, listLevel = shared.listLevels.value + w * 4 * rows
+                var n = 0
+                for r in 0..<rows {
+                    let l = Int(level[r])
+                    let g = gg[l], h = hh[l]
+                    let o = shared.offsets.value[r], wt = shared.weights.value[r]
+                    let d = dLatents + r * C
+                    for k in 0..<4 {
+                        let texel = own.texel(o[k])
+                        guard own.owner(texel) == w else { continue }
+                        if !h[texel] { h[texel] = true; list[n] = Int32(texel); listLevel[n] = Int32(l); n += 1 }
+                        Self.accumulate(g + o[k], wt[k], d, C)
                     }
                 }
-            }}}}}}
-        }
+                for j in 0..<n {
+                    let l = Int(listLevel[j]), texel = Int(list[j])
+                    let count = tt[l][texel] + 1
+                    tt[l][texel] = count
+                    let bc = Self.biasCorrection(count, corrections.value)
+                    let e = texel * C
+                    Self.update(pp[l] + e, mm[l] + e, vv[l] + e, gg[l] + e, C, stepSize: lr / bc.x, invSqrtC2: 1 / bc.y.squareRoot())
+                    hh[l][texel] = false
+                }
+            }
+        }}}}}}}
         }
     }
+
+    /// g[c] += w · d[c]; eight channels (the shipped latent width) as one vector.
+    @inline(__always) private static func accumulate(_ g: UnsafeMutablePointer<Float>, _ w: Float, _ d: UnsafePointer<Float>, _ C: Int) {
+        if C == 8 {
+            let gv = UnsafeRawPointer(g).loadUnaligned(as: SIMD8<Float>.self)
+            let dv = UnsafeRawPointer(d).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(g).storeBytes(of: gv + w * dv, as: SIMD8<Float>.self)
+            return
+        }
+        for c in 0..<C { g[c] += w * d[c] }
+    }
+
+    /// One texel's Adam update, its gradient cleared; the same operations per
+    /// channel in the vector and the scalar form (no fused multiply-adds), so
+    /// both give the same bits.
+    @inline(__always) private static func update(_ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                                                 _ v: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ C: Int,
+                                                 stepSize: Float, invSqrtC2: Float) {
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        if C == 8 {
+            typealias V = SIMD8<Float>
+            let gi = UnsafeRawPointer(g).loadUnaligned(as: V.self)
+            let mi = b1 * UnsafeRawPointer(m).loadUnaligned(as: V.self) + (1 - b1) * gi
+            let vi = b2 * UnsafeRawPointer(v).loadUnaligned(as: V.self) + (1 - b2) * gi * gi
+            UnsafeMutableRawPointer(m).storeBytes(of: mi, as: V.self)
+            UnsafeMutableRawPointer(v).storeBytes(of: vi, as: V.self)
+            let pi = UnsafeRawPointer(p).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(p).storeBytes(of: pi - stepSize * mi / (vi.squareRoot() * invSqrtC2 + eps), as: V.self)
+            UnsafeMutableRawPointer(g).storeBytes(of: V(repeating: 0), as: V.self)
+            return
+        }
+        for c in 0..<C {
+            let gi = g[c]
+            let mi = b1 * m[c] + (1 - b1) * gi
+            let vi = b2 * v[c] + (1 - b2) * gi * gi
+            m[c] = mi; v[c] = vi
+            p[c] -= stepSize * mi / (vi.squareRoot() * invSqrtC2 + eps)
+            g[c] = 0
+        }
+    }
+}
+
+/// Calls `body` with the base address of every inner array, all valid at
+/// once: nested `withUnsafeMutableBufferPointer` calls reached through the
+/// outer array's storage (one element each, so no two accesses overlap).
+private func withLevelPointers<Element, R>(_ arrays: inout [[Element]], _ body: ([UnsafeMutablePointer<Element>]) -> R) -> R {
+    arrays.withUnsafeMutableBufferPointer { outer in withLevelPointers(outer, \.self, body) }
+}
+
+/// The same for the arrays at `path` inside each element of `outer`.
+private func withLevelPointers<Level, Element, R>(_ outer: UnsafeMutableBufferPointer<Level>, _ path: WritableKeyPath<Level, [Element]>,
+                                                  _ body: ([UnsafeMutablePointer<Element>]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<Element>] = []
+    pointers.reserveCapacity(outer.count)
+    func nest(_ i: Int) -> R {
+        if i == outer.count { return body(pointers) }
+        return outer[i][keyPath: path].withUnsafeMutableBufferPointer { b in
+            pointers.append(b.baseAddress!)
+            return nest(i + 1)
+        }
+    }
+    return nest(0)
 }

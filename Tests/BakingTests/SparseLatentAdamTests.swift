@@ -58,7 +58,11 @@ final class SparseLatentAdamTests: XCTestCase {
     /// Any worker count gives the serial definition bit for bit, over steps
     /// that revisit texels (moments and per-texel counts carried over).
     func testParallelStepEqualsSerialDefinitionBitForBit() {
-        let C = 3
+        // 3 channels: the scalar path; 8 (the shipped latent width): the vector one.
+        for C in [3, 8] { checkParallelStepEqualsSerialDefinition(channels: C) }
+    }
+
+    func checkParallelStepEqualsSerialDefinition(channels C: Int) {
         let start = LatentPyramid<Float>.random(width: 8, height: 4, channels: C, seed: 11)
         var expected = start
         var em = start.levels.map { [Float](repeating: 0, count: $0.values.count) }, ev = em
@@ -78,7 +82,7 @@ final class SparseLatentAdamTests: XCTestCase {
                 }
                 if workers == 1 { reference(&expected, m: &em, v: &ev, t: &et, rows: r, learningRate: 0.01) }
             }
-            XCTAssertEqual(p, expected, "latents after 3 steps on \(workers) worker(s)")
+            XCTAssertEqual(p, expected, "latents after 3 steps on \(workers) worker(s), \(C) channels")
             XCTAssertEqual(adam.m, em, "first moments, \(workers) worker(s)")
             XCTAssertEqual(adam.v, ev, "second moments, \(workers) worker(s)")
             XCTAssertEqual(adam.t, et, "per-texel counts, \(workers) worker(s)")
