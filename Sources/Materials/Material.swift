@@ -418,14 +418,15 @@ public final class Material: Sendable {
                 for i in 0..<nd.count {
                     switch nd[i] {
                     case .lobe(let l):
-                        let s = ls[Int(l)]
-                        let woL = s.frame.toLocal(wo)
-                        ns[i].f = Lobe.eval(s.p, s.wi, woL, tables)
-                        if s.selection > 0 { pdfSum += s.selection * Lobe.pdf(s.p, s.wi, woL) }
+                        // Read in place: a copy of the ≈ 200-byte state went through memmove.
+                        let s = ls + Int(l)
+                        let woL = s.pointee.frame.toLocal(wo)
+                        ns[i].f = Lobe.eval(s.pointee.p, s.pointee.wi, woL, tables)
+                        if s.pointee.selection > 0 { pdfSum += s.pointee.selection * Lobe.pdf(s.pointee.p, s.pointee.wi, woL) }
                         if needs[i] {
                             ns[i].ao = cachesConductorFresnel[Int(l)]
-                                ? Lobe.albedo(s.p, woL.z, tables, conductorFresnel: pointFresnel(regs, Int(l)))
-                                : withConductorAlbedo(Int(l)) { Lobe.albedo(s.p, woL.z, tables, conductorAlbedo: $0) }
+                                ? Lobe.albedo(s.pointee.p, woL.z, tables, conductorFresnel: pointFresnel(regs, Int(l)))
+                                : withConductorAlbedo(Int(l)) { Lobe.albedo(s.pointee.p, woL.z, tables, conductorAlbedo: $0) }
                         }
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)
