@@ -104,7 +104,6 @@ final class ProceduralKernelTests: XCTestCase {
     }
 
     func testVoronoiOnEveryPathIsTheScalarDefinitionBitForBit() {
-        typealias VoronoiKernel = (Float, Float, Float, UInt32, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>) -> Void
         var paths: [(String, VoronoiKernel)] = [("portable", lq_voronoi_portable), ("dispatched", lq_voronoi)]
         if lq_cpu_supports_avx2_fma() != 0 { paths.append(("avx2", lq_voronoi_avx2_fma)) }
         if lq_cpu_supports_avx512() != 0 { paths.append(("avx512", lq_voronoi_avx512)) }
@@ -123,12 +122,7 @@ final class ProceduralKernelTests: XCTestCase {
                 // jitter 0 puts every feature point at its cell's centre: ties between cells.
                 let jitter: Float = trial % 5 == 0 ? 0 : trial % 7 == 0 ? .nan : random()
                 let seed = UInt32(truncatingIfNeeded: trial &* 7919)
-                var d2: Float = -1
-                var cell = [Int32](repeating: 0, count: 2)
-                kernel(p.x, p.y, jitter, seed, &d2, &cell)
-                let expected = Self.referenceVoronoi(p, jitter, seed)
-                XCTAssertEqual(d2.bitPattern, expected.0.bitPattern, "\(name): trial \(trial), p \(p), jitter \(jitter)")
-                XCTAssertEqual(cell, [expected.1, expected.2], "\(name): trial \(trial), p \(p), jitter \(jitter)")
+                Self.checkVoronoi(kernel, p, jitter, seed, "\(name): trial \(trial)")
             }
         }
     }
@@ -147,13 +141,19 @@ final class ProceduralKernelTests: XCTestCase {
             (SIMD2(.nan, 3), 0.9, 1), (SIMD2(.nan, 3), 0.9, 1),
             (SIMD2(12.3, 45.6), 0.9, 7),
         ]
-        for (k, (p, jitter, seed)) in queries.enumerated() {
-            var d2: Float = -1
-            var cell = [Int32](repeating: 0, count: 2)
-            lq_voronoi(p.x, p.y, jitter, seed, &d2, &cell)
-            let expected = Self.referenceVoronoi(p, jitter, seed)
-            XCTAssertEqual(d2.bitPattern, expected.0.bitPattern, "query \(k): p \(p), jitter \(jitter), seed \(seed)")
-            XCTAssertEqual(cell, [expected.1, expected.2], "query \(k): p \(p), jitter \(jitter), seed \(seed)")
-        }
+        for (k, (p, jitter, seed)) in queries.enumerated() { Self.checkVoronoi(lq_voronoi, p, jitter, seed, "query \(k)") }
+    }
+
+    typealias VoronoiKernel = (Float, Float, Float, UInt32, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>) -> Void
+
+    /// One query through `kernel` against the scalar definition, bit for bit.
+    static func checkVoronoi(_ kernel: VoronoiKernel, _ p: SIMD2<Float>, _ jitter: Float, _ seed: UInt32, _ what: String,
+                             file: StaticString = #filePath, line: UInt = #line) {
+        var d2: Float = -1
+        var cell = [Int32](repeating: 0, count: 2)
+        kernel(p.x, p.y, jitter, seed, &d2, &cell)
+        let expected = referenceVoronoi(p, jitter, seed)
+        XCTAssertEqual(d2.bitPattern, expected.0.bitPattern, "\(what): p \(p), jitter \(jitter), seed \(seed)", file: file, line: line)
+        XCTAssertEqual(cell, [expected.1, expected.2], "\(what): p \(p), jitter \(jitter), seed \(seed)", file: file, line: line)
     }
 }
