@@ -70,6 +70,13 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// calibration, copy selection): at least 8, so a coarse target's own
     /// noise stays small next to the error measured.
     public var measurementTaps: Int { max(8, footprintTaps) }
+    /// Draw a target's footprint taps stratified (`FootprintPattern`: one
+    /// angular sector and one radial band of the Gaussian per tap under a
+    /// shared random rotation) instead of independently. Every tap is still
+    /// Gaussian, so the average stays unbiased, with less noise for the same
+    /// evaluations. nil = independent taps (bakes made before the option, so
+    /// their checkpoints resume unchanged).
+    public var stratifiedFootprint: Bool?
     /// Angular prefilter of the reference: every microfacet α is raised to at
     /// least this before targets are made (`Material.withMinimumAlpha`). A
     /// smooth conductor's lobe (α down to 1e-4) is far narrower than the

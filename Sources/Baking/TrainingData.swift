@@ -127,7 +127,8 @@ final class TrainingBatch: @unchecked Sendable {
 /// - the target is f·|cos θo| averaged over the level's texel footprint:
 ///   at level 0 (and at every level of a uniform material, where the average
 ///   is the value) one tap at uv, at level l ≥ 1 `footprintTaps` Gaussian
-///   jittered uv taps with σ = ½ texel of level l (= 2^l / (2·resolution));
+///   jittered uv taps with σ = ½ texel of level l (= 2^l / (2·resolution)),
+///   independent or stratified (`FootprintPattern`);
 /// - early smoothing: while the cone half-angle θc > 0, every tap also
 ///   jitters wi and wo uniformly inside cones of half-angle θc (and at least
 ///   `footprintTaps` taps are used, level 0 included);
@@ -146,6 +147,8 @@ struct TrainingDataGenerator: Sendable {
     /// The material does not vary over uv: every level's footprint average is
     /// one evaluation (the corpus's plain metals and many MaterialX examples).
     let uniform: Bool
+    /// `BakeSettings.stratifiedFootprint`.
+    let stratifiedFootprint: Bool
 
     static let chunkRows = 256
 
@@ -162,6 +165,7 @@ struct TrainingDataGenerator: Sendable {
         footprintTaps = settings.footprintTaps
         acceptance = Float(HalfDifferenceSampling.upperHemisphereAcceptance)
         uniform = self.material.isUniform
+        stratifiedFootprint = settings.stratifiedFootprint ?? false
     }
 
     @inline(__always) func pickLevel(_ u: Float) -> Int {
@@ -191,8 +195,46 @@ struct TrainingDataGenerator: Sendable {
     /// A Gaussian-jittered footprint tap: uv + σ·(2-D standard normal, Box–Muller), wrapped.
     @inline(__always) static func footprintTap(_ uv: SIMD2<Float>, sigma: Float, rng: inout PCG32) -> SIMD2<Float> {
         let u1 = max(rng.nextFloat(), 1e-7), u2 = rng.nextFloat()
+        return gaussianTap(uv, sigma: sigma, u1, u2)
+    }
+
+    /// uv + σ·(Box–Muller of u1 ∈ (0, 1], u2 ∈ [0, 1)), wrapped.
+    @inline(__always) static func gaussianTap(_ uv: SIMD2<Float>, sigma: Float, _ u1: Float, _ u2: Float) -> SIMD2<Float> {
         let rad = sigma * (-2 * logf(u1)).squareRoot()
         return SIMD2(wrap(uv.x + rad * cosf(2 * Float.pi * u2)), wrap(uv.y + rad * sinf(2 * Float.pi * u2)))
+    }
+
+    /// The footprint taps of one target: independent Gaussian taps, or
+    /// (`stratified`) tap k of n in angular sector k under a random rotation
+    /// and in radial band (k + shift) mod n of the Gaussian's radius
+    /// distribution, jittered inside it. For each tap the rotation and the
+    /// shift are uniform, so every tap is exactly Gaussian and the average of
+    /// the taps an unbiased estimate of the footprint's mean; spread over the
+    /// sectors and bands it varies less than n independent taps.
+    struct FootprintPattern {
+        let taps: Int
+        let stratified: Bool
+        private var rotation: Float = 0
+        private var shift = 0
+
+        init(taps: Int, stratified: Bool, rng: inout PCG32) {
+            self.taps = max(taps, 1)
+            self.stratified = stratified
+            if stratified {
+                rotation = rng.nextFloat()
+                shift = min(Int(rng.nextFloat() * Float(self.taps)), self.taps - 1)
+            }
+        }
+
+        /// Tap k (0 ..< taps) around uv.
+        @inline(__always) func tap(_ k: Int, _ uv: SIMD2<Float>, sigma: Float, rng: inout PCG32) -> SIMD2<Float> {
+            guard stratified else { return TrainingDataGenerator.footprintTap(uv, sigma: sigma, rng: &rng) }
+            let n = Float(taps)
+            let band = Float((k + shift) % taps)
+            let u1 = max(1 - (band + rng.nextFloat()) / n, 1e-7)
+            let angle = rotation + Float(k) / n
+            return TrainingDataGenerator.gaussianTap(uv, sigma: sigma, u1, angle - angle.rounded(.down))
+        }
     }
 
     /// Fills rows [start, start + count) of `batch`. The last
@@ -218,7 +260,8 @@ struct TrainingDataGenerator: Sendable {
             let pointLike = level == 0 || uniform
             let taps = pointLike ? (smoothing ? max(footprintTaps, 4) : 1) : tapsAtCoarse
             let sigma: Float = pointLike ? 0 : 0.5 * Float(1 << level) / Float(resolution)
-            let sampleUV = !smoothing && sigma > 0 ? Self.footprintTap(uv, sigma: sigma, rng: &rng) : uv
+            let footprint = FootprintPattern(taps: taps, stratified: stratifiedFootprint && sigma > 0, rng: &rng)
+            let sampleUV = !smoothing && sigma > 0 ? footprint.tap(0, uv, sigma: sigma, rng: &rng) : uv
             var wi = SIMD3<Float>(0, 0, 1), wo = SIMD3<Float>(0, 0, 1)
             var sampled: (value: SIMD3<Float>, pdf: Float)?
             var found = false
@@ -252,8 +295,8 @@ struct TrainingDataGenerator: Sendable {
             if smoothing {
                 // Every tap jitters uv, wi and wo; `first` (at uv) only gives the pdf.
                 var sum = SIMD3<Float>()
-                for _ in 0..<taps {
-                    let tuv = sigma > 0 ? Self.footprintTap(uv, sigma: sigma, rng: &rng) : uv
+                for k in 0..<taps {
+                    let tuv = sigma > 0 ? footprint.tap(k, uv, sigma: sigma, rng: &rng) : uv
                     let twi = Self.jitter(wi, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
                     let two = Self.jitter(wo, cosMax: cosCone, rng.nextFloat(), rng.nextFloat())
                     sum += (sigma > 0 ? material.evalAndPdf(wi: twi, wo: two, uv: tuv, scratch: scratch)
@@ -261,8 +304,8 @@ struct TrainingDataGenerator: Sendable {
                 }
                 t = sum / Float(taps)
             } else if taps > 1 {
-                for _ in 1..<taps {
-                    t += material.evalAndPdf(wi: wi, wo: wo, uv: Self.footprintTap(uv, sigma: sigma, rng: &rng), scratch: scratch).value
+                for k in 1..<taps {
+                    t += material.evalAndPdf(wi: wi, wo: wo, uv: footprint.tap(k, uv, sigma: sigma, rng: &rng), scratch: scratch).value
                 }
                 t /= Float(taps)
             }
