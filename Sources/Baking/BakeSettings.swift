@@ -77,6 +77,13 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// evaluations. nil = independent taps (bakes made before the option, so
     /// their checkpoints resume unchanged).
     public var stratifiedFootprint: Bool?
+    /// Steps each generated row trains (`RowEcho`, data echoing): a step
+    /// draws batch/echo fresh rows from the reference and reuses the rest
+    /// from earlier steps. nil = 1, every row fresh (bakes made before the
+    /// option, so their checkpoints resume unchanged).
+    public var echo: Int?
+    /// Steps each row trains (`echo`, 1 unless it says more).
+    public var echoFactor: Int { echo ?? 1 }
     /// Angular prefilter of the reference: every microfacet α is raised to at
     /// least this before targets are made (`Material.withMinimumAlpha`). A
     /// smooth conductor's lobe (α down to 1e-4) is far narrower than the
@@ -186,6 +193,13 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         guard (16...65_536).contains(batch) else { throw bad("--batch \(batch): must be in 16...65536") }
         if let copies, !(1...CopyPruningSchedule.maximumCopies).contains(copies) {
             throw bad("--copies \(copies): must be in 1...\(CopyPruningSchedule.maximumCopies)")
+        }
+        if let echo {
+            guard (1...RowEcho.maximumFactor).contains(echo) else { throw bad("--echo \(echo): must be in 1...\(RowEcho.maximumFactor)") }
+            let unit = echo * TrainingDataGenerator.chunkRows
+            guard echo == 1 || batch % unit == 0 else {
+                throw bad("--echo \(echo) needs a --batch that is a multiple of \(unit) (\(echo) × \(TrainingDataGenerator.chunkRows)-row chunks); --batch is \(batch)")
+            }
         }
         guard (1...256).contains(threads) else { throw bad("--threads \(threads): must be in 1...256") }
         guard (0...1).contains(encoderFraction), (0...1).contains(smoothingFraction), (0...1).contains(importanceShare), samplerShare > 0, samplerShare <= 1 else {

@@ -110,6 +110,9 @@ public final class Baker {
     private var calibrated = false
     /// Seconds spent generating rows in the steps before `--seconds` calibrates.
     private var calibrationFillSeconds: Double = 0
+    /// Steps between two uses of an echoed row (`RowEcho`); not a setting,
+    /// tests shorten it to reach the echo in a few steps.
+    var echoDelay = RowEcho.defaultDelay
     /// `--seconds`: the last phase's estimated cost, once measured in this session.
     private var finalPhaseReserve: Double?
     /// `--seconds`: where this session's latent phase began (step, elapsed seconds).
@@ -368,6 +371,7 @@ public final class Baker {
         let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: threads)
         let batch = TrainingBatch(capacity: B)
         let gen = TrainingDataGenerator(material: material, settings: settings)
+        let rowEcho = settings.echoFactor > 1 ? RowEcho(factor: settings.echoFactor, batch: B, delay: echoDelay) : nil
         let latentRows = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { latentRows.deallocate() }
         let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
         let featureRows = UnsafeMutablePointer<Float>.allocate(capacity: B * K); defer { featureRows.deallocate() }
@@ -430,7 +434,14 @@ public final class Baker {
             let taps = settings.footprintTaps
             let seed = settings.seed
             let s = step
-            gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 1, coneRadians: cone, tapsAtCoarse: taps, workers: threads)
+            if let echo = rowEcho {
+                echo.assemble(into: batch, step: s) { rows, j in
+                    gen.fill(batch: rows, rows: echo.freshRows, seed: seed, step: j, purpose: 1,
+                             coneRadians: coneRadians(step: max(j, 0)), tapsAtCoarse: taps, workers: threads)
+                }
+            } else {
+                gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 1, coneRadians: cone, tapsAtCoarse: taps, workers: threads)
+            }
             if !calibrated { calibrationFillSeconds += Date().timeIntervalSince(t0) }
             // Latents per row.
             if let enc = encoder, let f = features, let et = encoderTrainer {
@@ -505,7 +516,9 @@ public final class Baker {
                 let probeStart = Date()
                 gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 7, coneRadians: 0, tapsAtCoarse: taps, workers: threads)
                 let laterFill = Date().timeIntervalSince(probeStart)
-                let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill, 0.1 * perStep)
+                // Echoed steps draw only 1/echo of their rows (the timed steps, before the
+                // first echo is due, drew all of theirs).
+                let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill / Double(settings.echoFactor), 0.1 * perStep)
                 let finalPhase = SecondsBudget.finalPhaseSeconds(batchFillSeconds: laterFill, settings: settings, uniform: gen.uniform)
                 finalPhaseReserve = finalPhase + SecondsBudget.margin * budget
                 let left = budget - (previousElapsed + sessionElapsed()) - finalPhaseReserve!

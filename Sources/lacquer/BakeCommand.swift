@@ -38,6 +38,7 @@ struct BakeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Total training samples (rows); deterministic budget.") var samples: Int?
     @Option(parsing: .unconditional, help: "Random seed (default 1).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Rows per optimisation step (default: 1024 for the quick and standard presets, 4096 for high).") var batch: Int?
+    @Option(parsing: .unconditional, help: "Steps each generated training row trains (data echoing: a step draws batch/N fresh rows from the material; 1 = every row fresh). Needs a --batch that is a multiple of N×256.") var echo: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Part of the reproducibility key.") var threads: Int?
     @Option(parsing: .unconditional, help: "Decoder copies trained side by side, pruned to the best by held-out loss (1...\(CopyPruningSchedule.maximumCopies), default 1).") var copies: Int?
     @Option(help: "Checkpoint path (default OUT.nmat.ckpt).") var checkpoint: String?
@@ -88,6 +89,7 @@ struct BakeCommand: ParsableCommand {
         if let samples { s.samples = samples }
         if let seconds { s.seconds = seconds }
         if let copies { s.copies = copies == 1 ? nil : copies }
+        if let echo { s.echo = echo == 1 ? nil : echo }
         do { try s.validate() } catch { fail("\(error)") }
         return s
     }
@@ -140,7 +142,7 @@ struct BakeCommand: ParsableCommand {
             let given = [("--preset", preset != nil), ("--settings", settingsFile != nil), ("--resolution", resolution != nil), ("--levels", levels != nil),
                          ("--decoder", decoder != nil), ("--seconds", seconds != nil), ("--samples", samples != nil),
                          ("--seed", seed != nil), ("--batch", batch != nil), ("--threads", threads != nil),
-                         ("--copies", copies != nil), ("--frame-inputs", frameInputs != nil)].filter(\.1).map(\.0)
+                         ("--copies", copies != nil), ("--frame-inputs", frameInputs != nil), ("--echo", echo != nil)].filter(\.1).map(\.0)
             if !given.isEmpty {
                 fail("--resume takes every training setting from the checkpoint; remove \(given.joined(separator: ", "))")
             }
