@@ -73,6 +73,10 @@ public final class Material: Sendable {
     /// grazing), so a layer with a filmed top keeps the plain form.
     let interreflects: [Bool]
     let lobeNode: [Int32]
+    /// Whether dead subtrees are skipped (`markLiveNodes`): a mix is the only
+    /// node that can leave one dead, and `denselyEvaluated()` (for tests)
+    /// turns the skipping off.
+    let gatesDeadNodes: Bool
     let tables: AlbedoTables
     /// Per conductor lobe whose η and k do not vary over the surface: its
     /// albedo estimate with the Fresnel folded in (`AlbedoTable.contracted`),
@@ -99,7 +103,7 @@ public final class Material: Sendable {
 
     init(name: String, sourcePath: String?, contentHash: UInt64, textures: [MaterialTexture],
          ops: [InputOp], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables, emission: Int32 = -1,
-         minimumAlpha: Float = 1e-4) {
+         minimumAlpha: Float = 1e-4, dense: Bool = false) {
         self.minimumAlpha = minimumAlpha
         self.name = name
         self.emissionRegister = emission
@@ -177,6 +181,7 @@ public final class Material: Sendable {
         }
         needsAlbedoAtWo = needs
         self.lobeNode = lobeNode
+        gatesDeadNodes = dense ? false : nodes.contains { if case .mix = $0 { true } else { false } }
     }
 
     /// The same material with every microfacet α raised to at least `alpha`
@@ -187,6 +192,13 @@ public final class Material: Sendable {
     public func withMinimumAlpha(_ alpha: Float) -> Material {
         Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures,
                  ops: ops, lobes: lobes, nodes: nodes, tables: tables, emission: emissionRegister, minimumAlpha: max(alpha, 1e-4))
+    }
+
+    /// The same material evaluating every lobe at every shading point, dead
+    /// or not: the definition `markLiveNodes` must reproduce bit for bit.
+    func denselyEvaluated() -> Material {
+        Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures, ops: ops, lobes: lobes,
+                 nodes: nodes, tables: tables, emission: emissionRegister, minimumAlpha: minimumAlpha, dense: true)
     }
 
     /// Number of BSDF lobes (the "layers" of the material).
@@ -333,10 +345,16 @@ public final class Material: Sendable {
     /// inputs serves any number of directions (`Material.bind(uv:scratch:)`).
     @inline(__always) func prepareLobes(_ wi: Vec3, _ regs: UnsafeMutablePointer<Vec4>,
                                         _ ls: UnsafeMutablePointer<LobeState>, _ ns: UnsafeMutablePointer<NodeScratch>) -> Float {
+        markLiveNodes(regs, ns)
         lobes.withUnsafeBufferPointer { lb in
             for l in 0..<lb.count {
                 let ins = lb[l]
                 var s = LobeState()
+                guard lobeNode[l] < 0 || ns[Int(lobeNode[l])].live else {
+                    s.live = false
+                    (ls + l).initialize(to: s)
+                    continue
+                }
                 s.p = Material.lobeParameters(ins, regs, minimumAlpha: minimumAlpha)
                 if ins.normal >= 0 || ins.rotation >= 0 {
                     if ins.rotation >= 0 {   // (cos, sin) of 0 are the defaults: no libm calls for a bare normal
@@ -361,6 +379,7 @@ public final class Material: Sendable {
         return nodes.withUnsafeBufferPointer { nd -> Float in
             for i in 0..<nd.count {
                 var s = NodeScratch()
+                s.live = ns[i].live
                 switch nd[i] {
                 case .lobe(let l): s.ai = ls[Int(l)].ei
                 case .layer(let top, let base, let tint, let thick, let ior):
@@ -406,6 +425,37 @@ public final class Material: Sendable {
         }
     }
 
+    /// Marks the nodes that reach the result at this shading point: a mix
+    /// whose weight is exactly 0 (or 1) multiplies its foreground (or
+    /// background) by 0, so nothing below it is worth preparing or
+    /// evaluating — a flake car paint's flake lobe where no flake is. A dead
+    /// lobe reads as 0 (value, albedo, selection weight), which is what the
+    /// mix made of it, so results are the same bits (for finite lobe values).
+    /// Children have lower indices than their parents; a node used twice is
+    /// live if any use is.
+    @inline(__always) func markLiveNodes(_ regs: UnsafeMutablePointer<Vec4>, _ ns: UnsafeMutablePointer<NodeScratch>) {
+        nodes.withUnsafeBufferPointer { nd in
+            for i in 0..<nd.count { (ns + i).initialize(to: NodeScratch()) }
+            guard gatesDeadNodes else { return }
+            for i in 0..<(nd.count - 1) { ns[i].live = false }
+            for i in stride(from: nd.count - 1, through: 0, by: -1) where ns[i].live {
+                switch nd[i] {
+                case .lobe: break
+                case .layer(let top, let base, _, _, _):
+                    ns[Int(top)].live = true; ns[Int(base)].live = true
+                case .mix(let fg, let bg, let w):
+                    let t = clamp01(regs[Int(w)].x)
+                    if t != 0 { ns[Int(fg)].live = true }
+                    if t != 1 { ns[Int(bg)].live = true }
+                case .add(let a, let b):
+                    ns[Int(a)].live = true; ns[Int(b)].live = true
+                case .multiply(let a, _):
+                    ns[Int(a)].live = true
+                }
+            }
+        }
+    }
+
     /// f·cos θo and the mixture pdf at wo, after `prepare`.
     @inline(__always) func evaluatePrepared(_ wi: Vec3, _ wo: Vec3, _ total: Float, _ regs: UnsafeMutablePointer<Vec4>,
                                             _ ls: UnsafeMutablePointer<LobeState>,
@@ -420,6 +470,11 @@ public final class Material: Sendable {
                     case .lobe(let l):
                         // Read in place: a copy of the ≈ 200-byte state went through memmove.
                         let s = ls + Int(l)
+                        guard s.pointee.live else {
+                            ns[i].f = Vec3()
+                            if needs[i] { ns[i].ao = Vec3() }
+                            continue
+                        }
                         let woL = s.pointee.frame.toLocal(wo)
                         ns[i].f = Lobe.eval(s.pointee.p, s.pointee.wi, woL, tables)
                         if s.pointee.selection > 0 { pdfSum += s.pointee.selection * Lobe.pdf(s.pointee.p, s.pointee.wi, woL) }

@@ -43,6 +43,10 @@ struct LobeState {
     var selection: Float = 0
     var cosRot: Float = 1
     var sinRot: Float = 0
+    /// False where a mix above the lobe gives it weight exactly 0 at this
+    /// shading point (`Material.markLiveNodes`): it is then neither prepared
+    /// nor evaluated, and reads as 0.
+    var live = true
 }
 
 /// Per-node scratch: albedo estimate at wi / wo, value at wo, and the
@@ -57,6 +61,8 @@ struct NodeScratch {
     /// the coat transmittance T(wi, wi) and ρ(wi) = A_base(wi)·T(wi, wi).
     var transmittanceI = Vec3()
     var rhoI = Vec3()
+    /// Whether the node reaches the result at this shading point (`Material.markLiveNodes`).
+    var live = true
 }
 
 #if canImport(Glibc)
