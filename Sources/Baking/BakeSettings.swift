@@ -84,6 +84,15 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var echo: Int?
     /// Steps each row trains (`echo`, 1 unless it says more).
     public var echoFactor: Int { echo ?? 1 }
+    /// Share of the steps, from the first, that echo (`echo` > 1); nil = all.
+    /// The early steps are the dear ones (cone smoothing draws at least four
+    /// evaluations per row, the encoder phase runs a network more per row)
+    /// and the latent phase after them refines every texel on fresh rows.
+    public var echoFraction: Double?
+    /// Steps that train on echoed rows (`RowEcho`): the first `echoFraction` of them.
+    public var echoSteps: Int {
+        echoFactor > 1 ? min(totalSteps, Int(((echoFraction ?? 1) * Double(totalSteps)).rounded())) : 0
+    }
     /// Angular prefilter of the reference: every microfacet α is raised to at
     /// least this before targets are made (`Material.withMinimumAlpha`). A
     /// smooth conductor's lobe (α down to 1e-4) is far narrower than the
@@ -202,8 +211,9 @@ public struct BakeSettings: Codable, Equatable, Sendable {
             }
         }
         guard (1...256).contains(threads) else { throw bad("--threads \(threads): must be in 1...256") }
-        guard (0...1).contains(encoderFraction), (0...1).contains(smoothingFraction), (0...1).contains(importanceShare), samplerShare > 0, samplerShare <= 1 else {
-            throw bad("encoder/smoothing/importance fractions must be in 0...1")
+        guard (0...1).contains(encoderFraction), (0...1).contains(smoothingFraction), (0...1).contains(importanceShare),
+              (0...1).contains(echoFraction ?? 1), samplerShare > 0, samplerShare <= 1 else {
+            throw bad("encoder/smoothing/importance/echo fractions must be in 0...1")
         }
         if let minimumAlpha { guard minimumAlpha.isFinite, (0...1).contains(minimumAlpha) else { throw bad("minimumAlpha \(minimumAlpha): must be in 0...1") } }
         guard levelBias > 0, footprintTaps >= 1, validationSamples >= 16, calibrationRows >= 16 else { throw bad("levelBias > 0, footprintTaps ≥ 1, validationSamples ≥ 16, calibrationRowsPerLevel ≥ 16 required") }

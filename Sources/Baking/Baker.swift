@@ -434,7 +434,7 @@ public final class Baker {
             let taps = settings.footprintTaps
             let seed = settings.seed
             let s = step
-            if let echo = rowEcho {
+            if let echo = rowEcho, step < settings.echoSteps {
                 echo.assemble(into: batch, step: s) { rows, j in
                     gen.fill(batch: rows, rows: echo.freshRows, seed: seed, step: j, purpose: 1,
                              coneRadians: coneRadians(step: max(j, 0)), tapsAtCoarse: taps, workers: threads)
@@ -517,8 +517,10 @@ public final class Baker {
                 gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 7, coneRadians: 0, tapsAtCoarse: taps, workers: threads)
                 let laterFill = Date().timeIntervalSince(probeStart)
                 // Echoed steps draw only 1/echo of their rows (the timed steps, before the
-                // first echo is due, drew all of theirs).
-                let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill / Double(settings.echoFactor), 0.1 * perStep)
+                // first echo is due, drew all of theirs): the later steps' mean share.
+                let echoed = min(1, max(0, ((settings.echoFraction ?? 1) - settings.smoothingFraction) / max(1 - settings.smoothingFraction, 1e-9)))
+                let drawnShare = settings.echoFactor > 1 ? 1 - echoed + echoed / Double(settings.echoFactor) : 1
+                let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill * drawnShare, 0.1 * perStep)
                 let finalPhase = SecondsBudget.finalPhaseSeconds(batchFillSeconds: laterFill, settings: settings, uniform: gen.uniform)
                 finalPhaseReserve = finalPhase + SecondsBudget.margin * budget
                 let left = budget - (previousElapsed + sessionElapsed()) - finalPhaseReserve!

@@ -72,14 +72,22 @@ final class RowEchoTests: XCTestCase {
 
     /// A bake with echoed rows is reproducible and resumes bit-exactly from
     /// before, at and after the first echo (the resumed ring starts empty
-    /// and draws the rows it lacks again), and it trains on other rows than
-    /// the same bake without echo.
+    /// and draws the rows it lacks again) and, with `echoFraction`, after
+    /// the echo has ended; it trains on other rows than the same bake
+    /// without echo.
     func testEchoedBakeResumesBitExactly() throws {
+        try checkEchoedBake(echoFraction: nil, stops: [3, 5, 11])
+        try checkEchoedBake(echoFraction: 0.6, stops: [7, 12])
+    }
+
+    func checkEchoedBake(echoFraction: Double?, stops: [Int]) throws {
         let material = try BakeTestSupport.conductor()
         let dir = try BakeTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var settings = BakeTestSupport.tinySettings(samples: 512 * 16, batch: 512, validation: 256)
         settings.echo = 2
+        settings.echoFraction = echoFraction
+        XCTAssertEqual(settings.echoSteps, echoFraction == nil ? 16 : 10)
         let delay = 5
         func bake(_ s: BakeSettings, to path: String, stopAfter: Int? = nil) throws -> BakeOutcome {
             let baker = try Baker(material: material, materialPath: BakeTestSupport.conductorPath, settings: s)
@@ -101,7 +109,7 @@ final class RowEchoTests: XCTestCase {
         let paramsA = try NeuralMaterialFile.load(path: a).parameters.values
         XCTAssertNotEqual(paramsA, try NeuralMaterialFile.load(path: c).parameters.values, "echo must change the rows a bake trains on")
 
-        for stop in [3, 5, 11] {
+        for stop in stops {
             let out = dir.appendingPathComponent("r\(stop).nmat").path
             guard case .interrupted = try bake(settings, to: out, stopAfter: stop) else { return XCTFail("expected an interruption at \(stop)") }
             let resumed = try Baker(resume: out + ".ckpt", material: material, materialPath: BakeTestSupport.conductorPath)
