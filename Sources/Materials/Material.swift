@@ -73,6 +73,11 @@ public final class Material: Sendable {
     /// grazing), so a layer with a filmed top keeps the plain form.
     let interreflects: [Bool]
     let lobeNode: [Int32]
+    /// Per layer node whose tint is the same all over the surface: the
+    /// tint's log (`logTint`), taken once instead of three times per
+    /// evaluation (T at wi, at wo and between them).
+    let constantLogTint: [Vec3]
+    let hasConstantLogTint: [Bool]
     /// Whether dead subtrees are skipped (`markLiveNodes`): a mix is the only
     /// node that can leave one dead, and `denselyEvaluated()` (for tests)
     /// turns the skipping off.
@@ -181,6 +186,16 @@ public final class Material: Sendable {
         }
         needsAlbedoAtWo = needs
         self.lobeNode = lobeNode
+        var logTints = [Vec3](repeating: Vec3(), count: nodes.count)
+        var constantTint = [Bool](repeating: false, count: nodes.count)
+        for (i, node) in nodes.enumerated() {
+            if case .layer(_, _, let tint, _, _) = node, tint >= 0, !varying[Int(tint)] {
+                logTints[i] = Material.logTint(xyz(regs[Int(tint)]))
+                constantTint[i] = true
+            }
+        }
+        constantLogTint = logTints
+        hasConstantLogTint = constantTint
         gatesDeadNodes = dense ? false : nodes.contains { if case .mix = $0 { true } else { false } }
     }
 
@@ -281,8 +296,23 @@ public final class Material: Sendable {
         let mi = max(1 - (1 - ci * ci) * inv, 1e-6).squareRoot()
         let mo = max(1 - (1 - co * co) * inv, 1e-6).squareRoot()
         let d = thickness * 0.5 * (1 / mi + 1 / mo)
-        let t = Vec3(min(max(tint.x, 1e-6), 1), min(max(tint.y, 1e-6), 1), min(max(tint.z, 1e-6), 1))
-        return expVec(logVec(t) * d)
+        return expVec(logTint(tint) * d)
+    }
+
+    /// log of the tint clamped to [1e-6, 1] (per channel): the absorption
+    /// coefficient T = tint^d needs.
+    @inline(__always) static func logTint(_ tint: Vec3) -> Vec3 {
+        logVec(Vec3(min(max(tint.x, 1e-6), 1), min(max(tint.y, 1e-6), 1), min(max(tint.z, 1e-6), 1)))
+    }
+
+    /// `coatTransmittance` with the tint's log already taken.
+    @inline(__always) static func coatTransmittance(logTint: Vec3, _ thickness: Float, _ ior: Float,
+                                                    _ ci: Float, _ co: Float) -> Vec3 {
+        let inv = 1 / (ior * ior)
+        let mi = max(1 - (1 - ci * ci) * inv, 1e-6).squareRoot()
+        let mo = max(1 - (1 - co * co) * inv, 1e-6).squareRoot()
+        let d = thickness * 0.5 * (1 / mi + 1 / mo)
+        return expVec(logTint * d)
     }
 
     /// 1 − r ⊙ ρ for layer node `node`: the geometric series of light
@@ -294,10 +324,12 @@ public final class Material: Sendable {
         interreflects[node] ? simd_maxv(Vec3(1, 1, 1) - r * rho, 1e-6) : Vec3(1, 1, 1)
     }
 
-    @inline(__always) func layerT(_ regs: UnsafeMutablePointer<Vec4>, _ tint: Int32, _ thick: Int32, _ ior: Float,
+    /// Layer node `node`'s coat transmittance T(ci, co).
+    @inline(__always) func layerT(_ node: Int, _ regs: UnsafeMutablePointer<Vec4>, _ tint: Int32, _ thick: Int32, _ ior: Float,
                                   _ ci: Float, _ co: Float) -> Vec3 {
         if tint < 0 { return Vec3(1, 1, 1) }
         let th = thick >= 0 ? max(regs[Int(thick)].x, 0) : 1
+        if hasConstantLogTint[node] { return Material.coatTransmittance(logTint: constantLogTint[node], th, ior, ci, co) }
         return Material.coatTransmittance(xyz(regs[Int(tint)]), th, ior, ci, co)
     }
 
@@ -385,7 +417,7 @@ public final class Material: Sendable {
                 case .layer(let top, let base, let tint, let thick, let ior):
                     let at = clamp01(ns[Int(top)].ai)
                     let k = (Vec3(1, 1, 1) - at)
-                    s.transmittanceI = layerT(regs, tint, thick, ior, wi.z, wi.z)
+                    s.transmittanceI = layerT(i, regs, tint, thick, ior, wi.z, wi.z)
                     s.rhoI = clamp01(ns[Int(base)].ai) * s.transmittanceI
                     s.ai = at + k * k * s.rhoI / interreflectionDenominator(i, at, s.rhoI)
                 case .mix(let fg, let bg, let w):
@@ -488,9 +520,9 @@ public final class Material: Sendable {
                         let ki = Vec3(1, 1, 1) - ai, ko = Vec3(1, 1, 1) - ao
                         // ρ(wo) only where the gain or the albedo at wo reads it.
                         let rhoO = interreflects[i] || needs[i]
-                            ? clamp01(ns[Int(base)].ao) * layerT(regs, tint, thick, ior, wo.z, wo.z) : Vec3()
+                            ? clamp01(ns[Int(base)].ao) * layerT(i, regs, tint, thick, ior, wo.z, wo.z) : Vec3()
                         let gain = interreflectionDenominator(i, pointwiseMin(ai, ao), pointwiseMin(ns[i].rhoI, rhoO))
-                        ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(regs, tint, thick, ior, wi.z, wo.z) / gain
+                        ns[i].f = ns[Int(top)].f + ns[Int(base)].f * ki * ko * layerT(i, regs, tint, thick, ior, wi.z, wo.z) / gain
                         if needs[i] {
                             ns[i].ao = ao + ko * ko * rhoO / interreflectionDenominator(i, ao, rhoO)
                         }
