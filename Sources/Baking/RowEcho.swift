@@ -3,10 +3,12 @@
 /// instead of one.
 ///
 /// Why: a bake's wall time goes to the reference, not to the decoders —
-/// generating rows from a layered material is ≈ 80 % of a car-paint step on
-/// 2 cores (docs/BENCHMARKS.md "Bake time"), and car paint's flakes were
-/// limited by optimisation steps, not rows. With factor E a step generates
-/// only B/E fresh rows and reuses the rest from earlier steps.
+/// generating rows from a layered material is ≈ 60 % of a car-paint step on
+/// 2 cores. With factor E a step generates only B/E fresh rows and reuses
+/// the rest from earlier steps. Measured (docs/BENCHMARKS.md "Dead
+/// subtrees, the coat tint's log, data echoing"): E = 2 trains 1.45× more
+/// samples per second, but at the same step count its twins are a few %
+/// poorer, so no preset echoes; it is an option.
 ///
 /// Step s trains on the rows F_s, F_{s−D}, …, F_{s−(E−1)D} (B/E rows each,
 /// in that order; D = `delay`), where F_j is the first B/E rows the

@@ -292,11 +292,7 @@ public final class Material: Sendable {
 
     @inline(__always) static func coatTransmittance(_ tint: Vec3, _ thickness: Float, _ ior: Float,
                                                     _ ci: Float, _ co: Float) -> Vec3 {
-        let inv = 1 / (ior * ior)
-        let mi = max(1 - (1 - ci * ci) * inv, 1e-6).squareRoot()
-        let mo = max(1 - (1 - co * co) * inv, 1e-6).squareRoot()
-        let d = thickness * 0.5 * (1 / mi + 1 / mo)
-        return expVec(logTint(tint) * d)
+        coatTransmittance(logTint: logTint(tint), thickness, ior, ci, co)
     }
 
     /// log of the tint clamped to [1e-6, 1] (per channel): the absorption
@@ -468,7 +464,7 @@ public final class Material: Sendable {
     @inline(__always) func markLiveNodes(_ regs: UnsafeMutablePointer<Vec4>, _ ns: UnsafeMutablePointer<NodeScratch>) {
         nodes.withUnsafeBufferPointer { nd in
             for i in 0..<nd.count { (ns + i).initialize(to: NodeScratch()) }
-            guard gatesDeadNodes else { return }
+            guard gatesDeadNodes, nd.count > 1 else { return }
             for i in 0..<(nd.count - 1) { ns[i].live = false }
             for i in stride(from: nd.count - 1, through: 0, by: -1) where ns[i].live {
                 switch nd[i] {
