@@ -378,7 +378,7 @@ public final class Material: Sendable {
             for l in 0..<lb.count {
                 let ins = lb[l]
                 var s = LobeState()
-                guard lobeNode[l] < 0 || ns[Int(lobeNode[l])].live else {
+                guard !gatesDeadNodes || lobeNode[l] < 0 || ns[Int(lobeNode[l])].live else {
                     s.live = false
                     (ls + l).initialize(to: s)
                     continue
@@ -407,7 +407,6 @@ public final class Material: Sendable {
         return nodes.withUnsafeBufferPointer { nd -> Float in
             for i in 0..<nd.count {
                 var s = NodeScratch()
-                s.live = ns[i].live
                 switch nd[i] {
                 case .lobe(let l): s.ai = ls[Int(l)].ei
                 case .layer(let top, let base, let tint, let thick, let ior):
@@ -453,7 +452,8 @@ public final class Material: Sendable {
         }
     }
 
-    /// Marks the nodes that reach the result at this shading point: a mix
+    /// Marks the nodes that reach the result at this shading point (read
+    /// only while the lobes are prepared; nothing to do without a mix): a mix
     /// whose weight is exactly 0 (or 1) multiplies its foreground (or
     /// background) by 0, so nothing below it is worth preparing or
     /// evaluating — a flake car paint's flake lobe where no flake is. A dead
@@ -463,9 +463,12 @@ public final class Material: Sendable {
     /// live if any use is.
     @inline(__always) func markLiveNodes(_ regs: UnsafeMutablePointer<Vec4>, _ ns: UnsafeMutablePointer<NodeScratch>) {
         nodes.withUnsafeBufferPointer { nd in
-            for i in 0..<nd.count { (ns + i).initialize(to: NodeScratch()) }
-            guard gatesDeadNodes, nd.count > 1 else { return }
-            for i in 0..<(nd.count - 1) { ns[i].live = false }
+            guard gatesDeadNodes else { return }
+            for i in 0..<nd.count {
+                var s = NodeScratch()
+                s.live = i == nd.count - 1
+                (ns + i).initialize(to: s)
+            }
             for i in stride(from: nd.count - 1, through: 0, by: -1) where ns[i].live {
                 switch nd[i] {
                 case .lobe: break

@@ -61,7 +61,8 @@ struct NodeScratch {
     /// the coat transmittance T(wi, wi) and ρ(wi) = A_base(wi)·T(wi, wi).
     var transmittanceI = Vec3()
     var rhoI = Vec3()
-    /// Whether the node reaches the result at this shading point (`Material.markLiveNodes`).
+    /// Whether the node reaches the result at this shading point
+    /// (`Material.markLiveNodes`; set and read only while the lobes are prepared).
     var live = true
 }
 
