@@ -30,7 +30,7 @@ let package = Package(
         // and the procedurals' value noise (Materials/Procedural.swift).
         .target(name: "CTrainingKernels", path: "Sources/CTrainingKernels"),
         .target(name: "NeuralMaterial", dependencies: ["Materials", "CTrainingKernels"]),
-        .target(name: "Baking", dependencies: ["NeuralMaterial", "Materials", "Imaging"]),
+        .target(name: "Baking", dependencies: ["NeuralMaterial", "Materials", "Imaging", "CTrainingKernels"]),
         .target(name: "VulkanSupport", dependencies: [
             "CVulkan",
             .product(name: "Logging", package: "swift-log"),

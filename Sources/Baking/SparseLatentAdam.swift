@@ -1,3 +1,4 @@
+import CTrainingKernels
 import Foundation
 import NeuralMaterial
 
@@ -49,6 +50,13 @@ struct SparseLatentAdam {
         let i = Int(n)
         return i < biasTableSize ? table[i] : exactBiasCorrection(n)
     }
+
+    /// How far ahead the two passes prefetch (rows while scattering, texels
+    /// while updating): at 512² × 8 channels every array of a level is
+    /// megabytes and nearly every texel a cache miss — the profile's hottest
+    /// instructions in this type were its loads. Hints only: same bits.
+    private static let prefetchRows = 8
+    private static let prefetchTexels = 8
 
     /// Texel blocks dealt round robin: neighbouring rows' taps spread over the
     /// workers while each worker's texels stay in cache-line-sized runs.
@@ -123,6 +131,15 @@ struct SparseLatentAdam {
                 let list = shared.lists.value + w * 4 * rows, listLevel = shared.listLevels.value + w * 4 * rows
                 var n = 0
                 for r in 0..<rows {
+                    if r + Self.prefetchRows < rows {
+                        let ahead = r + Self.prefetchRows, la = Int(level[ahead]), oa = shared.offsets.value[ahead]
+                        for k in 0..<4 {
+                            let texel = own.texel(oa[k])
+                            guard own.owner(texel) == w else { continue }
+                            lq_prefetch_write(gg[la] + oa[k])
+                            lq_prefetch_read(hh[la] + texel)
+                        }
+                    }
                     let l = Int(level[r])
                     let g = gg[l], h = hh[l]
                     let o = shared.offsets.value[r], wt = shared.weights.value[r]
@@ -135,6 +152,13 @@ struct SparseLatentAdam {
                     }
                 }
                 for j in 0..<n {
+                    if j + Self.prefetchTexels < n {
+                        let la = Int(listLevel[j + Self.prefetchTexels]), ta = Int(list[j + Self.prefetchTexels]), ea = ta * C
+                        lq_prefetch_write(tt[la] + ta)
+                        lq_prefetch_write(pp[la] + ea)
+                        lq_prefetch_write(mm[la] + ea)
+                        lq_prefetch_write(vv[la] + ea)
+                    }
                     let l = Int(listLevel[j]), texel = Int(list[j])
                     let count = tt[l][texel] + 1
                     tt[l][texel] = count

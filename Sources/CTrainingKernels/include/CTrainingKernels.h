@@ -121,6 +121,11 @@ void lq_voronoi_portable(float x, float y, float jitter, unsigned seed, float *d
 void lq_voronoi_avx2_fma(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
 void lq_voronoi_avx512(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
 
+/// Cache hints for memory-bound Swift loops (the sparse latent Adam's random
+/// texels): Swift has no prefetch of its own. Hints only: no effect on results.
+static inline void lq_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 1); }
+static inline void lq_prefetch_write(const void *p) { __builtin_prefetch(p, 1, 1); }
+
 #ifdef __cplusplus
 }
 #endif
