@@ -53,6 +53,10 @@ public enum ColorTransform: Int32, Sendable {
     case rgbToHSV
 }
 
+/// The three cases with large payloads (a procedural's settings, a hex
+/// tiling) are `indirect`: inline, they made the enum 144 bytes, and every
+/// instruction's `switch` copied it and cleared its tag bits through an
+/// outlined helper (≈ 2 % of a car-paint bake); boxed, the enum is small.
 enum InputOp: Sendable {
     case constant(Vec4)
     /// Image texture (index into the material's textures); `float` splats .x.
@@ -61,12 +65,12 @@ enum InputOp: Sendable {
     case image(texture: Int32, uv: UVTransform, float: Bool, uvSet: Int32)
     /// MaterialX <hextiledimage>: `texture` hex-tiled (`HexTiling`) at the
     /// placed uv of texture-coordinate set `uvSet`; RGBA.
-    case hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling, uvSet: Int32)
-    case procedural(Procedural)
+    indirect case hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling, uvSet: Int32)
+    indirect case procedural(Procedural)
     /// Tangent-space normal from a procedural height: n = normalize(−s·∂h/∂x,
     /// −s·∂h/∂y, 1) with central differences of ε = 0.01 procedural units
     /// (converted to uv by the largest |scale|), derivative per procedural unit.
-    case bump(Procedural, strength: Int32)
+    indirect case bump(Procedural, strength: Int32)
     /// MaterialX normalmap: n = normalize((2c − 1) with xy·scale).
     case normalMap(Int32, scale: Int32)
     case math(MathOp, Int32, Int32, Int32)
