@@ -54,7 +54,7 @@ public enum ColorTransform: Int32, Sendable {
 }
 
 /// The three cases with large payloads (a procedural's settings, a hex
-/// tiling) are `indirect`: inline, they made the enum 144 bytes, and every
+/// tiling) are `indirect`: inline, they made the enum over 100 bytes, and every
 /// instruction's `switch` copied it and cleared its tag bits through an
 /// outlined helper (≈ 2 % of a car-paint bake); boxed, the enum is small.
 enum InputOp: Sendable {
