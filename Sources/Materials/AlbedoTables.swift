@@ -43,7 +43,20 @@ public struct AlbedoTable: Sendable {
         }
     }
 
-    /// `table` (nx·ny values, row y, column x, as `contracted` makes them)
+    /// Per (x, y) node: .x interpolated along z at `z` (as `lookup` does),
+    /// in all three channels — a third coordinate that does not vary over a
+    /// surface folded into the table once, so its lookup is `bilinear`.
+    func sliced(atZ z: Float) -> [Vec3] {
+        let (iz, fz) = node(z, nz)
+        let z1 = min(iz + 1, nz - 1)
+        return (0..<(nx * ny)).map { n in
+            let a = data[iz * nx * ny + n].x, b = data[z1 * nx * ny + n].x
+            let v = nz == 1 ? a : a + (b - a) * fz
+            return Vec3(v, v, v)
+        }
+    }
+
+    /// `table` (nx·ny values, row y, column x, as `contracted` and `sliced` make them)
     /// interpolated bilinearly at x, y.
     @inline(__always) func bilinear(_ x: Float, _ y: Float, _ table: UnsafePointer<Vec3>) -> Vec3 {
         let (ix, fx) = node(x, nx)

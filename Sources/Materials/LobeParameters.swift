@@ -96,17 +96,17 @@ enum Lobe {
     /// table interpolation (and never below the truth by more than the tables'
     /// Monte-Carlo error) except for anisotropic lobes (see AlbedoTables).
     /// `conductorFresnel`: a conductor's Fresnel at the estimate's nodes when
-    /// computed for this shading point, else nil; `conductorAlbedo`: the
-    /// estimate with a surface-wide Fresnel folded in (`Material.conductorAlbedo`).
+    /// computed for this shading point, else nil; `folded`: the lobe's table
+    /// with its surface-wide Fresnel or ior folded in (`Material.foldedAlbedo`).
     @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables,
                                          conductorFresnel: UnsafePointer<Vec3>? = nil,
-                                         conductorAlbedo: UnsafePointer<Vec3>? = nil) -> Vec3 {
+                                         folded: UnsafePointer<Vec3>? = nil) -> Vec3 {
         if cosI <= 0 { return Vec3() }
         switch p.kind {
         case .lambert: return p.weight * p.color
         case .orenNayar: return p.weight * OrenNayarLobe.albedo(p.color, p.rough, p.energyCompensation, cosI, t)
         case .conductor, .dielectric, .generalizedSchlick:
-            return p.weight * MicrofacetLobe.albedo(p, cosI, t, conductorFresnel: conductorFresnel, conductorAlbedo: conductorAlbedo)
+            return p.weight * MicrofacetLobe.albedo(p, cosI, t, conductorFresnel: conductorFresnel, folded: folded)
         case .sheen: return p.weight * p.color * t.sheen.lookup(cosI, p.rough, 0).x
         }
     }

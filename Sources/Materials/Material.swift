@@ -83,14 +83,18 @@ public final class Material: Sendable {
     /// turns the skipping off.
     let gatesDeadNodes: Bool
     let tables: AlbedoTables
-    /// Per conductor lobe whose η and k do not vary over the surface: its
-    /// albedo estimate with the Fresnel folded in (`AlbedoTable.contracted`),
-    /// `ggx.nx · ggx.ny` values from index lobe·nx·ny. The Fresnel is the
-    /// same at every shading point; evaluating it twice per shading point was
-    /// a quarter of a flake car paint's bake, and then summing the nz
-    /// Fresnel-weighted slices per albedo the largest part of the rest.
-    let conductorAlbedo: [Vec3]
-    let hasConductorAlbedo: [Bool]
+    /// Per lobe whose albedo table has a constant third axis, that table
+    /// folded to 32 × 32 values (from index lobe·nx·ny; `foldedAlbedoNodes`
+    /// per lobe): a conductor whose η and k do not vary over the surface, its
+    /// Fresnel folded in (`AlbedoTable.contracted`) — evaluating it twice per
+    /// shading point was a quarter of a flake car paint's bake, and then
+    /// summing the nz Fresnel-weighted slices per albedo the largest part of
+    /// the rest; a dielectric whose ior does not vary, the table interpolated
+    /// at that ior once (`AlbedoTable.sliced`) — a coat's albedo is taken at
+    /// wi and at wo at every shading point, and its trilinear lookup was the
+    /// largest part of a coated material's albedo time.
+    let foldedAlbedo: [Vec3]
+    let hasFoldedAlbedo: [Bool]
     /// Per lobe: a conductor whose Fresnel nodes vary over the surface. Its
     /// nodes are computed once per shading point (in `prepare`, into the
     /// scratch registers after the input registers) and reused for the
@@ -140,17 +144,25 @@ public final class Material: Sendable {
         var cached = [Bool](repeating: false, count: lobes.count)
         regs.withUnsafeBufferPointer { r in
             guard let base = r.baseAddress else { return }
-            for (l, ins) in lobes.enumerated() where ins.kind == .conductor {
-                let constant = [ins.color, ins.color2].allSatisfy { $0 < 0 || !varying[Int($0)] }
-                guard constant else { continue }
+            for (l, ins) in lobes.enumerated() {
+                func constant(_ registers: [Int32]) -> Bool { registers.allSatisfy { $0 < 0 || !varying[Int($0)] } }
                 let p = Material.lobeParameters(ins, base, minimumAlpha: minimumAlpha)
-                let fresnel = (0..<nz).map { Fresnel.conductor(AlbedoTables.fresnelNode($0, nz), p.color, p.color2) }
-                contracted.replaceSubrange((l * nodeCount)..<((l + 1) * nodeCount), with: tables.ggx.contracted(fresnel))
+                let table: [Vec3]
+                switch ins.kind {
+                case .conductor where constant([ins.color, ins.color2]):
+                    let fresnel = (0..<nz).map { Fresnel.conductor(AlbedoTables.fresnelNode($0, nz), p.color, p.color2) }
+                    table = tables.ggx.contracted(fresnel)
+                case .dielectric where constant([ins.ior]) && tables.dielectric.nx * tables.dielectric.ny == nodeCount:
+                    table = tables.dielectric.sliced(atZ: MicrofacetLobe.dielectricTableZ(p.ior))
+                default:
+                    continue
+                }
+                contracted.replaceSubrange((l * nodeCount)..<((l + 1) * nodeCount), with: table)
                 cached[l] = true
             }
         }
-        conductorAlbedo = contracted
-        hasConductorAlbedo = cached
+        foldedAlbedo = contracted
+        hasFoldedAlbedo = cached
         let caches = lobes.indices.map { lobes[$0].kind == .conductor && !cached[$0] }
         cachesConductorFresnel = caches
         scratchRegisterCount = max(ops.count + (caches.contains(true) ? lobes.count * nz : 0), 1)
@@ -353,10 +365,10 @@ public final class Material: Sendable {
         UnsafeMutableRawPointer(regs + ops.count).assumingMemoryBound(to: Vec3.self) + l * tables.ggx.nz
     }
 
-    /// Lobe `l`'s albedo estimate with its constant Fresnel folded in, nil where the Fresnel varies.
-    @inline(__always) func withConductorAlbedo<R>(_ l: Int, _ body: (UnsafePointer<Vec3>?) -> R) -> R {
-        guard hasConductorAlbedo[l] else { return body(nil) }
-        return conductorAlbedo.withUnsafeBufferPointer { body($0.baseAddress! + l * tables.ggx.nx * tables.ggx.ny) }
+    /// Lobe `l`'s folded albedo table (`foldedAlbedo`), nil where its inputs vary.
+    @inline(__always) func withFoldedAlbedo<R>(_ l: Int, _ body: (UnsafePointer<Vec3>?) -> R) -> R {
+        guard hasFoldedAlbedo[l] else { return body(nil) }
+        return foldedAlbedo.withUnsafeBufferPointer { body($0.baseAddress! + l * tables.ggx.nx * tables.ggx.ny) }
     }
 
     /// Inputs, lobe parameters and frames, albedos at wi, selection weights.
@@ -399,7 +411,7 @@ public final class Material: Sendable {
                     for j in 0..<nz { (fresnelNodes + j).initialize(to: Fresnel.conductor(AlbedoTables.fresnelNode(j, nz), s.p.color, s.p.color2)) }
                     s.ei = Lobe.albedo(s.p, s.wi.z, tables, conductorFresnel: fresnelNodes)
                 } else {
-                    s.ei = withConductorAlbedo(l) { Lobe.albedo(s.p, s.wi.z, tables, conductorAlbedo: $0) }
+                    s.ei = withFoldedAlbedo(l) { Lobe.albedo(s.p, s.wi.z, tables, folded: $0) }
                 }
                 (ls + l).initialize(to: s)
             }
@@ -512,7 +524,7 @@ public final class Material: Sendable {
                         if needs[i] {
                             ns[i].ao = cachesConductorFresnel[Int(l)]
                                 ? Lobe.albedo(s.pointee.p, woL.z, tables, conductorFresnel: pointFresnel(regs, Int(l)))
-                                : withConductorAlbedo(Int(l)) { Lobe.albedo(s.pointee.p, woL.z, tables, conductorAlbedo: $0) }
+                                : withFoldedAlbedo(Int(l)) { Lobe.albedo(s.pointee.p, woL.z, tables, folded: $0) }
                         }
                     case .layer(let top, let base, let tint, let thick, let ior):
                         let ai = clamp01(ns[Int(top)].ai), ao = clamp01(ns[Int(top)].ao)

@@ -58,8 +58,8 @@ enum MicrofacetLobe {
     /// convex combination of reflectances ≤ 1, so the estimate stays ≤ 1.
     @inline(__always) static func albedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables,
                                          conductorFresnel: UnsafePointer<Vec3>? = nil,
-                                         conductorAlbedo: UnsafePointer<Vec3>? = nil) -> Vec3 {
-        let bare = bareAlbedo(p, cosI, t, conductorFresnel: conductorFresnel, conductorAlbedo: conductorAlbedo)
+                                         folded: UnsafePointer<Vec3>? = nil) -> Vec3 {
+        let bare = bareAlbedo(p, cosI, t, conductorFresnel: conductorFresnel, folded: folded)
         if !hasFilm(p) { return bare }
         let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
         let (eta, k, tint) = filmSubstrate(p)
@@ -71,22 +71,27 @@ enum MicrofacetLobe {
         return bare * (1 - p.film.x) + tint * a * p.film.x
     }
 
+    /// The dielectric albedo table's third coordinate for an ior in [1, 3].
+    @inline(__always) static func dielectricTableZ(_ ior: Float) -> Float { (ior - 1) * 0.5 }
+
     /// `conductorFresnel`: the conductor's Fresnel at the nodes, precomputed
-    /// (the same values this computes without it). `conductorAlbedo`: those
-    /// nodes already folded into the table (`AlbedoTable.contracted`), for a
-    /// Fresnel that is the same all over the surface.
+    /// (the same values this computes without it). `folded`: the lobe's
+    /// table with what does not vary over the surface folded in — a
+    /// conductor's Fresnel nodes (`AlbedoTable.contracted`), a dielectric's
+    /// ior (`AlbedoTable.sliced`, the value in every channel).
     @inline(__always) static func bareAlbedo(_ p: LobeParams, _ cosI: Float, _ t: AlbedoTables,
                                              conductorFresnel: UnsafePointer<Vec3>? = nil,
-                                             conductorAlbedo: UnsafePointer<Vec3>? = nil) -> Vec3 {
+                                             folded: UnsafePointer<Vec3>? = nil) -> Vec3 {
         let r = (p.alpha.x * p.alpha.y).squareRoot().squareRoot()
         switch p.kind {
         case .dielectric:
-            return p.color * t.dielectric.lookup(cosI, r, (p.ior - 1) * 0.5).x
+            if let g = folded { return p.color * t.dielectric.bilinear(cosI, r, g) }
+            return p.color * t.dielectric.lookup(cosI, r, dielectricTableZ(p.ior)).x
         case .generalizedSchlick:
             let e = t.ggx.lookup(cosI, r, (p.exponent - 1) / 9)
             return p.color * (e.x - e.y) + p.color2 * e.y
         default:
-            if let g = conductorAlbedo { return t.ggx.bilinear(cosI, r, g) }
+            if let g = folded { return t.ggx.bilinear(cosI, r, g) }
             let nz = t.ggx.nz
             let (ix, fx) = t.ggx.node(cosI, t.ggx.nx)
             let (iy, fy) = t.ggx.node(r, t.ggx.ny)
