@@ -84,8 +84,8 @@ public final class Material: Sendable {
     let gatesDeadNodes: Bool
     let tables: AlbedoTables
     /// Per lobe whose albedo table has a constant third axis, that table
-    /// folded to 32 × 32 values (from index lobe·nx·ny; `foldedAlbedoNodes`
-    /// per lobe): a conductor whose η and k do not vary over the surface, its
+    /// folded to its nx · ny nodes (from index lobe·nx·ny; ggx and dielectric
+    /// tables have the same nodes): a conductor whose η and k do not vary over the surface, its
     /// Fresnel folded in (`AlbedoTable.contracted`) — evaluating it twice per
     /// shading point was a quarter of a flake car paint's bake, and then
     /// summing the nz Fresnel-weighted slices per albedo the largest part of
