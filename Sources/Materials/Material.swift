@@ -144,15 +144,16 @@ public final class Material: Sendable {
         var cached = [Bool](repeating: false, count: lobes.count)
         regs.withUnsafeBufferPointer { r in
             guard let base = r.baseAddress else { return }
+            func constant(_ registers: [Int32]) -> Bool { registers.allSatisfy { $0 < 0 || !varying[Int($0)] } }
             for (l, ins) in lobes.enumerated() {
-                func constant(_ registers: [Int32]) -> Bool { registers.allSatisfy { $0 < 0 || !varying[Int($0)] } }
-                let p = Material.lobeParameters(ins, base, minimumAlpha: minimumAlpha)
                 let table: [Vec3]
                 switch ins.kind {
                 case .conductor where constant([ins.color, ins.color2]):
+                    let p = Material.lobeParameters(ins, base, minimumAlpha: minimumAlpha)
                     let fresnel = (0..<nz).map { Fresnel.conductor(AlbedoTables.fresnelNode($0, nz), p.color, p.color2) }
                     table = tables.ggx.contracted(fresnel)
                 case .dielectric where constant([ins.ior]) && tables.dielectric.nx * tables.dielectric.ny == nodeCount:
+                    let p = Material.lobeParameters(ins, base, minimumAlpha: minimumAlpha)
                     table = tables.dielectric.sliced(atZ: MicrofacetLobe.dielectricTableZ(p.ior))
                 default:
                     continue
