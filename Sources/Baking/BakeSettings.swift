@@ -30,6 +30,9 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// nil = the paper's wi, wo: optional so the settings JSON of bakes made
     /// before the option (checkpoints, `.nmat` metadata) keeps its bytes.
     public var frameInputs: FrameInputs?
+    /// The BRDF decoder's hidden-layer nonlinearity (`HiddenActivation`);
+    /// nil = ReLU, optional for the same reason as `frameInputs`.
+    public var activation: HiddenActivation?
     /// Training samples (BRDF rows) in total; `totalSteps = ⌈samples / batch⌉`.
     public var samples: Int
     /// Wall-clock budget; when set, `samples` is re-derived from the measured
@@ -182,6 +185,7 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         get throws {
             var a = try NeuralArchitecture(decoder: decoder)
             a.frameInputs = frameInputs ?? .incidentOutgoing
+            a.brdfActivation = activation ?? .relu
             return a
         }
     }

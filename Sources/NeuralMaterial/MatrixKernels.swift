@@ -237,6 +237,24 @@ public enum MatrixKernels {
         gemm(m: rows, n: outputs, k: inputs, a: x, aRowStride: inputs, aColStride: 1, b: wT, c: y, bias: bias, relu: relu, isa: isa)
     }
 
+    /// The same with `activation` (nil: linear) applied to Y: ReLU fused into
+    /// the product, the smooth ReLU as a pass over Y.
+    public static func linearForward(x: UnsafePointer<Float>, rows: Int, inputs: Int,
+                                     wT: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outputs: Int,
+                                     y: UnsafeMutablePointer<Float>, activation: HiddenActivation?, isa: TrainingISA = .active) {
+        linearForward(x: x, rows: rows, inputs: inputs, wT: wT, bias: bias, outputs: outputs, y: y, relu: activation == .relu, isa: isa)
+        if activation == .smoothReLU { activate(.smoothReLU, y, count: rows * outputs, isa: isa) }
+    }
+
+    /// x[i] = activation(x[i]) in place (SmoothReLU.c for the smooth ReLU: the
+    /// scalar definition's bits on every path).
+    public static func activate(_ activation: HiddenActivation, _ x: UnsafeMutablePointer<Float>, count: Int, isa: TrainingISA = .active) {
+        switch activation {
+        case .relu: for i in 0..<count { x[i] = max(x[i], 0) }
+        case .smoothReLU: isa.kernel(lq_smooth_relu_portable, lq_smooth_relu_avx2_fma, lq_smooth_relu_avx512)(x, count)
+        }
+    }
+
     /// dX[rows×in] = dY[rows×out]·W[out×in].
     public static func linearBackwardInput(dY: UnsafePointer<Float>, rows: Int, outputs: Int,
                                            w: UnsafePointer<Float>, inputs: Int,
@@ -269,6 +287,16 @@ public enum MatrixKernels {
     /// Runs in C (branch-free vector code, see Activations.c); `y` and `dY` must not overlap.
     public static func reluBackward(y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>, count: Int, isa: TrainingISA = .active) {
         isa.kernel(lq_relu_backward_portable, lq_relu_backward_avx2_fma, lq_relu_backward_avx512)(y, dY, count)
+    }
+
+    /// dZ = dY ⊙ activation'(z) in place, from the post-activation y (both
+    /// activations' slopes are functions of their output). No overlap.
+    public static func activationBackward(_ activation: HiddenActivation, y: UnsafePointer<Float>, dY: UnsafeMutablePointer<Float>,
+                                          count: Int, isa: TrainingISA = .active) {
+        switch activation {
+        case .relu: reluBackward(y: y, dY: dY, count: count, isa: isa)
+        case .smoothReLU: isa.kernel(lq_smooth_relu_backward_portable, lq_smooth_relu_backward_avx2_fma, lq_smooth_relu_backward_avx512)(y, dY, count)
+        }
     }
 
     /// Transposes a row-major [rows×cols] matrix into [cols×rows].

@@ -35,6 +35,8 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     public var outputOffset: Float
     /// The directions the BRDF decoder sees in each learned frame.
     public var frameInputs: FrameInputs
+    /// The BRDF decoder's hidden-layer nonlinearity (`HiddenActivation`).
+    public var brdfActivation: HiddenActivation
 
     /// Number of outputs of the frame layer: two frames × (raw normal 3 + raw tangent 3).
     public static let frameOutputs = 12
@@ -46,17 +48,18 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     public static let samplerOutputs = 9
 
     public init(latentChannels: Int = 8, brdfHidden: [Int] = [32, 32], samplerHidden: [Int] = [32, 32, 32], outputOffset: Float = 3,
-                frameInputs: FrameInputs = .incidentOutgoing) {
+                frameInputs: FrameInputs = .incidentOutgoing, brdfActivation: HiddenActivation = .relu) {
         self.latentChannels = latentChannels
         self.brdfHidden = brdfHidden
         self.samplerHidden = samplerHidden
         self.outputOffset = outputOffset
         self.frameInputs = frameInputs
+        self.brdfActivation = brdfActivation
     }
 
-    private enum CodingKeys: String, CodingKey { case latentChannels, brdfHidden, samplerHidden, outputOffset, frameInputs }
+    private enum CodingKeys: String, CodingKey { case latentChannels, brdfHidden, samplerHidden, outputOffset, frameInputs, brdfActivation }
 
-    /// Files written before `frameInputs` existed hold the paper's wi, wo.
+    /// Files written before `frameInputs` (`brdfActivation`) existed hold the paper's wi, wo (ReLU).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         latentChannels = try c.decode(Int.self, forKey: .latentChannels)
@@ -64,9 +67,10 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
         samplerHidden = try c.decode([Int].self, forKey: .samplerHidden)
         outputOffset = try c.decode(Float.self, forKey: .outputOffset)
         frameInputs = try c.decodeIfPresent(FrameInputs.self, forKey: .frameInputs) ?? .incidentOutgoing
+        brdfActivation = try c.decodeIfPresent(HiddenActivation.self, forKey: .brdfActivation) ?? .relu
     }
 
-    /// The paper's wi, wo is left unwritten, so those files keep their bytes
+    /// The paper's wi, wo and ReLU are left unwritten, so those files keep their bytes
     /// and older readers still open them.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -75,6 +79,7 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
         try c.encode(samplerHidden, forKey: .samplerHidden)
         try c.encode(outputOffset, forKey: .outputOffset)
         if frameInputs != .incidentOutgoing { try c.encode(frameInputs, forKey: .frameInputs) }
+        if brdfActivation != .relu { try c.encode(brdfActivation, forKey: .brdfActivation) }
     }
 
     /// 2×16: fastest, visibly worse (paper FLIP 0.109).
@@ -103,7 +108,7 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     }
 
     public var description: String {
-        "latents \(latentChannels), \(frameInputs.includesHalfVector ? "frame inputs \(frameInputs.rawValue), " : "")BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
+        "latents \(latentChannels), \(frameInputs.includesHalfVector ? "frame inputs \(frameInputs.rawValue), " : "")BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (\(brdfActivation == .relu ? "" : "\(brdfActivation.rawValue), ")exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
     }
 
     /// Frame-space direction features: `frameInputs` in frame 1, then in frame 2.

@@ -58,19 +58,19 @@ public final class NeuralDecoders: @unchecked Sendable {
     // MARK: - Scalar reference path
 
     /// y = W·x + b for one row (W row-major [out×in] at `w` in the flat array).
-    private func denseScalar(weightOffset w: Int, biasOffset b: Int?, _ l: DenseLayerShape, _ x: [Float], relu: Bool) -> [Float] {
+    private func denseScalar(weightOffset w: Int, biasOffset b: Int?, _ l: DenseLayerShape, _ x: [Float], activation: HiddenActivation?) -> [Float] {
         let v = parameters.values
         var y = [Float](repeating: 0, count: l.outputs)
         for o in 0..<l.outputs {
             var s: Float = b.map { v[$0 + o] } ?? 0
             for i in 0..<l.inputs { s += v[w + o * l.inputs + i] * x[i] }
-            y[o] = relu ? max(s, 0) : s
+            y[o] = activation.map { $0(s) } ?? s
         }
         return y
     }
 
     private func frameRawScalar(latent: [Float]) -> [Float] {
-        denseScalar(weightOffset: parameters.frameWeightOffset, biasOffset: nil, architecture.frameLayer, latent, relu: false)
+        denseScalar(weightOffset: parameters.frameWeightOffset, biasOffset: nil, architecture.frameLayer, latent, activation: nil)
     }
 
     /// f(wi, wo)·|cos θo| (RGB) for one latent; wi, wo in the shading frame.
@@ -86,7 +86,8 @@ public final class NeuralDecoders: @unchecked Sendable {
         x += latent
         let layers = architecture.brdfLayers
         for (i, l) in layers.enumerated() {
-            x = denseScalar(weightOffset: parameters.brdfWeightOffsets[i], biasOffset: parameters.brdfBiasOffsets[i], l, x, relu: i < layers.count - 1)
+            x = denseScalar(weightOffset: parameters.brdfWeightOffsets[i], biasOffset: parameters.brdfBiasOffsets[i], l, x,
+                            activation: i < layers.count - 1 ? architecture.brdfActivation : nil)
         }
         let off = architecture.outputOffset
         return SIMD3(expf(x[0] - off), expf(x[1] - off), expf(x[2] - off))
@@ -100,7 +101,8 @@ public final class NeuralDecoders: @unchecked Sendable {
         var x = latent + [wl.x, wl.y, wl.z]
         let layers = architecture.samplerLayers
         for (i, l) in layers.enumerated() {
-            x = denseScalar(weightOffset: parameters.samplerWeightOffsets[i], biasOffset: parameters.samplerBiasOffsets[i], l, x, relu: i < layers.count - 1)
+            x = denseScalar(weightOffset: parameters.samplerWeightOffsets[i], biasOffset: parameters.samplerBiasOffsets[i], l, x,
+                            activation: i < layers.count - 1 ? .relu : nil)
         }
         return NeuralSampler(frame: frame, distribution: MixtureDistribution(SamplerWarps.forward(x)))
     }
@@ -170,14 +172,14 @@ public final class NeuralDecoders: @unchecked Sendable {
 
     /// Runs an MLP over a chunk; returns the pointer holding the final (linear) outputs.
     @inline(__always)
-    private func mlp(_ layers: [DenseLayerShape], _ wT: [[Float]], _ biasOffsets: [Int], input: UnsafeMutablePointer<Float>,
+    private func mlp(_ layers: [DenseLayerShape], _ wT: [[Float]], _ biasOffsets: [Int], activation: HiddenActivation, input: UnsafeMutablePointer<Float>,
                      other: UnsafeMutablePointer<Float>, rows: Int) -> UnsafeMutablePointer<Float> {
         var x = input, y = other
         parameters.values.withUnsafeBufferPointer { v in
             for (i, l) in layers.enumerated() {
                 wT[i].withUnsafeBufferPointer { w in
                     MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: w.baseAddress!, bias: v.baseAddress! + biasOffsets[i],
-                                                outputs: l.outputs, y: y, relu: i < layers.count - 1, isa: Self.inferenceISA)
+                                                outputs: l.outputs, y: y, activation: i < layers.count - 1 ? activation : nil, isa: Self.inferenceISA)
                 }
                 swap(&x, &y)
             }
@@ -208,7 +210,7 @@ public final class NeuralDecoders: @unchecked Sendable {
                 let l = lat + (start + r) * C
                 for c in 0..<C { row[F + c] = l[c] }
             }
-            let y = mlp(architecture.brdfLayers, brdfWT, parameters.brdfBiasOffsets, input: s.a, other: s.b, rows: n)
+            let y = mlp(architecture.brdfLayers, brdfWT, parameters.brdfBiasOffsets, activation: architecture.brdfActivation, input: s.a, other: s.b, rows: n)
             for r in 0..<n {
                 outP[start + r] = SIMD3(expf(y[3 * r] - off), expf(y[3 * r + 1] - off), expf(y[3 * r + 2] - off))
             }
@@ -244,7 +246,7 @@ public final class NeuralDecoders: @unchecked Sendable {
                 let wl = FrameLayer.frame(raw: s.raw + r * 12, index: 0).toLocal(wiP[start + r])
                 row[C] = wl.x; row[C + 1] = wl.y; row[C + 2] = wl.z
             }
-            let y = mlp(architecture.samplerLayers, samplerWT, parameters.samplerBiasOffsets, input: s.a, other: s.b, rows: n)
+            let y = mlp(architecture.samplerLayers, samplerWT, parameters.samplerBiasOffsets, activation: .relu, input: s.a, other: s.b, rows: n)
             for r in 0..<n {
                 let frame = FrameLayer.frame(raw: s.raw + r * 12, index: 0)
                 (outP + start + r).initialize(to: NeuralSampler(frame: frame, distribution: MixtureDistribution(SamplerWarps.forward(UnsafePointer(y + 9 * r)))))

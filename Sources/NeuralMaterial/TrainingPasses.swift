@@ -1,7 +1,8 @@
 import Foundation
 
 /// Forward (with saved activations) and backward of the BRDF decoder for one
-/// shard of a batch: latent → frame layer → features ⊕ latent → ReLU MLP →
+/// shard of a batch: latent → frame layer → features ⊕ latent → MLP (ReLU or
+/// smooth ReLU, `NeuralArchitecture.brdfActivation`) →
 /// exp(x − offset).
 ///
 /// Layout: every activation is a row-major [rows × width] float32 buffer
@@ -19,7 +20,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
     private let layers: [DenseLayerShape]
     private var wT: [[Float]]
     private var frameWT: [Float]
-    /// Saved activations: raw frame outputs, the 20-wide input, post-ReLU hidden layers, output.
+    /// Saved activations: raw frame outputs, the 20-wide input, post-activation hidden layers, output.
     private let raw: UnsafeMutablePointer<Float>
     private let x0: UnsafeMutablePointer<Float>
     private var hidden: [UnsafeMutablePointer<Float>]
@@ -84,7 +85,8 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             let last = i == layers.count - 1
             let y = last ? output : hidden[i]
             wT[i].withUnsafeBufferPointer {
-                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.brdfBiasOffsets[i], outputs: l.outputs, y: y, relu: !last, isa: isa)
+                MatrixKernels.linearForward(x: x, rows: rows, inputs: l.inputs, wT: $0.baseAddress!, bias: v + p.brdfBiasOffsets[i], outputs: l.outputs, y: y,
+                                            activation: last ? nil : architecture.brdfActivation, isa: isa)
             }
             x = UnsafePointer(y)
         }
@@ -107,7 +109,7 @@ public final class BRDFTrainingPass: @unchecked Sendable {
             MatrixKernels.linearBackwardWeights(dY: dCur, x: xIn, rows: rows, inputs: l.inputs, outputs: l.outputs,
                                                 dW: gradients + p.brdfWeightOffsets[i], dB: gradients + p.brdfBiasOffsets[i], isa: isa)
             MatrixKernels.linearBackwardInput(dY: dCur, rows: rows, outputs: l.outputs, w: v + p.brdfWeightOffsets[i], inputs: l.inputs, dX: dNext, isa: isa)
-            if i > 0 { MatrixKernels.reluBackward(y: hidden[i - 1], dY: dNext, count: rows * l.inputs, isa: isa) }
+            if i > 0 { MatrixKernels.activationBackward(architecture.brdfActivation, y: hidden[i - 1], dY: dNext, count: rows * l.inputs, isa: isa) }
             swap(&dCur, &dNext)
         }
         // dCur = dL/dx0 [rows × inW]: frame features then latent.

@@ -15,12 +15,12 @@ import NeuralMaterial
 enum NeuralShaderCode {
     static func suffix(_ a: NeuralArchitecture) -> String {
         "b" + a.brdfHidden.map(String.init).joined(separator: "_") + "s" + a.samplerHidden.map(String.init).joined(separator: "_")
-            + (a.frameInputs.includesHalfVector ? "h" : "")
+            + (a.frameInputs.includesHalfVector ? "h" : "") + (a.brdfActivation == .relu ? "" : "m")
     }
 
-    /// One dense layer `output = W·input (+ b) (+ ReLU)`; `declare` adds the
-    /// output array's declaration.
-    static func dense(_ input: String, _ output: String, _ layer: PackedDecoderWeights.Layer, relu: Bool, declare: Bool = true) -> String {
+    /// One dense layer `output = W·input (+ b)`, then `activation` (nil:
+    /// linear); `declare` adds the output array's declaration.
+    static func dense(_ input: String, _ output: String, _ layer: PackedDecoderWeights.Layer, activation: HiddenActivation?, declare: Bool = true) -> String {
         let inputs = layer.shape.inputs, pairs = inputs / 2
         let row = "\(layer.weightWord) + o * \(layer.rowWords)"
         var code = declare ? "    float \(output)[\(layer.shape.outputs)];\n" : ""
@@ -32,7 +32,7 @@ enum NeuralShaderCode {
         if inputs % 2 == 1 {
             code += "        acc += unpackHalf2x16(W.h[\(row) + \(pairs)]).x * \(input)[\(inputs - 1)];\n"
         }
-        code += "        \(output)[o] = \(relu ? "max(acc, 0.0)" : "acc");\n    }\n"
+        code += "        \(output)[o] = \(activation?.glsl("acc") ?? "acc");\n    }\n"
         return code
     }
 
@@ -43,7 +43,7 @@ enum NeuralShaderCode {
         var out = "// Neural decoders, architecture \(a.description)\n"
 
         out += "void neuralFrameRaw_\(s)(NeuralWeightsRef W, float lat[\(c)], out float raw[12]) {\n"
-        out += dense("lat", "raw", p.frame, relu: false, declare: false)
+        out += dense("lat", "raw", p.frame, activation: nil, declare: false)
         out += "}\n\n"
 
         out += "vec3 neuralBrdf_\(s)(NeuralWeightsRef W, float lat[\(c)], float raw[12], vec3 wi, vec3 wo) {\n"
@@ -62,7 +62,7 @@ enum NeuralShaderCode {
         out += "    }\n"
         out += "    for (int i = 0; i < \(c); ++i) x0[\(features) + i] = lat[i];\n"
         for (i, l) in p.brdf.enumerated() {
-            out += dense("x\(i)", "x\(i + 1)", l, relu: i < p.brdf.count - 1)
+            out += dense("x\(i)", "x\(i + 1)", l, activation: i < p.brdf.count - 1 ? a.brdfActivation : nil)
         }
         let last = "x\(p.brdf.count)"
         out += "    return exp(vec3(\(last)[0], \(last)[1], \(last)[2]) - \(a.outputOffset));\n}\n\n"
@@ -74,7 +74,7 @@ enum NeuralShaderCode {
         out += "    for (int i = 0; i < \(c); ++i) y0[i] = lat[i];\n"
         out += "    y0[\(c)] = wl.x; y0[\(c + 1)] = wl.y; y0[\(c + 2)] = wl.z;\n"
         for (i, l) in p.sampler.enumerated() {
-            out += dense("y\(i)", "y\(i + 1)", l, relu: i < p.sampler.count - 1)
+            out += dense("y\(i)", "y\(i + 1)", l, activation: i < p.sampler.count - 1 ? .relu : nil)
         }
         out += "    return nmWarp(y\(p.sampler.count), t, b, n);\n}\n"
         return out

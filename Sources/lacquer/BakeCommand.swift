@@ -34,6 +34,7 @@ struct BakeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of latent mip levels (default: the full chain).") var levels: Int?
     @Option(help: "BRDF decoder: 2x16, 2x32 (default) or 3x64.") var decoder: String?
     @Option(name: .customLong("frame-inputs"), help: "Directions the BRDF decoder sees per learned frame: wi-wo (the paper) or wi-wo-h (adds the half vector).") var frameInputs: String?
+    @Option(name: .customLong("activation"), help: "The BRDF decoder's hidden-layer nonlinearity: relu (the paper) or smelu (a smooth, leaky ReLU, as the 2026 follow-up trains its 2x16).") var activation: String?
     @Option(parsing: .unconditional, help: "Wall-clock training budget in seconds (derives --samples from the measured speed; not bit-reproducible).") var seconds: Double?
     @Option(parsing: .unconditional, help: "Total training samples (rows); deterministic budget.") var samples: Int?
     @Option(parsing: .unconditional, help: "Random seed (default 1).") var seed: UInt64?
@@ -83,6 +84,12 @@ struct BakeCommand: ParsableCommand {
         }
         if let frameInputs {
             do { s.frameInputs = try FrameInputs(name: frameInputs) } catch { fail("--frame-inputs \(frameInputs): use wi-wo or wi-wo-h") }
+        }
+        if let activation {
+            do {
+                let a = try HiddenActivation(name: activation)
+                s.activation = a == .relu ? nil : a
+            } catch { fail("--activation \(activation): use relu or smelu") }
         }
         if let seconds, !(seconds.isFinite && seconds > 0) { fail("--seconds \(seconds): must be a positive finite number") }
         if let batch { s.batch = batch }
@@ -142,7 +149,8 @@ struct BakeCommand: ParsableCommand {
             let given = [("--preset", preset != nil), ("--settings", settingsFile != nil), ("--resolution", resolution != nil), ("--levels", levels != nil),
                          ("--decoder", decoder != nil), ("--seconds", seconds != nil), ("--samples", samples != nil),
                          ("--seed", seed != nil), ("--batch", batch != nil), ("--threads", threads != nil),
-                         ("--copies", copies != nil), ("--frame-inputs", frameInputs != nil), ("--echo", echo != nil)].filter(\.1).map(\.0)
+                         ("--copies", copies != nil), ("--frame-inputs", frameInputs != nil), ("--activation", activation != nil),
+                         ("--echo", echo != nil)].filter(\.1).map(\.0)
             if !given.isEmpty {
                 fail("--resume takes every training setting from the checkpoint; remove \(given.joined(separator: ", "))")
             }

@@ -12,7 +12,7 @@ final class InferenceTests: XCTestCase {
 
     /// The batched multi-threaded path equals the scalar reference (the GPU oracle).
     func testBatchedEqualsScalar() throws {
-        for arch in [NeuralArchitecture.brdf2x16, .brdf2x32, .brdf3x64] {
+        for arch in [NeuralArchitecture.brdf2x16, .brdf2x32, .brdf3x64, NeuralArchitecture(brdfHidden: [16, 16], brdfActivation: .smoothReLU)] {
             let dec = NeuralDecoders(parameters: model(arch, seed: 40), maxWorkers: 2)
             dec.chunkRows = 64
             var rng = PCG32(seed: 41)

@@ -86,8 +86,12 @@ final class LayerGradientTests: XCTestCase {
     /// Whole BRDF pass (frame layer → MLP → exp → log-L1) on two worker shards:
     /// gradients w.r.t. every tensor kind and the input latents.
     func testBRDFPassGradients() {
+        for activation in HiddenActivation.allCases { brdfPassGradients(activation) }
+    }
+
+    private func brdfPassGradients(_ activation: HiddenActivation) {
         var rng = PCG32(seed: 32)
-        let arch = NeuralArchitecture(brdfHidden: [16, 16])
+        let arch = NeuralArchitecture(brdfHidden: [16, 16], brdfActivation: activation)
         var params = DecoderParameters.initialised(architecture: arch, seed: 3)
         // Make the frames and output matter.
         for i in 0..<(12 * 8) { params.values[params.frameWeightOffset + i] = 0.3 * rng.nextGaussian() }
@@ -135,7 +139,7 @@ final class LayerGradientTests: XCTestCase {
             checked += 1
         }
         // A ReLU kink or an L1 sign flip inside ±e can spoil an isolated check; allow 1 in 40.
-        XCTAssertLessThanOrEqual(failures.count, checked / 40, failures.joined(separator: "; "))
+        XCTAssertLessThanOrEqual(failures.count, checked / 40, "\(activation): " + failures.joined(separator: "; "))
         _ = b.target.count; b.target = []
     }
 

@@ -72,6 +72,22 @@ final class NeuralMaterialFileTests: XCTestCase {
         XCTAssertThrowsError(try NeuralArchitecture.fromJSON(#"{"brdfHidden":[32,32],"latentChannels":8,"outputOffset":3,"samplerHidden":[32,32,32],"frameInputs":"h"}"#))
     }
 
+    /// The smooth ReLU survives the file, the paper's ReLU is not written
+    /// (older files keep their bytes and read as ReLU), and an unknown
+    /// activation is refused.
+    func testActivationRoundTripAndDefault() throws {
+        let smooth = NeuralArchitecture(brdfHidden: [16, 16], brdfActivation: .smoothReLU)
+        try sample(arch: smooth).write(to: path("m.nmat"))
+        let g = try NeuralMaterialFile.load(path: path("m.nmat"))
+        XCTAssertEqual(g.architecture, smooth)
+        XCTAssertNotEqual(g.architecture, NeuralArchitecture.brdf2x16)
+        XCTAssertTrue(smooth.jsonString().contains(#""brdfActivation":"smelu""#))
+        XCTAssertFalse(NeuralArchitecture.brdf2x16.jsonString().contains("brdfActivation"))
+        let old = #"{"brdfHidden":[16,16],"latentChannels":8,"outputOffset":3,"samplerHidden":[32,32,32]}"#
+        XCTAssertEqual(try NeuralArchitecture.fromJSON(old).brdfActivation, .relu)
+        XCTAssertThrowsError(try NeuralArchitecture.fromJSON(#"{"brdfHidden":[16,16],"latentChannels":8,"outputOffset":3,"samplerHidden":[32,32,32],"brdfActivation":"gelu"}"#))
+    }
+
     /// Level scales round-trip exactly (F32) in a version-2 file; a file
     /// without them stays version 1; bad scales are refused with the tensor's name.
     func testLevelScalesRoundTripAndValidation() throws {

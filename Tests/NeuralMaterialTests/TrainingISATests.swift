@@ -109,11 +109,17 @@ final class TrainingISATests: XCTestCase {
     }
 
     func testTrainingStepMatchesPortable() {
+        for architecture in [NeuralArchitecture.default, NeuralArchitecture(brdfHidden: [16, 16], brdfActivation: .smoothReLU)] {
+            trainingStepMatchesPortable(architecture)
+        }
+    }
+
+    private func trainingStepMatchesPortable(_ architecture: NeuralArchitecture) {
         let rows = 261
-        let portable = trainerStep(isa: .portable, workers: 2, architecture: .default, rows: rows)
+        let portable = trainerStep(isa: .portable, workers: 2, architecture: architecture, rows: rows)
         XCTAssertTrue(portable.gradients.contains { $0 != 0 })
         for isa in fastPaths {
-            let fast = trainerStep(isa: isa, workers: 2, architecture: .default, rows: rows)
+            let fast = trainerStep(isa: isa, workers: 2, architecture: architecture, rows: rows)
             XCTAssertEqual(fast.loss, portable.loss, accuracy: 1e-4 * max(1, abs(portable.loss)), "\(isa) loss")
             // Gradients sum hundreds of rows of mixed sign: compare against the largest magnitude of each tensor kind.
             let gScale = portable.gradients.map { _ in portable.gradients.map(abs).max() ?? 1 }
@@ -184,6 +190,39 @@ final class TrainingISATests: XCTestCase {
             var dY = d
             y.withUnsafeBufferPointer { yp in dY.withUnsafeMutableBufferPointer { MatrixKernels.reluBackward(y: yp.baseAddress!, dY: $0.baseAddress!, count: yp.count, isa: isa) } }
             XCTAssertEqual(dY, expected, "\(isa) ReLU backward")
+        }
+    }
+
+    /// The smooth ReLU: the scalar definition (which the CPU decoder uses)
+    /// bit for bit on every path, continuous where its pieces meet; its
+    /// backward, which recovers the slope from the output, within float
+    /// rounding of the slope at the pre-activation, and the same bits on every path.
+    func testSmoothReLUMatchesItsDefinitionOnEveryPath() {
+        let a = HiddenActivation.halfWidth, k = HiddenActivation.leak
+        var rng = PCG32(seed: 14)
+        let z = (0..<2001).map { -3 + 6 * Float($0) / 2000 } + [a, -a, a.nextUp, a.nextDown, (-a).nextUp, (-a).nextDown, 0, -0.0, 40, -40]
+            + gaussians(333, &rng)
+        let f = HiddenActivation.smoothReLU
+        XCTAssertEqual(f(a), a, accuracy: 1e-7)
+        XCTAssertEqual(f(a.nextDown), a, accuracy: 1e-6, "the quadratic meets the identity")
+        XCTAssertEqual(f((-a).nextUp), -k * a, accuracy: 1e-6, "the quadratic meets the leaky line")
+        XCTAssertEqual(f(-2), -2 * k)
+        XCTAssertEqual(f(2), 2)
+        let slopeAt: (Float) -> Float = { z in z >= a ? 1 : (z <= -a ? k : 2 * HiddenActivation.quadraticA * z + HiddenActivation.quadraticB) }
+        let d = gaussians(z.count, &rng)
+        var firstBackward: [Float]?
+        for isa in TrainingISA.available {
+            var y = z
+            y.withUnsafeMutableBufferPointer { MatrixKernels.activate(.smoothReLU, $0.baseAddress!, count: $0.count, isa: isa) }
+            XCTAssertEqual(y.map(\.bitPattern), z.map { f($0).bitPattern }, "\(isa) forward")
+            var dY = d
+            y.withUnsafeBufferPointer { yp in
+                dY.withUnsafeMutableBufferPointer { MatrixKernels.activationBackward(.smoothReLU, y: yp.baseAddress!, dY: $0.baseAddress!, count: yp.count, isa: isa) }
+            }
+            for i in z.indices {
+                XCTAssertEqual(dY[i], d[i] * slopeAt(z[i]), accuracy: 2e-3 * abs(d[i]), "\(isa) slope at z = \(z[i])")
+            }
+            if let firstBackward { XCTAssertEqual(dY.map(\.bitPattern), firstBackward.map(\.bitPattern), "\(isa) backward") } else { firstBackward = dY }
         }
     }
 

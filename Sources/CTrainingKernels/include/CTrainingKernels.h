@@ -61,6 +61,23 @@ void lq_exp_offset_portable(float *x, long count, float offset);
 void lq_exp_offset_avx2_fma(float *x, long count, float offset);
 void lq_exp_offset_avx512(float *x, long count, float offset);
 
+/// The smooth ReLU between the BRDF decoder's hidden layers
+/// (NeuralMaterial's `HiddenActivation.smoothReLU`): slope LEAK left of
+/// −HALF_WIDTH, the identity right of HALF_WIDTH, and between them the
+/// quadratic that joins the two with a continuous slope. Defined once here;
+/// Swift and the GLSL generator read these two numbers.
+#define LQ_SMOOTH_RELU_HALF_WIDTH 0.5f
+#define LQ_SMOOTH_RELU_LEAK 0.01f
+/// forward: x[i] = smoothReLU(x[i]) in place;
+/// backward: dY[i] *= smoothReLU'(z) where y[i] = smoothReLU(z) (the slope
+/// is recovered from the output, as ReLU's is). The same bits on every path.
+void lq_smooth_relu_portable(float *x, long count);
+void lq_smooth_relu_avx2_fma(float *x, long count);
+void lq_smooth_relu_avx512(float *x, long count);
+void lq_smooth_relu_backward_portable(const float *y, float *dY, long count);
+void lq_smooth_relu_backward_avx2_fma(const float *y, float *dY, long count);
+void lq_smooth_relu_backward_avx512(const float *y, float *dY, long count);
+
 /// The sampling decoder's head (MixtureKernels.c) for `rows` rows of 9 raw outputs z:
 /// forward: pdf[r] = the mixture pdf of woLocal[r] given wiLocal[r] (both in the
 /// learned frame), gradient[r×9] = ∂pdf/∂(warped parameters);
