@@ -69,6 +69,8 @@ public struct BakeSummary: Sendable {
     public var copyPruning: [CopyPruningRecord]
     /// The copy written (0 for a single-copy bake).
     public var keptCopy: Int
+    /// This session's wall time by phase.
+    public var phaseSeconds: BakePhaseTimes
 }
 
 public enum BakeOutcome: Sendable {
@@ -385,9 +387,11 @@ public final class Baker {
             let points = CopyPruningSchedule.steps(totalSteps: totalSteps)
             while nextPruningPoint < points.count, step >= points[nextPruningPoint] {
                 if liveCopies.count > 1 {
+                    let start = Date()
                     let rows = selectionRows ?? CopySelectionRows(material: material, settings: settings)
                     selectionRows = rows
                     try prune(keeping: CopyPruningSchedule.survivors(of: liveCopies.count), rows: rows, at: step, encoderTrainer: encoderTrainer)
+                    times.add(\.copyPruning, since: start)
                 }
                 nextPruningPoint += 1
             }
@@ -396,6 +400,7 @@ public final class Baker {
         var lastCheckpoint = Date()
         var trainedRows = 0
         var trainingSeconds = 0.0
+        var times = BakePhaseTimes()
 
         func report(_ phase: String) {
             let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
@@ -406,7 +411,9 @@ public final class Baker {
 
         if encoder != nil, features == nil {
             report("features")
+            let start = Date()
             features = ProbeFeatures.pyramid(material: material, resolution: settings.resolution, levels: settings.levels, workers: threads)
+            times.add(\.features, since: start)
         }
         let chunkRows = TrainingDataGenerator.chunkRows
         let chunks = (B + chunkRows - 1) / chunkRows
@@ -424,7 +431,9 @@ public final class Baker {
             // Phase switch: bake the encoder into the pyramid and drop it.
             if let enc = encoder, step >= settings.encoderSteps, let f = features {
                 report("baking encoder")
+                let start = Date()
                 latents = EncoderTrainer.bake(net: enc, features: f, workers: threads)
+                times.add(\.encoderBake, since: start)
                 encoder = nil; encoderAdam = nil; features = nil
                 latentAdam = SparseLatentAdam(shape: latents)
             }
@@ -443,6 +452,7 @@ public final class Baker {
                 gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 1, coneRadians: cone, tapsAtCoarse: taps, workers: threads)
             }
             if !calibrated { calibrationFillSeconds += Date().timeIntervalSince(t0) }
+            times.add(\.rowGeneration, since: t0)
             // Latents per row.
             if let enc = encoder, let f = features, let et = encoderTrainer {
                 let fb = SendableBox(featureRows)
@@ -506,6 +516,7 @@ public final class Baker {
             step += 1
             trainedRows += B
             trainingSeconds += Date().timeIntervalSince(t0)
+            times.add(encoder != nil ? \.encoderSteps : \.latentSteps, since: t0)
 
             // --seconds: fix the step budget once from the measured rates.
             if !calibrated, step >= calibrationStep, let budget = settings.seconds {
@@ -549,33 +560,43 @@ public final class Baker {
             }
         }
         if let enc = encoder, let f = features {   // encoderFraction = 1
+            let start = Date()
             latents = EncoderTrainer.bake(net: enc, features: f, workers: threads)
+            times.add(\.encoderBake, since: start)
             encoder = nil; encoderAdam = nil; features = nil
         }
         try pruneDueCopies()
         if liveCopies.count > 1 {   // the final choice among the survivors
+            let start = Date()
             let rows = selectionRows ?? CopySelectionRows(material: material, settings: settings)
             try prune(keeping: 1, rows: rows, at: step, encoderTrainer: nil)
+            times.add(\.copyPruning, since: start)
         }
         var calibration: EnergyCalibration.Result?
         if settings.energyCalibration == true {
+            let start = Date()
+            defer { times.add(\.calibration, since: start) }
             let c = try EnergyCalibration.calibrate(material: material, parameters: parameters, latents: latents, settings: settings)
             copies[liveCopies[0]] = c.parameters
             calibration = c
         }
         let levelScales = calibration?.levelScales
         report("validation")
+        let validationStart = Date()
         var metrics = try Self.validate(material: material, parameters: parameters, latents: latents, levelScales: levelScales, settings: settings)
+        times.add(\.validation, since: validationStart)
         func doubles(_ v: SIMD3<Float>) -> [Double] { [Double(v.x), Double(v.y), Double(v.z)] }
         metrics.energyCalibrationFactors = calibration.map { doubles($0.factors[0]) }
         metrics.energyCalibrationLevelScales = levelScales?.map(doubles)
         let file = neuralMaterialFile(metrics: metrics, levelScales: levelScales)
+        let writeStart = Date()
         do { try file.write(to: output) } catch { throw BakeError.io(file: output, detail: "\(error)") }
+        times.add(\.writing, since: writeStart)
         try? FileManager.default.removeItem(atPath: checkpoint)
         let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
         return .completed(BakeSummary(output: output, metrics: metrics, steps: step, samples: step * B,
                                       seconds: previousElapsed + sessionElapsed(), samplesPerSecond: rate, settings: settings,
-                                      copyPruning: copyPruning, keptCopy: liveCopies[0]))
+                                      copyPruning: copyPruning, keptCopy: liveCopies[0], phaseSeconds: times))
     }
 
     /// Ranks the live copies by held-out log-L1 on `rows` and keeps the best

@@ -228,12 +228,15 @@ struct BakeCommand: ParsableCommand {
                     "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
                     "samples_per_second": summary.samplesPerSecond, "metrics": metrics, "copies": s.copyCount, "kept_copy": summary.keptCopy,
                     "copy_pruning": summary.copyPruning.map { ["step": $0.step, "candidates": $0.candidates, "losses": $0.losses, "kept": $0.kept] as [String: Any] },
+                    "phase_seconds": Dictionary(uniqueKeysWithValues: summary.phaseSeconds.named.map { ($0.name, $0.seconds) }),
                     "poor": verdict.isPoor, "poor_metrics": verdict.failures.map { $0.metric.lowercased().replacingOccurrences(of: " ", with: "_") },
                 ]
                 let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
                 print(String(decoding: d, as: UTF8.self))
             } else {
                 print("wrote \(summary.output): \(summary.steps) steps, \(summary.samples) samples in \(CommandSupport.formatSeconds(summary.seconds)) (\(CommandSupport.formatRate(summary.samplesPerSecond))samples/s)")
+                print("time: " + summary.phaseSeconds.named.filter { $0.seconds >= 0.05 }
+                    .map { "\($0.name.replacingOccurrences(of: "_", with: " ")) \(CommandSupport.formatSeconds($0.seconds))" }.joined(separator: ", "))
                 print(String(format: "held-out (%d pairs): log-L1 %.4f (constant baseline %.4f), relative L1 %.4f, relative MSE %.4f, sampler KL %.3f nats",
                              m.validationSamples, m.logL1, m.constantBaselineLogL1, m.relativeL1, m.relativeMSE, m.samplerKL))
                 if let last = summary.copyPruning.last, let i = last.candidates.firstIndex(of: summary.keptCopy) {

@@ -143,6 +143,20 @@ final class BakeQualityTests: XCTestCase {
         XCTAssertEqual(file.metadata.sourceMaterialName, "conductor")
         XCTAssertTrue(file.metadata.finalMetricsJSON.contains("logL1"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".ckpt"), "the checkpoint is removed after a completed bake")
+
+        // The phase times account for the bake: both training phases and validation
+        // ran, row generation is part of the steps, and the phases add up to
+        // (nearly all of) the wall time without exceeding it.
+        let t = summary.phaseSeconds
+        XCTAssertGreaterThan(t.features, 0)
+        XCTAssertGreaterThan(t.encoderSteps, 0)
+        XCTAssertGreaterThan(t.latentSteps, 0)
+        XCTAssertGreaterThan(t.validation, 0)
+        XCTAssertGreaterThan(t.rowGeneration, 0)
+        XCTAssertLessThanOrEqual(t.rowGeneration, t.encoderSteps + t.latentSteps)
+        let phases = t.named.filter { $0.name != "row_generation" }.map(\.seconds).reduce(0, +)
+        XCTAssertLessThanOrEqual(phases, summary.seconds + 1e-3)
+        XCTAssertGreaterThan(phases, 0.7 * summary.seconds, "phases \(t.named), bake \(summary.seconds) s")
     }
 }
 
