@@ -53,6 +53,7 @@ final class OptionValidationTests: XCTestCase {
     func testBakeRefusesUnknownDecoderAndBadNumbers() throws {
         let base = ["bake", "Assets/Materials/lambert.json", "-o", path("x.nmat"), "--preset", "quick"]
         try assertRefused(base + ["--decoder", "5x5"], "--decoder 5x5", "2x16", "3x64")
+        try assertRefused(base + ["--activation", "gelu"], "--activation gelu", "relu", "smelu")
         try assertRefused(base + ["--seconds", "nan"], "--seconds")
         try assertRefused(base + ["--checkpoint-every", "inf"], "--checkpoint-every")
         try assertRefused(["bake", "Assets/Materials/lambert.json", "-o", path("missing/x.nmat")], "does not exist")
