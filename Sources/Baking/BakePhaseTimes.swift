@@ -27,6 +27,9 @@ public struct BakePhaseTimes: Sendable, Equatable {
 
     public init() {}
 
+    /// All training steps, both phases (row generation included).
+    public var steps: Double { encoderSteps + latentSteps }
+
     /// Seconds since `start`, added to the phase at `phase`.
     mutating func add(_ phase: WritableKeyPath<BakePhaseTimes, Double>, since start: Date) {
         self[keyPath: phase] += Date().timeIntervalSince(start)

@@ -110,8 +110,6 @@ public final class Baker {
 
     public private(set) var step: Int = 0
     private var calibrated = false
-    /// Seconds spent generating rows in the steps before `--seconds` calibrates.
-    private var calibrationFillSeconds: Double = 0
     /// Steps between two uses of an echoed row (`RowEcho`); not a setting,
     /// tests shorten it to reach the echo in a few steps.
     var echoDelay = RowEcho.defaultDelay
@@ -399,11 +397,10 @@ public final class Baker {
         var encoderGrads = [Float](repeating: 0, count: encoder?.count ?? 0)
         var lastCheckpoint = Date()
         var trainedRows = 0
-        var trainingSeconds = 0.0
         var times = BakePhaseTimes()
 
         func report(_ phase: String) {
-            let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
+            let rate = times.steps > 0 ? Double(trainedRows) / times.steps : 0
             let remaining = Double(max(0, totalSteps - step) * B)
             progress(BakeProgress(phase: phase, step: step, totalSteps: totalSteps, loss: lossEMA, samplerLoss: samplerLossEMA,
                                   samplesPerSecond: rate, elapsed: sessionElapsed(), eta: rate > 0 ? remaining / rate : 0))
@@ -451,7 +448,6 @@ public final class Baker {
             } else {
                 gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 1, coneRadians: cone, tapsAtCoarse: taps, workers: threads)
             }
-            if !calibrated { calibrationFillSeconds += Date().timeIntervalSince(t0) }
             times.add(\.rowGeneration, since: t0)
             // Latents per row.
             if let enc = encoder, let f = features, let et = encoderTrainer {
@@ -515,13 +511,12 @@ public final class Baker {
             samplerLossEMA += a * (lossSSum / Double(live.count) - samplerLossEMA)
             step += 1
             trainedRows += B
-            trainingSeconds += Date().timeIntervalSince(t0)
             times.add(encoder != nil ? \.encoderSteps : \.latentSteps, since: t0)
 
             // --seconds: fix the step budget once from the measured rates.
             if !calibrated, step >= calibrationStep, let budget = settings.seconds {
                 let measuredSteps = Double(max(1, trainedRows / B))
-                let perStep = trainingSeconds / measuredSteps
+                let perStep = times.steps / measuredSteps
                 // A later step's cost: this step's work with its rows generated without smoothing
                 // (into `batch`, which the next step overwrites; its own random stream).
                 let probeStart = Date()
@@ -531,7 +526,8 @@ public final class Baker {
                 // first echo is due, drew all of theirs): the later steps' mean share.
                 let echoed = min(1, max(0, ((settings.echoFraction ?? 1) - settings.smoothingFraction) / max(1 - settings.smoothingFraction, 1e-9)))
                 let drawnShare = settings.echoFactor > 1 ? 1 - echoed + echoed / Double(settings.echoFactor) : 1
-                let laterStep = max(perStep - calibrationFillSeconds / measuredSteps + laterFill * drawnShare, 0.1 * perStep)
+                // Before calibrating, every step of this session was timed: its row time is all of `rowGeneration`.
+                let laterStep = max(perStep - times.rowGeneration / measuredSteps + laterFill * drawnShare, 0.1 * perStep)
                 let finalPhase = SecondsBudget.finalPhaseSeconds(batchFillSeconds: laterFill, settings: settings, uniform: gen.uniform)
                 finalPhaseReserve = finalPhase + SecondsBudget.margin * budget
                 let left = budget - (previousElapsed + sessionElapsed()) - finalPhaseReserve!
@@ -593,7 +589,7 @@ public final class Baker {
         do { try file.write(to: output) } catch { throw BakeError.io(file: output, detail: "\(error)") }
         times.add(\.writing, since: writeStart)
         try? FileManager.default.removeItem(atPath: checkpoint)
-        let rate = trainingSeconds > 0 ? Double(trainedRows) / trainingSeconds : 0
+        let rate = times.steps > 0 ? Double(trainedRows) / times.steps : 0
         return .completed(BakeSummary(output: output, metrics: metrics, steps: step, samples: step * B,
                                       seconds: previousElapsed + sessionElapsed(), samplesPerSecond: rate, settings: settings,
                                       copyPruning: copyPruning, keptCopy: liveCopies[0], phaseSeconds: times))
