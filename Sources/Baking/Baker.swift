@@ -113,6 +113,9 @@ public final class Baker {
     /// Steps between two uses of an echoed row (`RowEcho`); not a setting,
     /// tests shorten it to reach the echo in a few steps.
     var echoDelay = RowEcho.defaultDelay
+    /// Whether a bake with two or more threads draws rows ahead (`RowPipeline`);
+    /// not a setting (the bytes are the same either way), tests turn it off to compare.
+    var drawsRowsAhead = true
     /// `--seconds`: the last phase's estimated cost, once measured in this session.
     private var finalPhaseReserve: Double?
     /// `--seconds`: where this session's latent phase began (step, elapsed seconds).
@@ -350,9 +353,13 @@ public final class Baker {
 
     /// Smoothing cone half-angle (radians) at a step: 10° → 0 linearly over the smoothing steps.
     func coneRadians(step: Int) -> Float {
-        let n = settings.smoothingSteps
+        Self.coneRadians(step: step, smoothingSteps: settings.smoothingSteps, degrees: settings.smoothingDegrees)
+    }
+
+    /// The cone at `step` of a plan with `n` smoothing steps starting at `degrees`.
+    static func coneRadians(step: Int, smoothingSteps n: Int, degrees: Double) -> Float {
         guard n > 0, step < n else { return 0 }
-        return Float(settings.smoothingDegrees * (1 - Double(step) / Double(n)) * Double.pi / 180)
+        return Float(degrees * (1 - Double(step) / Double(n)) * Double.pi / 180)
     }
 
     /// Runs (or continues) the bake.
@@ -368,15 +375,22 @@ public final class Baker {
         let B = settings.batch
         let C = architecture.latentChannels
         let K = ProbeFeatures.count
-        let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: threads)
         let batch = TrainingBatch(capacity: B)
         let gen = TrainingDataGenerator(material: material, settings: settings)
         let rowEcho = settings.echoFactor > 1 ? RowEcho(factor: settings.echoFactor, batch: B, delay: echoDelay) : nil
+        // With a second core the next steps' rows are drawn while a step trains (`RowPipeline`);
+        // echoed rows are assembled in step order, so an echoing bake draws them in place.
+        let drawsAhead = drawsRowsAhead && threads > 1 && rowEcho == nil
+        // Then the step trains on one thread, which draws rows whenever it waits for them:
+        // at batch 1024 a second training thread gained 5 % of the step and cost the
+        // row drawing a core. The bits do not depend on how many threads train.
+        let trainingWorkers = drawsAhead ? 1 : threads
+        let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: trainingWorkers)
         let latentRows = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { latentRows.deallocate() }
         let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
         let featureRows = UnsafeMutablePointer<Float>.allocate(capacity: B * K); defer { featureRows.deallocate() }
         var grads = [Float](repeating: 0, count: parameters.count)
-        let encoderTrainer = encoder.map { EncoderTrainer(net: $0, maxBatch: B, shards: threads) }
+        let encoderTrainer = encoder.map { EncoderTrainer(net: $0, maxBatch: B, shards: threads, workers: trainingWorkers) }
         // Multi-copy: each copy's dL/dlatent lands here, their mean in `dLatents`.
         let copyDLatents = UnsafeMutablePointer<Float>.allocate(capacity: settings.copyCount > 1 ? B * C : 0)
         defer { copyDLatents.deallocate() }
@@ -419,6 +433,13 @@ public final class Baker {
         // (every chunk holds both proposal strategies in the fixed ratio, so the
         // deterministic-mixture density stays exact).
         let samplerRows = min(B, max(1, Int((settings.samplerShare * Double(chunks)).rounded(.up))) * chunkRows)
+        let smoothingDegrees = settings.smoothingDegrees
+        let pipeline = drawsAhead
+            ? RowPipeline(generator: gen, batchRows: B, seed: settings.seed, tapsAtCoarse: settings.footprintTaps, firstStep: step,
+                          endStep: totalSteps, smoothingSteps: settings.smoothingSteps,
+                          cone: { Self.coneRadians(step: $0, smoothingSteps: $1, degrees: smoothingDegrees) })
+            : nil
+        defer { pipeline?.stop() }
 
         while step < totalSteps {
             if shouldStop() {
@@ -440,32 +461,38 @@ public final class Baker {
             let taps = settings.footprintTaps
             let seed = settings.seed
             let s = step
+            let rows: TrainingBatch
             if let echo = rowEcho, step < settings.echoSteps {
                 echo.assemble(into: batch, step: s) { rows, j in
                     gen.fill(batch: rows, rows: echo.freshRows, seed: seed, step: j, purpose: 1,
                              coneRadians: coneRadians(step: max(j, 0)), tapsAtCoarse: taps, workers: threads)
                 }
+                rows = batch
+            } else if let pipeline {
+                pipeline.plan(endStep: totalSteps, smoothingSteps: settings.smoothingSteps)
+                rows = pipeline.rows(for: s)
             } else {
                 gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 1, coneRadians: cone, tapsAtCoarse: taps, workers: threads)
+                rows = batch
             }
             times.add(\.rowGeneration, since: t0)
             // Latents per row.
             if let enc = encoder, let f = features, let et = encoderTrainer {
                 let fb = SendableBox(featureRows)
-                parallelChunks(chunks, workers: threads) { c in
+                parallelChunks(chunks, workers: trainingWorkers) { c in
                     let lo = c * chunkRows
                     for r in lo..<min(B, lo + chunkRows) {
-                        Self.fetch(f, level: Int(batch.level[r]), uv: batch.uv[r], into: fb.value + r * K)
+                        Self.fetch(f, level: Int(rows.level[r]), uv: rows.uv[r], into: fb.value + r * K)
                     }
                 }
                 et.forward(net: enc, features: featureRows, rows: B, latents: latentRows)
             } else {
                 let lat = latents
                 let lb = SendableBox(latentRows)
-                parallelChunks(chunks, workers: threads) { c in
+                parallelChunks(chunks, workers: trainingWorkers) { c in
                     let lo = c * chunkRows
                     for r in lo..<min(B, lo + chunkRows) {
-                        Self.fetch(lat, level: Int(batch.level[r]), uv: batch.uv[r], into: lb.value + r * C)
+                        Self.fetch(lat, level: Int(rows.level[r]), uv: rows.uv[r], into: lb.value + r * C)
                     }
                 }
             }
@@ -480,9 +507,9 @@ public final class Baker {
                 for i in grads.indices { grads[i] = 0 }
                 // `copies[k]` is read inside, so no copy of its weights outlives the Adam update below.
                 let (lossB, lossS) = grads.withUnsafeMutableBufferPointer { g -> (Float, Float) in
-                    let lb = trainer.brdfStep(parameters: copies[k], latents: latentRows, wi: batch.wi, wo: batch.wo, target: batch.target,
+                    let lb = trainer.brdfStep(parameters: copies[k], latents: latentRows, wi: rows.wi, wo: rows.wo, target: rows.target,
                                               rows: B, gradients: g.baseAddress!, dLatents: alone ? dLatents : copyDLatents)
-                    let ls = trainer.samplerStep(parameters: copies[k], latents: latentRows, wi: batch.wi, wo: batch.wo, weights: batch.weight,
+                    let ls = trainer.samplerStep(parameters: copies[k], latents: latentRows, wi: rows.wi, wo: rows.wo, weights: rows.weight,
                                                  rows: samplerRows, gradients: g.baseAddress!)
                     return (lb, ls)
                 }
@@ -502,8 +529,8 @@ public final class Baker {
                 encoder = enc; encoderAdam = ea
             } else if var adam = latentAdam {
                 latentAdam = nil   // keep the arrays uniquely referenced while mutating
-                adam.step(&latents, rows: B, level: batch.level, uv: batch.uv, dLatents: dLatents,
-                          learningRate: lr * settings.latentLearningRateScale, workers: threads)
+                adam.step(&latents, rows: B, level: rows.level, uv: rows.uv, dLatents: dLatents,
+                          learningRate: lr * settings.latentLearningRateScale, workers: trainingWorkers)
                 latentAdam = adam
             }
             let a = step == 0 ? 1.0 : 0.02

@@ -207,16 +207,20 @@ final class EncoderPass: @unchecked Sendable {
 }
 
 /// Sharded encoder training: shard s = rows [s·⌈B/S⌉, …), one pass and one
-/// gradient buffer per shard, gradients summed in shard order.
+/// gradient buffer per shard, gradients summed in shard order. The shards,
+/// not the threads that run them, fix the result's bits.
 final class EncoderTrainer: @unchecked Sendable {
     let shards: Int
+    /// Threads that run the shards (≤ shards).
+    let workers: Int
     let maxBatch: Int
     private var passes: [EncoderPass]
     private let grads: [UnsafeMutablePointer<Float>]
     let count: Int
 
-    init(net: EncoderNetwork, maxBatch: Int, shards: Int) {
+    init(net: EncoderNetwork, maxBatch: Int, shards: Int, workers: Int? = nil) {
         self.shards = max(1, shards)
+        self.workers = max(1, min(workers ?? shards, self.shards))
         self.maxBatch = maxBatch
         let per = (maxBatch + self.shards - 1) / self.shards
         passes = (0..<self.shards).map { _ in EncoderPass(net: net, maxRows: per) }
@@ -241,7 +245,7 @@ final class EncoderTrainer: @unchecked Sendable {
         let K = net.inputs, C = net.outputs
         net.values.withUnsafeBufferPointer { vb in
             let v = SendableBox(vb.baseAddress!)
-            parallelChunks(shards, workers: shards) { s in
+            parallelChunks(shards, workers: workers) { s in
                 let r = range(s, rows: rows)
                 guard !r.isEmpty else { return }
                 passes[s].forward(values: v.value, x: features + r.lowerBound * K, rows: r.count)
@@ -255,7 +259,7 @@ final class EncoderTrainer: @unchecked Sendable {
         let C = net.outputs
         net.values.withUnsafeBufferPointer { vb in
             let v = SendableBox(vb.baseAddress!)
-            parallelChunks(shards, workers: shards) { s in
+            parallelChunks(shards, workers: workers) { s in
                 let g = grads[s]
                 for i in 0..<count { g[i] = 0 }
                 let r = range(s, rows: rows)
