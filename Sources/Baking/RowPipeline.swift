@@ -101,8 +101,10 @@ final class RowPipeline: @unchecked Sendable {
         while slot.drawn < chunks {
             if let c = slot.states.firstIndex(of: .pending) {
                 draw(slot, chunk: c)
+            } else if let (later, c) = nextWork() {
+                draw(later, chunk: c)   // the rest is being drawn: draw ahead meanwhile instead of idling
             } else {
-                condition.wait()   // the background thread is drawing the rest
+                condition.wait()
             }
         }
         return slot.rows
