@@ -100,8 +100,9 @@ struct GLSLGenerator {
             return "lqHexTiled(lqTextureBase + \(t)u, \(uv), \(Self.f(h.rotation)), \(Self.v2(h.rotationRange)), \(Self.f(h.scale)), "
                 + "\(Self.v2(h.scaleRange)), \(Self.f(h.offset)), \(Self.v2(h.offsetRange)), \(Self.f(h.falloff)), "
                 + "\(Self.f(h.falloffContrast)), \(luma))"
-        case .procedural(let p): return procCall(p, uv: "uv")
-        case .bump(let p, let strength):
+        case .procedural(let i): return procCall(m.procedurals[Int(i)], uv: "uv")
+        case .bump(let i, let strength):
+            let p = m.procedurals[Int(i)]
             let e = Self.f(InputEval.bumpEpsilon(p))
             return "lqBump_\(s)(\(procCall(p, uv: "uv + vec2(\(e), 0.0)")).x - \(procCall(p, uv: "uv - vec2(\(e), 0.0)")).x, "
                 + "\(procCall(p, uv: "uv + vec2(0.0, \(e))")).x - \(procCall(p, uv: "uv - vec2(0.0, \(e))")).x, \(r(strength)).x)"

@@ -53,10 +53,14 @@ public enum ColorTransform: Int32, Sendable {
     case rgbToHSV
 }
 
-/// The three cases with large payloads (a procedural's settings, a hex
-/// tiling) are `indirect`: inline, they made the enum over 100 bytes, and every
-/// instruction's `switch` copied it and cleared its tag bits through an
-/// outlined helper (≈ 2 % of a car-paint bake); boxed, the enum is small.
+/// The cases with large payloads stay out of the enum: inline, a
+/// procedural's settings made it over 100 bytes, and every instruction's
+/// `switch` copied it and cleared its tag bits through an outlined helper
+/// (≈ 2 % of a car-paint bake). A procedural is an index into the
+/// material's `procedurals`: boxed (`indirect`), every evaluation retained
+/// and released the box, and the baker's threads evaluating the same
+/// material bounced its reference count between the cores (≈ 4 % of a
+/// car-paint bake). The hex tiling, rarer and beside a texture fetch, stays boxed.
 enum InputOp: Sendable {
     case constant(Vec4)
     /// Image texture (index into the material's textures); `float` splats .x.
@@ -66,11 +70,13 @@ enum InputOp: Sendable {
     /// MaterialX <hextiledimage>: `texture` hex-tiled (`HexTiling`) at the
     /// placed uv of texture-coordinate set `uvSet`; RGBA.
     indirect case hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling, uvSet: Int32)
-    indirect case procedural(Procedural)
+    /// `procedurals[index]` at uv.
+    case procedural(Int32)
     /// Tangent-space normal from a procedural height: n = normalize(−s·∂h/∂x,
     /// −s·∂h/∂y, 1) with central differences of ε = 0.01 procedural units
     /// (converted to uv by the largest |scale|), derivative per procedural unit.
-    indirect case bump(Procedural, strength: Int32)
+    /// The height is `procedurals[index]`.
+    case bump(Int32, strength: Int32)
     /// MaterialX normalmap: n = normalize((2c − 1) with xy·scale).
     case normalMap(Int32, scale: Int32)
     case math(MathOp, Int32, Int32, Int32)
@@ -144,8 +150,9 @@ enum InputEval {
 
     /// One instruction at the shading point.
     @inline(__always) static func run(_ op: InputOp, _ point: ShadingPoint, _ r: UnsafeMutablePointer<Vec4>,
-                                      _ textures: UnsafeBufferPointer<MaterialTexture>) -> Vec4 {
-        withUnsafePointer(to: op) { run($0, point, r, textures) }
+                                      _ textures: UnsafeBufferPointer<MaterialTexture>,
+                                      _ procedurals: UnsafeBufferPointer<Procedural>) -> Vec4 {
+        withUnsafePointer(to: op) { run($0, point, r, textures, procedurals) }
     }
 
     /// One instruction, read in place: the per-shading-point loop passes a
@@ -153,7 +160,8 @@ enum InputEval {
     /// with a procedural's settings) by value made two library copies of it
     /// per operation — 7 % of a car-paint bake.
     @inline(__always) static func run(_ op: UnsafePointer<InputOp>, _ point: ShadingPoint, _ r: UnsafeMutablePointer<Vec4>,
-                                      _ textures: UnsafeBufferPointer<MaterialTexture>) -> Vec4 {
+                                      _ textures: UnsafeBufferPointer<MaterialTexture>,
+                                      _ procedurals: UnsafeBufferPointer<Procedural>) -> Vec4 {
         let uv = point.uv
         switch op.pointee {
         case .constant(let v):
@@ -164,9 +172,10 @@ enum InputEval {
             return isFloat ? splat4(v.x) : v
         case .hexTiledImage(let t, let place, let hex, let set):
             return hex.sample(textures[Int(t)], place.apply(set == 1 ? point.uv1 : uv, place.cosR, place.sinR))
-        case .procedural(let p):
-            return p.evaluate(uv)
-        case .bump(let p, let strength):
+        case .procedural(let i):
+            return procedurals[Int(i)].evaluate(uv)
+        case .bump(let i, let strength):
+            let p = procedurals[Int(i)]
             let e = bumpEpsilon(p)
             let h = p.evaluateX4(uv + Vec2(e, 0), uv - Vec2(e, 0), uv + Vec2(0, e), uv - Vec2(0, e))
             let hx = h[0] - h[1], hy = h[2] - h[3]

@@ -55,6 +55,8 @@ public final class Material: Sendable {
     public let textures: [MaterialTexture]
 
     let ops: [InputOp]
+    /// The procedural instructions' settings (`InputOp.procedural`).
+    let procedurals: [Procedural]
     let baseRegisters: [Vec4]
     let varyingOps: [Int32]
     /// The constant registers something reads at a shading point (a varying
@@ -111,8 +113,8 @@ public final class Material: Sendable {
     public let minimumAlpha: Float
 
     init(name: String, sourcePath: String?, contentHash: UInt64, textures: [MaterialTexture],
-         ops: [InputOp], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables, emission: Int32 = -1,
-         minimumAlpha: Float = 1e-4, dense: Bool = false) {
+         ops: [InputOp], procedurals: [Procedural], lobes: [LobeInstr], nodes: [BsdfOp], tables: AlbedoTables,
+         emission: Int32 = -1, minimumAlpha: Float = 1e-4, dense: Bool = false) {
         self.minimumAlpha = minimumAlpha
         self.name = name
         self.emissionRegister = emission
@@ -120,6 +122,7 @@ public final class Material: Sendable {
         self.contentHash = contentHash
         self.textures = textures
         self.ops = ops
+        self.procedurals = procedurals
         self.lobes = lobes
         self.nodes = nodes
         self.tables = tables
@@ -128,11 +131,13 @@ public final class Material: Sendable {
         var regs = [Vec4](repeating: Vec4(), count: ops.count)
         var list: [Int32] = []
         textures.withUnsafeBufferPointer { tex in
-            regs.withUnsafeMutableBufferPointer { r in
-                for (i, op) in ops.enumerated() {
-                    varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
-                    if varying[i] { list.append(Int32(i)) }
-                    if let base = r.baseAddress { r[i] = InputEval.run(op, .origin, base, tex) }
+            procedurals.withUnsafeBufferPointer { procs in
+                regs.withUnsafeMutableBufferPointer { r in
+                    for (i, op) in ops.enumerated() {
+                        varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
+                        if varying[i] { list.append(Int32(i)) }
+                        if let base = r.baseAddress { r[i] = InputEval.run(op, .origin, base, tex, procs) }
+                    }
                 }
             }
         }
@@ -219,14 +224,15 @@ public final class Material: Sendable {
     /// hash: it is a view of the material, not another material.
     public func withMinimumAlpha(_ alpha: Float) -> Material {
         Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures,
-                 ops: ops, lobes: lobes, nodes: nodes, tables: tables, emission: emissionRegister, minimumAlpha: max(alpha, 1e-4))
+                 ops: ops, procedurals: procedurals, lobes: lobes, nodes: nodes, tables: tables, emission: emissionRegister,
+                 minimumAlpha: max(alpha, 1e-4))
     }
 
     /// The same material evaluating every lobe at every shading point, dead
     /// or not: the definition `markLiveNodes` must reproduce bit for bit.
     func denselyEvaluated() -> Material {
-        Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures, ops: ops, lobes: lobes,
-                 nodes: nodes, tables: tables, emission: emissionRegister, minimumAlpha: minimumAlpha, dense: true)
+        Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures, ops: ops,
+                 procedurals: procedurals, lobes: lobes, nodes: nodes, tables: tables, emission: emissionRegister, minimumAlpha: minimumAlpha, dense: true)
     }
 
     /// Number of BSDF lobes (the "layers" of the material).
@@ -296,9 +302,11 @@ public final class Material: Sendable {
         }
         if varyingOps.isEmpty { return }
         textures.withUnsafeBufferPointer { tex in
-            ops.withUnsafeBufferPointer { o in
-                guard let program = o.baseAddress else { return }
-                for i in varyingOps { regs[Int(i)] = InputEval.run(program + Int(i), point, regs, tex) }
+            procedurals.withUnsafeBufferPointer { procs in
+                ops.withUnsafeBufferPointer { o in
+                    guard let program = o.baseAddress else { return }
+                    for i in varyingOps { regs[Int(i)] = InputEval.run(program + Int(i), point, regs, tex, procs) }
+                }
             }
         }
     }

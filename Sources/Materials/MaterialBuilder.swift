@@ -15,6 +15,8 @@ public struct MaterialBuilder {
     var lobes: [LobeInstr] = []
     var nodes: [BsdfOp] = []
     var textures: [MaterialTexture] = []
+    /// The procedural instructions' settings (`InputOp.procedural` indexes them).
+    var procedurals: [Procedural] = []
     var textureKeys: [String: Int32] = [:]
     var constantCache: [Vec4: Int32] = [:]
     /// The material's emitted radiance (RGB, colour × strength), nil: none.
@@ -51,8 +53,14 @@ public struct MaterialBuilder {
     public mutating func hexTiledImage(texture: Int32, uv: UVTransform, hex: HexTiling, uvSet: Int32 = 0) -> InputRef {
         push(.hexTiledImage(texture: texture, uv: uv, hex: hex, uvSet: uvSet))
     }
-    public mutating func procedural(_ p: Procedural) -> InputRef { push(.procedural(p)) }
-    public mutating func bump(_ p: Procedural, strength: InputRef) -> InputRef { push(.bump(p, strength: strength.index)) }
+    public mutating func procedural(_ p: Procedural) -> InputRef { push(.procedural(appendProcedural(p))) }
+    public mutating func bump(_ p: Procedural, strength: InputRef) -> InputRef {
+        push(.bump(appendProcedural(p), strength: strength.index))
+    }
+    private mutating func appendProcedural(_ p: Procedural) -> Int32 {
+        procedurals.append(p)
+        return Int32(procedurals.count - 1)
+    }
     public mutating func normalMap(_ c: InputRef, scale: InputRef) -> InputRef { push(.normalMap(c.index, scale: scale.index)) }
     public mutating func math(_ op: MathOp, _ a: InputRef, _ b: InputRef? = nil, _ c: InputRef? = nil) -> InputRef {
         push(.math(op, a.index, b?.index ?? -1, c?.index ?? -1))
@@ -98,11 +106,13 @@ public struct MaterialBuilder {
         var varying = [Bool](repeating: false, count: n)
         var regs = [Vec4](repeating: Vec4(), count: n)
         textures.withUnsafeBufferPointer { tex in
-            regs.withUnsafeMutableBufferPointer { r in
-                for i in 0..<n {
-                    let op = ops[i]
-                    varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
-                    if !varying[i], let base = r.baseAddress { r[i] = InputEval.run(op, .origin, base, tex) }
+            procedurals.withUnsafeBufferPointer { procs in
+                regs.withUnsafeMutableBufferPointer { r in
+                    for i in 0..<n {
+                        let op = ops[i]
+                        varying[i] = op.dependsOnUV || op.operands.contains { $0 >= 0 && varying[Int($0)] }
+                        if !varying[i], let base = r.baseAddress { r[i] = InputEval.run(op, .origin, base, tex, procs) }
+                    }
                 }
             }
         }
@@ -191,7 +201,7 @@ public struct MaterialBuilder {
         }
         _ = visit(root.index)
         return Material(name: name, sourcePath: sourcePath, contentHash: contentHash, textures: textures,
-                        ops: ops, lobes: newLobes, nodes: newNodes, tables: tables, emission: emission?.index ?? -1)
+                        ops: ops, procedurals: procedurals, lobes: newLobes, nodes: newNodes, tables: tables, emission: emission?.index ?? -1)
     }
 }
 
