@@ -86,20 +86,35 @@ LQ_INLINE void lq_fbm_body(const float *restrict xy, int count, int octaves, flo
 /// (dy outer, dx inner), and the first strict minimum below 1e30 wins as
 /// there; its squared distance and cell. Car paint's flakes evaluate two of
 /// these per shading point (36 hashes each in the scalar loop).
-LQ_INLINE void lq_voronoi_body(float px, float py, float jitter, unsigned seed, float *restrict distanceSquared,
-                               int *restrict cell) {
-    px = px != px ? 0.0f : px; px = -1e6f >= px ? -1e6f : px; px = 1e6f < px ? 1e6f : px;
-    py = py != py ? 0.0f : py; py = -1e6f >= py ? -1e6f : py; py = 1e6f < py ? 1e6f : py;
-    const int tx = (int)px, ty = (int)py;
-    const int cx = tx - ((float)tx > px), cy = ty - ((float)ty > py);
+/// A Voronoi query's point: NaN → 0, clamped to ±1e6, and its cell.
+LQ_INLINE void lq_voronoi_point(float *restrict px, float *restrict py, int *restrict cx, int *restrict cy) {
+    float x = *px, y = *py;
+    x = x != x ? 0.0f : x; x = -1e6f >= x ? -1e6f : x; x = 1e6f < x ? 1e6f : x;
+    y = y != y ? 0.0f : y; y = -1e6f >= y ? -1e6f : y; y = 1e6f < y ? 1e6f : y;
+    const int tx = (int)x, ty = (int)y;
+    *px = x; *py = y;
+    *cx = tx - ((float)tx > x); *cy = ty - ((float)ty > y);
+}
+
+/// The 3×3 cells around (cx, cy), one per lane: cell coordinates and feature points.
+typedef struct { lq_vu x, y; lq_vf fx, fy; } lq_voronoi_cells;
+
+LQ_INLINE lq_voronoi_cells lq_voronoi_neighbourhood(int cx, int cy, float jitter, unsigned seed) {
     const lq_vi dx = { -1, 0, 1, -1, 0, 1, -1, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
     const lq_vi dy = { -1, -1, -1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0 };
-    const lq_vu x = (unsigned)cx + (lq_vu)dx, y = (unsigned)cy + (lq_vu)dy;
-    const lq_vf hx = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash((lq_vu)seed))));
-    const lq_vf hy = lq_unit(lq_hash(x ^ lq_hash(y ^ lq_hash((lq_vu)(seed ^ 0x9E3779B9u)))));
-    const lq_vf fx = (__builtin_convertvector((lq_vi)x, lq_vf) + 0.5f) + jitter * (hx - 0.5f);
-    const lq_vf fy = (__builtin_convertvector((lq_vi)y, lq_vf) + 0.5f) + jitter * (hy - 0.5f);
-    const lq_vf ddx = fx - px, ddy = fy - py;
+    lq_voronoi_cells c;
+    c.x = (unsigned)cx + (lq_vu)dx; c.y = (unsigned)cy + (lq_vu)dy;
+    const lq_vf hx = lq_unit(lq_hash(c.x ^ lq_hash(c.y ^ lq_hash((lq_vu)seed))));
+    const lq_vf hy = lq_unit(lq_hash(c.x ^ lq_hash(c.y ^ lq_hash((lq_vu)(seed ^ 0x9E3779B9u)))));
+    c.fx = (__builtin_convertvector((lq_vi)c.x, lq_vf) + 0.5f) + jitter * (hx - 0.5f);
+    c.fy = (__builtin_convertvector((lq_vi)c.y, lq_vf) + 0.5f) + jitter * (hy - 0.5f);
+    return c;
+}
+
+/// The nearest of the cells' feature points to the (clamped) point.
+LQ_INLINE void lq_voronoi_nearest(const lq_voronoi_cells *restrict c, float px, float py,
+                                  float *restrict distanceSquared, int *restrict cell) {
+    const lq_vf ddx = c->fx - px, ddy = c->fy - py;
     const lq_vf d2 = ddx * ddx + ddy * ddy;
     float best = 1e30f;
     int winner = 4;                                   // (cx, cy) when nothing is below 1e30
@@ -109,7 +124,35 @@ LQ_INLINE void lq_voronoi_body(float px, float py, float jitter, unsigned seed, 
         winner = below ? lane : winner;
     }
     *distanceSquared = best;
-    cell[0] = (int)x[winner]; cell[1] = (int)y[winner];
+    cell[0] = (int)c->x[winner]; cell[1] = (int)c->y[winner];
+}
+
+LQ_INLINE void lq_voronoi_body(float px, float py, float jitter, unsigned seed, float *restrict distanceSquared,
+                               int *restrict cell) {
+    int cx, cy;
+    lq_voronoi_point(&px, &py, &cx, &cy);
+    const lq_voronoi_cells c = lq_voronoi_neighbourhood(cx, cy, jitter, seed);
+    lq_voronoi_nearest(&c, px, py, distanceSquared, cell);
+}
+
+/// Four queries, each answered as `lq_voronoi_body` answers it: a bump's
+/// four central-difference points almost always lie in one cell, and then
+/// the neighbourhood's hashes (most of a query) are computed once.
+LQ_INLINE void lq_voronoi4_body(const float *restrict xy, float jitter, unsigned seed,
+                                float *restrict distanceSquared, int *restrict cells) {
+    float px[4], py[4];
+    int cx[4], cy[4];
+    for (int i = 0; i < 4; i++) {
+        px[i] = xy[2 * i]; py[i] = xy[2 * i + 1];
+        lq_voronoi_point(&px[i], &py[i], &cx[i], &cy[i]);
+    }
+    const int shared = cx[1] == cx[0] && cx[2] == cx[0] && cx[3] == cx[0]
+        && cy[1] == cy[0] && cy[2] == cy[0] && cy[3] == cy[0];
+    lq_voronoi_cells c = lq_voronoi_neighbourhood(cx[0], cy[0], jitter, seed);
+    for (int i = 0; i < 4; i++) {
+        if (!shared && i > 0) c = lq_voronoi_neighbourhood(cx[i], cy[i], jitter, seed);
+        lq_voronoi_nearest(&c, px[i], py[i], &distanceSquared[i], &cells[2 * i]);
+    }
 }
 
 /// The instruction set for the procedural kernels, chosen once: 2 = AVX-512,
@@ -153,6 +196,23 @@ LQ_TARGET_AVX2 void lq_voronoi_avx2_fma(float x, float y, float jitter, unsigned
 LQ_TARGET_AVX512 void lq_voronoi_avx512(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell) {
     lq_voronoi_body(x, y, jitter, seed, distanceSquared, cell);
 }
+void lq_voronoi4_portable(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells) {
+    lq_voronoi4_body(xy, jitter, seed, distanceSquared, cells);
+}
+LQ_TARGET_AVX2 void lq_voronoi4_avx2_fma(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells) {
+    lq_voronoi4_body(xy, jitter, seed, distanceSquared, cells);
+}
+LQ_TARGET_AVX512 void lq_voronoi4_avx512(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells) {
+    lq_voronoi4_body(xy, jitter, seed, distanceSquared, cells);
+}
+void lq_voronoi4(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells) {
+    switch (lq_procedural_isa()) {
+    case 2: lq_voronoi4_avx512(xy, jitter, seed, distanceSquared, cells); break;
+    case 1: lq_voronoi4_avx2_fma(xy, jitter, seed, distanceSquared, cells); break;
+    default: lq_voronoi4_portable(xy, jitter, seed, distanceSquared, cells);
+    }
+}
+
 /// This thread's last Voronoi query and its answer. A material often asks
 /// for the same cells twice at one shading point — car paint's flake mask
 /// and flake normals share scale, jitter and seed — and the answer is a pure

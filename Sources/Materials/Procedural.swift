@@ -84,6 +84,17 @@ public struct Procedural: Sendable, Equatable {
             let n = ProceduralMath.fbm4((p.0 * 2, p.1 * 2, p.2 * 2, p.3 * 2), w.octaves, w.lacunarity, w.gain, seed)
             return SIMD4(ProceduralMath.woodRings(p.0, n[0], self), ProceduralMath.woodRings(p.1, n[1], self),
                          ProceduralMath.woodRings(p.2, n[2], self), ProceduralMath.woodRings(p.3, n[3], self))
+        case .voronoiValue, .voronoiDistance:
+            let v = ProceduralMath.voronoi4(p, jitter, seed)
+            if kind == .voronoiDistance {
+                return SIMD4(v.distanceSquared[0].squareRoot(), v.distanceSquared[1].squareRoot(),
+                             v.distanceSquared[2].squareRoot(), v.distanceSquared[3].squareRoot())
+            }
+            let s = seed ^ ProceduralMath.voronoiValueSeed
+            return SIMD4(ProceduralMath.unit(ProceduralMath.hash2(v.cells[0], v.cells[1], s)),
+                         ProceduralMath.unit(ProceduralMath.hash2(v.cells[2], v.cells[3], s)),
+                         ProceduralMath.unit(ProceduralMath.hash2(v.cells[4], v.cells[5], s)),
+                         ProceduralMath.unit(ProceduralMath.hash2(v.cells[6], v.cells[7], s)))
         default:
             return SIMD4(ProceduralMath.evaluate(self, p.0).x, ProceduralMath.evaluate(self, p.1).x,
                          ProceduralMath.evaluate(self, p.2).x, ProceduralMath.evaluate(self, p.3).x)
@@ -178,7 +189,26 @@ enum ProceduralMath {
         var best: Float = 0
         var cell = SIMD2<Int32>()
         withUnsafeMutableBytes(of: &cell) { lq_voronoi(p.x, p.y, jitter, seed, &best, $0.baseAddress!.assumingMemoryBound(to: Int32.self)) }
-        return (unit(hash2(cell.x, cell.y, seed ^ 0x85EB_CA6B)), best.squareRoot(), cell.x, cell.y)
+        return (unit(hash2(cell.x, cell.y, seed ^ voronoiValueSeed)), best.squareRoot(), cell.x, cell.y)
+    }
+
+    /// A cell's value (voronoiValue) hashes its coordinates with the seed xor this.
+    static let voronoiValueSeed: UInt32 = 0x85EB_CA6B
+
+    /// `voronoi`'s squared distances and cells at four points (`lq_voronoi4`:
+    /// a bump's samples share their cells' hashes).
+    @inline(__always) static func voronoi4(_ p: (Vec2, Vec2, Vec2, Vec2), _ jitter: Float, _ seed: UInt32)
+        -> (distanceSquared: SIMD4<Float>, cells: SIMD8<Int32>) {
+        var d2 = SIMD4<Float>(), cells = SIMD8<Int32>()
+        withUnsafeBytes(of: p) { xy in
+            withUnsafeMutableBytes(of: &d2) { d in
+                withUnsafeMutableBytes(of: &cells) { c in
+                    lq_voronoi4(xy.baseAddress!.assumingMemoryBound(to: Float.self), jitter, seed,
+                                d.baseAddress!.assumingMemoryBound(to: Float.self), c.baseAddress!.assumingMemoryBound(to: Int32.self))
+                }
+            }
+        }
+        return (d2, cells)
     }
 
     @inline(__always) static func evaluate(_ s: Procedural, _ p: Vec2) -> Vec4 {

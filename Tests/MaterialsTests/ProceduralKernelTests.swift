@@ -127,6 +127,46 @@ final class ProceduralKernelTests: XCTestCase {
         }
     }
 
+    /// Four queries at once (a bump's samples, `lq_voronoi4`) are the
+    /// scalar definition's four answers on every path: points in one cell
+    /// (the shared neighbourhood), points straddling a cell line, far apart,
+    /// and special values.
+    func testFourVoronoiQueriesAreTheScalarDefinitionBitForBit() {
+        typealias Kernel4 = (UnsafePointer<Float>, Float, UInt32, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>) -> Void
+        var paths: [(String, Kernel4)] = [("portable", lq_voronoi4_portable), ("dispatched", lq_voronoi4)]
+        if lq_cpu_supports_avx2_fma() != 0 { paths.append(("avx2", lq_voronoi4_avx2_fma)) }
+        if lq_cpu_supports_avx512() != 0 { paths.append(("avx512", lq_voronoi4_avx512)) }
+        var state: UInt32 = 99
+        func random() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / 16_777_216
+        }
+        var shared = 0, split = 0
+        for (name, kernel) in paths {
+            for trial in 0..<1500 {
+                let centre = SIMD2((random() - 0.5) * 200, (random() - 0.5) * 200)
+                // A bump's ε, a step that crosses cell lines, or unrelated points.
+                let e: Float = trial % 3 == 0 ? 0.004 : trial % 3 == 1 ? 0.3 : 40
+                var points = [centre + SIMD2(e, 0), centre - SIMD2(e, 0), centre + SIMD2(0, e), centre - SIMD2(0, e)]
+                if trial % 50 == 0 { points[trial / 50 % 4] = [SIMD2(.nan, 1), SIMD2(3e6, -0.0), SIMD2(-.infinity, 2)][trial / 50 % 3] }
+                let jitter: Float = trial % 11 == 0 ? 0 : random()
+                let seed = UInt32(truncatingIfNeeded: trial &* 104_729)
+                var xy = points.flatMap { [$0.x, $0.y] }
+                var d2 = [Float](repeating: -1, count: 4), cells = [Int32](repeating: 0, count: 8)
+                kernel(&xy, jitter, seed, &d2, &cells)
+                let floors = Set(points.map { SIMD2(ProceduralMath.safe($0.x).rounded(.down), ProceduralMath.safe($0.y).rounded(.down)) })
+                if floors.count == 1 { shared += 1 } else { split += 1 }
+                for i in 0..<4 {
+                    let expected = Self.referenceVoronoi(points[i], jitter, seed)
+                    XCTAssertEqual(d2[i].bitPattern, expected.0.bitPattern, "\(name) trial \(trial) point \(i): \(points[i])")
+                    XCTAssertEqual([cells[2 * i], cells[2 * i + 1]], [expected.1, expected.2], "\(name) trial \(trial) point \(i)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(shared, 500, "most bump-sized quadruples share a cell")
+        XCTAssertGreaterThan(split, 500)
+    }
+
     /// `lq_voronoi` answers a repeated query from its per-thread memo: a
     /// repeat must give the same answer, and a query that differs from the
     /// last in any one field (including only the sign of a zero, or a NaN)

@@ -137,6 +137,12 @@ void lq_voronoi(float x, float y, float jitter, unsigned seed, float *distanceSq
 void lq_voronoi_portable(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
 void lq_voronoi_avx2_fma(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
 void lq_voronoi_avx512(float x, float y, float jitter, unsigned seed, float *distanceSquared, int *cell);
+/// `lq_voronoi` at four points xy[2i], xy[2i+1] (a bump's samples), the same
+/// bits as four queries: distanceSquared[i], cells[2i], cells[2i+1].
+void lq_voronoi4(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells);
+void lq_voronoi4_portable(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells);
+void lq_voronoi4_avx2_fma(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells);
+void lq_voronoi4_avx512(const float *xy, float jitter, unsigned seed, float *distanceSquared, int *cells);
 
 /// Cache hints for memory-bound Swift loops (the sparse latent Adam's random
 /// texels): Swift has no prefetch of its own. Hints only: no effect on results.
