@@ -14,7 +14,9 @@ public struct BakePhaseTimes: Sendable, Equatable {
     public var encoderBake = 0.0
     /// Training steps of the latent phase.
     public var latentSteps = 0.0
-    /// Of all steps: drawing the batches' rows from the reference material.
+    /// Of all steps: getting the batches' rows from the reference material —
+    /// drawing them, or where a second thread draws them ahead
+    /// (`RowPipeline`), waiting for them (drawing some meanwhile).
     public var rowGeneration = 0.0
     /// Ranking decoder copies on held-out rows (`--copies`).
     public var copyPruning = 0.0

@@ -546,15 +546,23 @@ public final class Baker {
                 let perStep = times.steps / measuredSteps
                 // A later step's cost: this step's work with its rows generated without smoothing
                 // (into `batch`, which the next step overwrites; its own random stream).
-                let probeStart = Date()
-                gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 7, coneRadians: 0, tapsAtCoarse: taps, workers: threads)
-                let laterFill = Date().timeIntervalSince(probeStart)
+                func probe() -> Double {
+                    let probeStart = Date()
+                    gen.fill(batch: batch, rows: B, seed: seed, step: s, purpose: 7, coneRadians: 0, tapsAtCoarse: taps, workers: threads)
+                    return Date().timeIntervalSince(probeStart)
+                }
+                let laterFill = pipeline?.whilePaused(probe) ?? probe()
                 // Echoed steps draw only 1/echo of their rows (the timed steps, before the
                 // first echo is due, drew all of theirs): the later steps' mean share.
                 let echoed = min(1, max(0, ((settings.echoFraction ?? 1) - settings.smoothingFraction) / max(1 - settings.smoothingFraction, 1e-9)))
                 let drawnShare = settings.echoFactor > 1 ? 1 - echoed + echoed / Double(settings.echoFactor) : 1
-                // Before calibrating, every step of this session was timed: its row time is all of `rowGeneration`.
-                let laterStep = max(perStep - times.rowGeneration / measuredSteps + laterFill * drawnShare, 0.1 * perStep)
+                // Before calibrating, every step of this session was timed: its row time is all of
+                // `rowGeneration` (drawn, or with the pipeline waited for), the rest trained.
+                let training = max(perStep - times.rowGeneration / measuredSteps, 0)
+                // In turn; or overlapped (`RowPipeline`): the rows' two cores of work and the
+                // training's one shared by both cores, and never less than the training thread's.
+                let laterStep = pipeline == nil ? max(training + laterFill * drawnShare, 0.1 * perStep)
+                    : max(training, laterFill * drawnShare + training / 2, 0.1 * perStep)
                 let finalPhase = SecondsBudget.finalPhaseSeconds(batchFillSeconds: laterFill, settings: settings, uniform: gen.uniform)
                 finalPhaseReserve = finalPhase + SecondsBudget.margin * budget
                 let left = budget - (previousElapsed + sessionElapsed()) - finalPhaseReserve!

@@ -51,6 +51,9 @@ final class RowPipeline: @unchecked Sendable {
     /// The step whose rows the trainer holds (its slot is recycled on the next request).
     private var heldStep: Int?
     private var stopping = false
+    /// `whilePaused`: the background thread draws nothing.
+    private var paused = false
+    private var drawingInBackground = false
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Starts drawing from `firstStep`. `cone(step, smoothingSteps)` is the
@@ -110,6 +113,23 @@ final class RowPipeline: @unchecked Sendable {
         return slot.rows
     }
 
+    /// Runs `body` while the background thread draws nothing (it finishes
+    /// the chunk in progress first): `--seconds` times a batch's rows on
+    /// the cores alone.
+    func whilePaused<R>(_ body: () -> R) -> R {
+        condition.lock()
+        paused = true
+        while drawingInBackground { condition.wait() }
+        condition.unlock()
+        defer {
+            condition.lock()
+            paused = false
+            condition.broadcast()
+            condition.unlock()
+        }
+        return body()
+    }
+
     /// Stops the background thread (waits for the chunk it is drawing).
     /// Must be called: the thread keeps the pipeline alive until then.
     func stop() {
@@ -161,8 +181,11 @@ final class RowPipeline: @unchecked Sendable {
     private func drawInBackground() {
         condition.lock()
         while !stopping {
-            if let (slot, c) = nextWork() {
+            if !paused, let (slot, c) = nextWork() {
+                drawingInBackground = true
                 draw(slot, chunk: c)
+                drawingInBackground = false
+                condition.broadcast()
             } else {
                 condition.wait()
             }

@@ -20,7 +20,7 @@ final class RowPipelineTests: XCTestCase {
     /// for that step in place — through the smoothing steps (cone > 0) and
     /// after, from step 0 and from a later first step (a resumed bake), and
     /// past the plan's end (drawn by the caller alone, also after the end
-    /// moved while rows were drawn ahead).
+    /// moved while rows were drawn ahead), and after a pause.
     func testPipelinedRowsAreTheGeneratorsRows() throws {
         let material = try MaterialLoader.loadMaterial(
             path: BakeTestSupport.repositoryRoot.appendingPathComponent("Assets/Materials/car_paint.json").path)
@@ -43,6 +43,9 @@ final class RowPipelineTests: XCTestCase {
             defer { pipeline.stop() }
             for step in first..<12 {
                 if step == 6 { pipeline.plan(endStep: end + 1, smoothingSteps: smoothing) }
+                if step == 7 {   // `--seconds` times a batch with the background thread paused
+                    pipeline.whilePaused { _ = expected(step + 1) }
+                }
                 XCTAssertEqual(Self.bits(pipeline.rows(for: step), count: rows), expected(step), "first step \(first), step \(step)")
             }
         }
