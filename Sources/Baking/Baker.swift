@@ -378,13 +378,17 @@ public final class Baker {
         let batch = TrainingBatch(capacity: B)
         let gen = TrainingDataGenerator(material: material, settings: settings)
         let rowEcho = settings.echoFactor > 1 ? RowEcho(factor: settings.echoFactor, batch: B, delay: echoDelay) : nil
-        // With a second core the next steps' rows are drawn while a step trains (`RowPipeline`);
-        // echoed rows are assembled in step order, so an echoing bake draws them in place.
+        // With a second core the next steps' rows are drawn while a step trains (`RowPipeline`,
+        // on threads − 1 background threads); echoed rows are assembled in step order, so an
+        // echoing bake draws them in place.
         let drawsAhead = drawsRowsAhead && threads > 1 && rowEcho == nil
-        // Then the step trains on one thread, which draws rows whenever it waits for them:
-        // at batch 1024 a second training thread gained 5 % of the step and cost the
-        // row drawing a core. The bits do not depend on how many threads train.
-        let trainingWorkers = drawsAhead ? 1 : threads
+        // Then a batch of at most two trainer chunks (1024 rows) trains on one thread, which
+        // draws rows whenever it waits for them: a second training thread gained 5 % of such a
+        // step and cost the row drawing a core. Larger batches keep every thread for their
+        // training regions (not measured on more than 2 cores). The bits do not depend on how
+        // many threads train.
+        let trainerChunks = (B + DecoderTrainer.defaultChunkRows - 1) / DecoderTrainer.defaultChunkRows
+        let trainingWorkers = drawsAhead && trainerChunks <= 2 ? 1 : threads
         let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: trainingWorkers)
         let latentRows = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { latentRows.deallocate() }
         let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
@@ -436,7 +440,7 @@ public final class Baker {
         let smoothingDegrees = settings.smoothingDegrees
         let pipeline = drawsAhead
             ? RowPipeline(generator: gen, batchRows: B, seed: settings.seed, tapsAtCoarse: settings.footprintTaps, firstStep: step,
-                          endStep: totalSteps, smoothingSteps: settings.smoothingSteps,
+                          endStep: totalSteps, smoothingSteps: settings.smoothingSteps, drawers: threads - 1,
                           cone: { Self.coneRadians(step: $0, smoothingSteps: $1, degrees: smoothingDegrees) })
             : nil
         defer { pipeline?.stop() }
@@ -559,10 +563,10 @@ public final class Baker {
                 // Before calibrating, every step of this session was timed: its row time is all of
                 // `rowGeneration` (drawn, or with the pipeline waited for), the rest trained.
                 let training = max(perStep - times.rowGeneration / measuredSteps, 0)
-                // In turn; or overlapped (`RowPipeline`): the rows' two cores of work and the
-                // training's one shared by both cores, and never less than the training thread's.
+                // In turn; or overlapped (`RowPipeline`): the rows' work on every thread and the
+                // training's on one, shared by all, and never less than the training thread's.
                 let laterStep = pipeline == nil ? max(training + laterFill * drawnShare, 0.1 * perStep)
-                    : max(training, laterFill * drawnShare + training / 2, 0.1 * perStep)
+                    : max(training, laterFill * drawnShare + training / Double(threads), 0.1 * perStep)
                 let finalPhase = SecondsBudget.finalPhaseSeconds(batchFillSeconds: laterFill, settings: settings, uniform: gen.uniform)
                 finalPhaseReserve = finalPhase + SecondsBudget.margin * budget
                 let left = budget - (previousElapsed + sessionElapsed()) - finalPhaseReserve!

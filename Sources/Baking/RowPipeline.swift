@@ -1,6 +1,6 @@
 import Foundation
 
-/// Draws the training rows of the coming steps on a background thread while
+/// Draws the training rows of the coming steps on background threads while
 /// the current step trains.
 ///
 /// Why: on two cores a bake ran its steps as "draw the rows (both cores),
@@ -8,8 +8,9 @@ import Foundation
 /// hardly uses the second core — a 20 M-sample car-paint bake spent 23.2 s
 /// training on 2 threads and 24.4 s on 1 (docs/BENCHMARKS.md "Where a whole
 /// bake's time goes") — so one core idled through every training step while
-/// rows, ≈ 70 % of the bake, waited. Here one thread keeps drawing the chunks
-/// of the next steps; the training thread, when it needs a step's rows,
+/// rows, ≈ 70 % of the bake, waited. Here background threads (one on two
+/// cores) keep drawing the chunks of the next steps; the training thread,
+/// when it needs a step's rows,
 /// draws whatever chunks of it are still undrawn itself and waits only for
 /// the ones in progress.
 ///
@@ -53,13 +54,17 @@ final class RowPipeline: @unchecked Sendable {
     private var stopping = false
     /// `whilePaused`: the background thread draws nothing.
     private var paused = false
-    private var drawingInBackground = false
+    /// Background threads drawing a chunk right now.
+    private var drawingInBackground = 0
+    private let drawers: Int
     private let stopped = DispatchSemaphore(value: 0)
 
-    /// Starts drawing from `firstStep`. `cone(step, smoothingSteps)` is the
-    /// smoothing cone's half-angle in radians (`Baker.coneRadians`).
+    /// Starts `drawers` background threads drawing from `firstStep`.
+    /// `cone(step, smoothingSteps)` is the smoothing cone's half-angle in
+    /// radians (`Baker.coneRadians`).
     init(generator: TrainingDataGenerator, batchRows: Int, seed: UInt64, tapsAtCoarse: Int, firstStep: Int,
-         endStep: Int, smoothingSteps: Int, cone: @escaping @Sendable (_ step: Int, _ smoothingSteps: Int) -> Float) {
+         endStep: Int, smoothingSteps: Int, drawers: Int = 1,
+         cone: @escaping @Sendable (_ step: Int, _ smoothingSteps: Int) -> Float) {
         self.generator = generator
         self.batchRows = batchRows
         self.seed = seed
@@ -74,10 +79,13 @@ final class RowPipeline: @unchecked Sendable {
             let step = firstStep + ((i - firstStep) % Self.depth + Self.depth) % Self.depth
             return Slot(rows: TrainingBatch(capacity: batchRows), step: step, chunks: (batchRows + chunkRows - 1) / chunkRows)
         }
-        // The thread holds the pipeline until `stop()`.
-        let thread = Thread { self.drawInBackground() }
-        thread.name = "lacquer-rows"
-        thread.start()
+        self.drawers = max(1, drawers)
+        // The threads hold the pipeline until `stop()`.
+        for _ in 0..<self.drawers {
+            let thread = Thread { self.drawInBackground() }
+            thread.name = "lacquer-rows"
+            thread.start()
+        }
     }
 
     /// Updates the plan (`--seconds` moves the end and the smoothing steps).
@@ -119,7 +127,7 @@ final class RowPipeline: @unchecked Sendable {
     func whilePaused<R>(_ body: () -> R) -> R {
         condition.lock()
         paused = true
-        while drawingInBackground { condition.wait() }
+        while drawingInBackground > 0 { condition.wait() }
         condition.unlock()
         defer {
             condition.lock()
@@ -130,15 +138,15 @@ final class RowPipeline: @unchecked Sendable {
         return body()
     }
 
-    /// Stops the background thread (waits for the chunk it is drawing).
-    /// Must be called: the thread keeps the pipeline alive until then.
+    /// Stops the background threads (waits for the chunks they are drawing).
+    /// Must be called: the threads keep the pipeline alive until then.
     func stop() {
         condition.lock()
         let wasRunning = !stopping
         stopping = true
         condition.broadcast()
         condition.unlock()
-        if wasRunning { stopped.wait() }
+        if wasRunning { for _ in 0..<drawers { stopped.wait() } }
     }
 
     // MARK: - Drawing (called with the lock held)
@@ -182,9 +190,9 @@ final class RowPipeline: @unchecked Sendable {
         condition.lock()
         while !stopping {
             if !paused, let (slot, c) = nextWork() {
-                drawingInBackground = true
+                drawingInBackground += 1
                 draw(slot, chunk: c)
-                drawingInBackground = false
+                drawingInBackground -= 1
                 condition.broadcast()
             } else {
                 condition.wait()

@@ -20,7 +20,8 @@ final class RowPipelineTests: XCTestCase {
     /// for that step in place — through the smoothing steps (cone > 0) and
     /// after, from step 0 and from a later first step (a resumed bake), and
     /// past the plan's end (drawn by the caller alone, also after the end
-    /// moved while rows were drawn ahead), and after a pause.
+    /// moved while rows were drawn ahead), after a pause, and with several
+    /// background threads.
     func testPipelinedRowsAreTheGeneratorsRows() throws {
         let material = try MaterialLoader.loadMaterial(
             path: BakeTestSupport.repositoryRoot.appendingPathComponent("Assets/Materials/car_paint.json").path)
@@ -37,16 +38,17 @@ final class RowPipelineTests: XCTestCase {
                      coneRadians: cone(step, smoothing), tapsAtCoarse: settings.footprintTaps, workers: 1)
             return Self.bits(direct, count: rows)
         }
-        for (first, end) in [(0, 12), (5, 9)] {
+        for (first, end, drawers) in [(0, 12, 1), (5, 9, 1), (0, 12, 3)] {
             let pipeline = RowPipeline(generator: gen, batchRows: rows, seed: settings.seed, tapsAtCoarse: settings.footprintTaps,
-                                       firstStep: first, endStep: end, smoothingSteps: smoothing, cone: cone)
+                                       firstStep: first, endStep: end, smoothingSteps: smoothing, drawers: drawers, cone: cone)
             defer { pipeline.stop() }
             for step in first..<12 {
                 if step == 6 { pipeline.plan(endStep: end + 1, smoothingSteps: smoothing) }
                 if step == 7 {   // `--seconds` times a batch with the background thread paused
                     pipeline.whilePaused { _ = expected(step + 1) }
                 }
-                XCTAssertEqual(Self.bits(pipeline.rows(for: step), count: rows), expected(step), "first step \(first), step \(step)")
+                XCTAssertEqual(Self.bits(pipeline.rows(for: step), count: rows), expected(step),
+                               "first step \(first), \(drawers) drawers, step \(step)")
             }
         }
     }
@@ -55,27 +57,37 @@ final class RowPipelineTests: XCTestCase {
     /// them in place (two threads, batches of several chunks, through the
     /// encoder phase's switch), and resumes from a checkpoint to them.
     func testBakeDrawingAheadWritesTheSameBytes() throws {
-        let path = BakeTestSupport.repositoryRoot.appendingPathComponent("Assets/Materials/car_paint.json").path
-        let material = try MaterialLoader.loadMaterial(path: path)
+        let materialFile = BakeTestSupport.repositoryRoot.appendingPathComponent("Assets/Materials/car_paint.json").path
+        let material = try MaterialLoader.loadMaterial(path: materialFile)
         let dir = try BakeTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let settings = BakeTestSupport.tinySettings(samples: 768 * 24, batch: 768, validation: 256)
-        func bake(ahead: Bool, to path: String, stopAfter: Int? = nil) throws -> BakeOutcome {
-            let baker = try Baker(material: material, materialPath: path, settings: settings)
+        func bake(_ settings: BakeSettings, ahead: Bool, to path: String, stopAfter: Int? = nil) throws -> BakeOutcome {
+            let baker = try Baker(material: material, materialPath: materialFile, settings: settings)
             baker.drawsRowsAhead = ahead
             return try baker.run(output: path, checkpoint: path + ".ckpt", checkpointInterval: 1e9,
                                  shouldStop: { stopAfter.map { baker.step >= $0 } ?? false })
         }
         let inPlace = dir.appendingPathComponent("in-place.nmat").path
         let ahead = dir.appendingPathComponent("ahead.nmat").path
-        _ = try bake(ahead: false, to: inPlace)
-        _ = try bake(ahead: true, to: ahead)
+        _ = try bake(settings, ahead: false, to: inPlace)
+        _ = try bake(settings, ahead: true, to: ahead)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: inPlace))
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: ahead)), bytes, "drawing rows ahead must not change the bake")
 
+        // Three threads: two background drawers.
+        var three = settings
+        three.threads = 3
+        let threeInPlace = dir.appendingPathComponent("three-in-place.nmat").path
+        let threeAhead = dir.appendingPathComponent("three-ahead.nmat").path
+        _ = try bake(three, ahead: false, to: threeInPlace)
+        _ = try bake(three, ahead: true, to: threeAhead)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: threeAhead)), try Data(contentsOf: URL(fileURLWithPath: threeInPlace)),
+                       "two background drawers must not change the bake")
+
         let resumedOut = dir.appendingPathComponent("resumed.nmat").path
-        guard case .interrupted = try bake(ahead: true, to: resumedOut, stopAfter: 9) else { return XCTFail("expected an interruption") }
-        let resumed = try Baker(resume: resumedOut + ".ckpt", material: material, materialPath: path)
+        guard case .interrupted = try bake(settings, ahead: true, to: resumedOut, stopAfter: 9) else { return XCTFail("expected an interruption") }
+        let resumed = try Baker(resume: resumedOut + ".ckpt", material: material, materialPath: materialFile)
         guard case .completed = try resumed.run(output: resumedOut, checkpoint: resumedOut + ".ckpt") else { return XCTFail("resume did not complete") }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: resumedOut)), bytes, "a resumed bake drawing ahead is not bit-exact")
     }
