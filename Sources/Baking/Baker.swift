@@ -382,13 +382,14 @@ public final class Baker {
         // on threads − 1 background threads); echoed rows are assembled in step order, so an
         // echoing bake draws them in place.
         let drawsAhead = drawsRowsAhead && threads > 1 && rowEcho == nil
-        // Then a batch of at most two trainer chunks (1024 rows) trains on one thread, which
-        // draws rows whenever it waits for them: a second training thread gained 5 % of such a
-        // step and cost the row drawing a core. Larger batches keep every thread for their
-        // training regions (not measured on more than 2 cores). The bits do not depend on how
-        // many threads train.
+        // Then the step trains on one thread, which draws rows whenever it waits for them: on
+        // 2 cores a second training thread gained 5 % of a batch-1024 step and cost the row
+        // drawing a core; at batch 4096 it was no faster (19.0 s of steps against 16.5–20.8 s
+        // over five rounds without it: this machine's noise). With more
+        // threads a batch of more than two trainer chunks keeps every thread for its training
+        // regions (not measured). The bits do not depend on how many threads train.
         let trainerChunks = (B + DecoderTrainer.defaultChunkRows - 1) / DecoderTrainer.defaultChunkRows
-        let trainingWorkers = drawsAhead && trainerChunks <= 2 ? 1 : threads
+        let trainingWorkers = drawsAhead && (threads == 2 || trainerChunks <= 2) ? 1 : threads
         let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: trainingWorkers)
         let latentRows = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { latentRows.deallocate() }
         let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
