@@ -52,7 +52,7 @@ final class RowPipeline: @unchecked Sendable {
     /// The step whose rows the trainer holds (its slot is recycled on the next request).
     private var heldStep: Int?
     private var stopping = false
-    /// `whilePaused`: the background thread draws nothing.
+    /// `whilePaused`: the background threads draw nothing.
     private var paused = false
     /// Background threads drawing a chunk right now.
     private var drawingInBackground = 0
@@ -121,8 +121,8 @@ final class RowPipeline: @unchecked Sendable {
         return slot.rows
     }
 
-    /// Runs `body` while the background thread draws nothing (it finishes
-    /// the chunk in progress first): `--seconds` times a batch's rows on
+    /// Runs `body` while the background threads draw nothing (they finish
+    /// the chunks in progress first): `--seconds` times a batch's rows on
     /// the cores alone.
     func whilePaused<R>(_ body: () -> R) -> R {
         condition.lock()
