@@ -72,12 +72,12 @@ final class RowPipeline: @unchecked Sendable {
         self.endStep = endStep
         self.smoothingSteps = smoothingSteps
         self.cone = cone
-        let chunkRows = TrainingDataGenerator.chunkRows
-        chunks = (batchRows + chunkRows - 1) / chunkRows
+        let chunks = (batchRows + TrainingDataGenerator.chunkRows - 1) / TrainingDataGenerator.chunkRows
+        self.chunks = chunks
         // Slot i holds the step ≡ i (mod depth).
         slots = (0..<Self.depth).map { i in
             let step = firstStep + ((i - firstStep) % Self.depth + Self.depth) % Self.depth
-            return Slot(rows: TrainingBatch(capacity: batchRows), step: step, chunks: (batchRows + chunkRows - 1) / chunkRows)
+            return Slot(rows: TrainingBatch(capacity: batchRows), step: step, chunks: chunks)
         }
         self.drawers = max(1, drawers)
         // The threads hold the pipeline until `stop()`.
@@ -164,11 +164,8 @@ final class RowPipeline: @unchecked Sendable {
         let step = slot.step
         let radians = cone(step, smoothingSteps)
         condition.unlock()
-        var rng = SeedMixer.rng(seed: seed, step: step, chunk: c, purpose: 1)
-        let chunkRows = TrainingDataGenerator.chunkRows
-        let lo = c * chunkRows
-        generator.fill(batch: slot.rows, start: lo, count: min(chunkRows, batchRows - lo), rng: &rng,
-                       coneRadians: radians, tapsAtCoarse: tapsAtCoarse)
+        generator.fillChunk(c, of: slot.rows, rows: batchRows, seed: seed, step: step, purpose: 1,
+                            coneRadians: radians, tapsAtCoarse: tapsAtCoarse)
         condition.lock()
         slot.states[c] = .drawn
         slot.drawn += 1

@@ -333,12 +333,21 @@ extension TrainingDataGenerator {
     /// purpose)`, so the rows do not depend on the thread count.
     func fill(batch: TrainingBatch, rows: Int, seed: UInt64, step: Int, purpose: UInt64,
               coneRadians: Float, tapsAtCoarse: Int, workers: Int) {
-        let chunkRows = Self.chunkRows
-        parallelChunks((rows + chunkRows - 1) / chunkRows, workers: workers) { c in
-            var rng = SeedMixer.rng(seed: seed, step: step, chunk: c, purpose: purpose)
-            let lo = c * chunkRows
-            fill(batch: batch, start: lo, count: min(chunkRows, rows - lo), rng: &rng, coneRadians: coneRadians, tapsAtCoarse: tapsAtCoarse)
+        parallelChunks((rows + Self.chunkRows - 1) / Self.chunkRows, workers: workers) { c in
+            fillChunk(c, of: batch, rows: rows, seed: seed, step: step, purpose: purpose,
+                      coneRadians: coneRadians, tapsAtCoarse: tapsAtCoarse)
         }
+    }
+
+    /// Chunk `c` of a `rows`-row batch: rows [c·chunkRows, …) from
+    /// `SeedMixer.rng(seed, step, c, purpose)`. The one definition of a chunk
+    /// that drawing in place and `RowPipeline` share, which is what makes
+    /// their rows the same bits.
+    func fillChunk(_ c: Int, of batch: TrainingBatch, rows: Int, seed: UInt64, step: Int, purpose: UInt64,
+                   coneRadians: Float, tapsAtCoarse: Int) {
+        var rng = SeedMixer.rng(seed: seed, step: step, chunk: c, purpose: purpose)
+        let lo = c * Self.chunkRows
+        fill(batch: batch, start: lo, count: min(Self.chunkRows, rows - lo), rng: &rng, coneRadians: coneRadians, tapsAtCoarse: tapsAtCoarse)
     }
 }
 

@@ -90,11 +90,8 @@ public struct Procedural: Sendable, Equatable {
                 return SIMD4(v.distanceSquared[0].squareRoot(), v.distanceSquared[1].squareRoot(),
                              v.distanceSquared[2].squareRoot(), v.distanceSquared[3].squareRoot())
             }
-            let s = seed ^ ProceduralMath.voronoiValueSeed
-            return SIMD4(ProceduralMath.unit(ProceduralMath.hash2(v.cells[0], v.cells[1], s)),
-                         ProceduralMath.unit(ProceduralMath.hash2(v.cells[2], v.cells[3], s)),
-                         ProceduralMath.unit(ProceduralMath.hash2(v.cells[4], v.cells[5], s)),
-                         ProceduralMath.unit(ProceduralMath.hash2(v.cells[6], v.cells[7], s)))
+            let value = { ProceduralMath.cellValue(v.cells[2 * $0], v.cells[2 * $0 + 1], seed) }
+            return SIMD4(value(0), value(1), value(2), value(3))
         default:
             return SIMD4(ProceduralMath.evaluate(self, p.0).x, ProceduralMath.evaluate(self, p.1).x,
                          ProceduralMath.evaluate(self, p.2).x, ProceduralMath.evaluate(self, p.3).x)
@@ -189,11 +186,13 @@ enum ProceduralMath {
         var best: Float = 0
         var cell = SIMD2<Int32>()
         withUnsafeMutableBytes(of: &cell) { lq_voronoi(p.x, p.y, jitter, seed, &best, $0.baseAddress!.assumingMemoryBound(to: Int32.self)) }
-        return (unit(hash2(cell.x, cell.y, seed ^ voronoiValueSeed)), best.squareRoot(), cell.x, cell.y)
+        return (cellValue(cell.x, cell.y, seed), best.squareRoot(), cell.x, cell.y)
     }
 
-    /// A cell's value (voronoiValue) hashes its coordinates with the seed xor this.
-    static let voronoiValueSeed: UInt32 = 0x85EB_CA6B
+    /// A Voronoi cell's random value in [0, 1) (voronoiValue's output).
+    @inline(__always) static func cellValue(_ x: Int32, _ y: Int32, _ seed: UInt32) -> Float {
+        unit(hash2(x, y, seed ^ 0x85EB_CA6B))
+    }
 
     /// `voronoi`'s squared distances and cells at four points (`lq_voronoi4`:
     /// a bump's samples share their cells' hashes).
