@@ -16,20 +16,27 @@ public enum MaterialMode: String, Sendable, CaseIterable {
 }
 
 /// What one scene material renders as, decided before any GPU work: a
-/// material graph (a layered file or a built-in type) run by its generated
-/// code, or a baked neural twin of a graph.
+/// material graph run by its generated code (a built-in type's or a layered
+/// file's), or a baked neural twin of a graph.
 public enum ResolvedMaterial {
+    /// A built-in type's graph (diffuse, conductor, coated diffuse): one or
+    /// two lobes, no textures. Kept apart from layered files because a scene
+    /// of these alone shades cheaply enough that the megakernel is the faster
+    /// integrator on a CPU device (`Integrator.resolved`).
+    case analytic(Material)
+    /// A layered material file's graph.
     case layered(Material)
     /// The twin and the graph it was baked from (current: their hashes match).
     case neural(NeuralMaterialFile, source: Material)
 
-    /// The kind alone, for logs and tests.
-    public enum Kind: String, Sendable, Equatable {
-        case layered, neural
+    /// The kind alone, for logs, tests and the choice of integrator.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        case analytic, layered, neural
     }
 
     public var kind: Kind {
         switch self {
+        case .analytic: return .analytic
         case .layered: return .layered
         case .neural: return .neural
         }
@@ -48,7 +55,7 @@ public enum MaterialResolver {
         for named in scene.materials {
             switch named.source {
             case .analytic(let builtIn):
-                resolved.append(.layered(builtIn.graph(name: named.name)))
+                resolved.append(.analytic(builtIn.graph(name: named.name)))
             case .layered(let binding):
                 let material: Material
                 if let cached = loaded[binding.source] {

@@ -63,7 +63,8 @@ public final class PathTracer {
         self.sceneCode = sceneCode
         self.coherentShading = coherentShading
         let device = renderDevice.device
-        let integrator = integrator.resolved(for: device, tracing: tracing, coherentShading: coherentShading)
+        let integrator = integrator.resolved(for: device, tracing: tracing, coherentShading: coherentShading,
+                                             analyticOnly: sceneCode.analyticOnly)
         self.integrator = integrator
         let resolvedTracing = try tracing.resolved(for: device, integrator: integrator)
         self.tracing = resolvedTracing

@@ -46,7 +46,7 @@ public struct SceneMaterials {
         var dataIndex: [String: (textureBase: Int, parameterBase: Int)] = [:]   // content hash -> first texture, first parameter
         for (index, material) in resolved.enumerated() {
             switch material {
-            case .layered(let graph):
+            case .analytic(let graph), .layered(let graph):
                 records.append(Self.layeredRecord(graph, code: &code, codeIndex: &codeIndex, dataIndex: &dataIndex))
             case .neural(let file, _):
                 var record = LQMaterial()
@@ -66,6 +66,7 @@ public struct SceneMaterials {
             }
         }
         code.latentImageCount = 2 * neural.count
+        code.analyticOnly = !resolved.isEmpty && resolved.allSatisfy { $0.kind == .analytic }
         self.resolved = resolved
         self.code = code
         self.records = records

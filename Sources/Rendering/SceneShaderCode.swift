@@ -41,6 +41,10 @@ public struct SceneShaderCode: Sendable, Equatable {
     /// each material's from its LQMaterial.parameterBase: data, not code, so
     /// it is no part of the generated text.
     public var parameters: [SIMD4<Float>]
+    /// Whether every material of the scene is a built-in analytic type
+    /// (`ResolvedMaterial.analytic`): then shading is cheap and `Integrator.auto`
+    /// takes the megakernel on every device. False when unknown.
+    public var analyticOnly = false
 
     public init(layered: [LayeredFunctions] = [], textures: [Texture] = [], neural: [NeuralArchitecture] = [],
                 latentImageCount: Int = 0, parameters: [SIMD4<Float>] = []) {

@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Vulkan device: index or name substring.") var device: String?
         @Option(help: "Coherent shading variants to run: off, on or both (both: on only where the device supports it).") var coherent = "both"
         @Option(help: "How rays are traced: pipeline, query or auto; a comma-separated list runs each, side by side.") var tracing = "auto"
-        @Option(help: "Integrators to run: megakernel, wavefront or auto (the better on this device); a comma-separated list runs each, side by side. The wavefront traces with ray queries and shades one material per dispatch, so --tracing and --coherent apply to the megakernel only.")
+        @Option(help: "Integrators to run: megakernel, wavefront or auto (the better on this device for layered and neural materials; the variants share it); a comma-separated list runs each, side by side. The wavefront traces with ray queries and shades one material per dispatch, so --tracing and --coherent apply to the megakernel only.")
         var integrator = Integrator.auto.rawValue
         @Flag(help: "Print the results as JSON.") var json = false
 

@@ -26,7 +26,7 @@ struct RenderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Exposure for the PNG in stops.") var exposure: Float = 0
     @Flag(help: "Material-coherent shading (a subgroup waterfall per material) instead of per-lane divergent shading.") var coherent = false
     @Option(help: "How rays are traced: pipeline (ray-tracing pipeline), query (compute + ray queries) or auto (the faster on this device).") var tracing: TracingMethod = .auto
-    @Option(help: "How work is scheduled: megakernel (one kernel per path), wavefront (stages per depth, one shading dispatch per material; needs ray queries) or auto (the better on this device).") var integrator: Integrator = .auto
+    @Option(help: "How work is scheduled: megakernel (one kernel per path), wavefront (stages per depth, one shading dispatch per material; needs ray queries) or auto (the better on this device for this scene: on a CPU device the megakernel for built-in analytic materials only, the wavefront otherwise).") var integrator: Integrator = .auto
     @Flag(name: .customLong("float"), help: "Write 32-bit float EXR channels instead of half.") var floatEXR = false
     @Flag(help: "Debug logging (shader compiles, cache hits).") var verbose = false
     @Flag(help: "Wavefront integrator: submit each stage on its own, time it and print where the render's time went (same image, a little slower).") var stageTimes = false
@@ -108,7 +108,7 @@ struct RenderCommand: ParsableCommand {
         print("device: \(renderDevice.deviceName)\(renderDevice.validationEnabled ? " (validation on)" : "")")
         print("integrator: \(tracer.integrator.rawValue), tracing: \(tracer.tracing.rawValue)")
         let counts = Dictionary(grouping: prepared.kinds, by: { $0 }).mapValues(\.count)
-        print("materials: " + [ResolvedMaterial.Kind.layered, .neural].compactMap { k in counts[k].map { "\($0) \(k.rawValue)" } }.joined(separator: ", "))
+        print("materials: " + ResolvedMaterial.Kind.allCases.compactMap { k in counts[k].map { "\($0) \(k.rawValue)" } }.joined(separator: ", "))
 
         let reporter = ProgressReporter(label: "render")
         let firstDispatch = FirstDispatchIndicator(label: "render")

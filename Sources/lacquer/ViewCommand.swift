@@ -23,7 +23,7 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "Vulkan device: index or name substring (see `lacquer info`).") var device: String?
     @Flag(help: "Enable the Vulkan validation layer; any message makes the command fail.") var validation = false
     @Option(help: "How rays are traced: pipeline, query (compute + ray queries) or auto (the faster on this device).") var tracing: TracingMethod = .auto
-    @Option(help: "How work is scheduled: megakernel, wavefront (one shading dispatch per material; needs ray queries) or auto (the better on this device).") var integrator: Integrator = .auto
+    @Option(help: "How work is scheduled: megakernel, wavefront (one shading dispatch per material; needs ray queries) or auto (the better on this device for this scene: on a CPU device the megakernel for built-in analytic materials only, the wavefront otherwise).") var integrator: Integrator = .auto
     @Option(help: "Scripted mode: render this many frames, then exit.") var frames: Int?
     @Option(help: "Scripted mode: save the last frame as shown by the swapchain to this PNG.") var screenshot: String?
     @Option(help: "Directory for P (save); default: next to the scene file.") var out: String?

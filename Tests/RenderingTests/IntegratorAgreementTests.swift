@@ -32,7 +32,7 @@ final class IntegratorAgreementTests: XCTestCase {
             return
         }
         let materials = try SceneMaterials(scene: scene, mode: .auto, logger: logger)
-        XCTAssertEqual(materials.kinds, [.layered, .layered, .neural])
+        XCTAssertEqual(materials.kinds, [.analytic, .layered, .neural])
         func render(_ tracing: TracingMethod, coherent: Bool = false, integrator: Integrator = .megakernel) throws -> RenderOutput {
             let tracer = try PathTracer(renderDevice: device, sceneCode: materials.code, coherentShading: coherent,
                                         tracing: tracing, integrator: integrator)

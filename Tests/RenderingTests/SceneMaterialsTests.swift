@@ -36,23 +36,28 @@ final class SceneMaterialsTests: XCTestCase {
         let current = dir.appendingPathComponent("current.nmat").path
         try writeNmat(hash: "fnv1a64:" + material.contentHashHex, to: current)
         let auto = try SceneMaterials(scene: scene(neural: current), mode: .auto, logger: logger)
-        XCTAssertEqual(auto.kinds, [.neural, .layered])
+        XCTAssertEqual(auto.kinds, [.neural, .analytic])
         XCTAssertEqual(auto.code.neural, [.brdf2x16])
         XCTAssertEqual(auto.code.latentImageCount, 2)
         let reference = try SceneMaterials(scene: scene(neural: current), mode: .reference, logger: logger)
-        XCTAssertEqual(reference.kinds, [.layered, .layered])
+        XCTAssertEqual(reference.kinds, [.layered, .analytic])
         XCTAssertEqual(reference.code.layered.count, 2, "the conductor file and the built-in diffuse floor")
+        XCTAssertFalse(auto.code.analyticOnly)
+        XCTAssertFalse(reference.code.analyticOnly, "a layered file is not analytic")
+        var floorOnly = scene(neural: nil)
+        floorOnly.materials.removeFirst()
+        XCTAssertTrue(try SceneMaterials(scene: floorOnly, mode: .auto, logger: logger).code.analyticOnly)
 
         let stale = dir.appendingPathComponent("stale.nmat").path
         try writeNmat(hash: "fnv1a64:0000000000000000", to: stale)
-        XCTAssertEqual(try SceneMaterials(scene: scene(neural: stale), mode: .auto, logger: logger).kinds, [.layered, .layered])
+        XCTAssertEqual(try SceneMaterials(scene: scene(neural: stale), mode: .auto, logger: logger).kinds, [.layered, .analytic])
         XCTAssertThrowsError(try SceneMaterials(scene: scene(neural: stale), mode: .neural, logger: logger)) { error in
             XCTAssertTrue("\(error)".contains("stale"), "\(error)")
             XCTAssertTrue("\(error)".contains("lacquer bake"), "\(error)")
         }
 
         let missing = dir.appendingPathComponent("missing.nmat").path
-        XCTAssertEqual(try SceneMaterials(scene: scene(neural: missing), mode: .auto, logger: logger).kinds, [.layered, .layered])
+        XCTAssertEqual(try SceneMaterials(scene: scene(neural: missing), mode: .auto, logger: logger).kinds, [.layered, .analytic])
         XCTAssertThrowsError(try SceneMaterials(scene: scene(neural: missing), mode: .neural, logger: logger)) { error in
             XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
         }
@@ -60,7 +65,7 @@ final class SceneMaterialsTests: XCTestCase {
 
         let garbage = dir.appendingPathComponent("garbage.nmat").path
         try Data("not a safetensors file".utf8).write(to: URL(fileURLWithPath: garbage))
-        XCTAssertEqual(try SceneMaterials(scene: scene(neural: garbage), mode: .auto, logger: logger).kinds, [.layered, .layered])
+        XCTAssertEqual(try SceneMaterials(scene: scene(neural: garbage), mode: .auto, logger: logger).kinds, [.layered, .analytic])
         XCTAssertThrowsError(try SceneMaterials(scene: scene(neural: garbage), mode: .neural, logger: logger)) { error in
             XCTAssertTrue("\(error)".contains("garbage.nmat"), "\(error)")
         }
@@ -77,15 +82,15 @@ final class SceneMaterialsTests: XCTestCase {
         let current = dir.appendingPathComponent("current.nmat").path
         try writeNmat(hash: "fnv1a64:" + material.contentHashHex, to: current)
         let resolved = try MaterialResolver.resolve(scene: scene(neural: current), mode: .auto, logger: RenderTestSupport.logger)
-        XCTAssertEqual(resolved.map(\.kind), [.neural, .layered])
+        XCTAssertEqual(resolved.map(\.kind), [.neural, .analytic])
         guard case .neural(let file, let source) = resolved[0] else { return XCTFail("expected the neural twin") }
         XCTAssertEqual(file.architecture, .brdf2x16)
         XCTAssertEqual(source.contentHash, material.contentHash)
-        guard case .layered(let floor) = resolved[1] else { return XCTFail("expected a graph") }
+        guard case .analytic(let floor) = resolved[1] else { return XCTFail("expected the built-in type's graph") }
         XCTAssertEqual(floor.name, "floor")
         XCTAssertEqual(floor.lobeKinds, [.lambert])
         let assembled = SceneMaterials(resolved: resolved)
-        XCTAssertEqual(assembled.kinds, [.neural, .layered])
+        XCTAssertEqual(assembled.kinds, [.neural, .analytic])
         XCTAssertEqual(assembled.shadingUnits, [.neural(0), .layered(0)])
         XCTAssertEqual(assembled.neural.map(\.materialIndex), [0])
     }

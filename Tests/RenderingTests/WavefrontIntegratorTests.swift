@@ -144,12 +144,15 @@ final class WavefrontIntegratorTests: XCTestCase {
     }
 
     /// `auto` takes the wavefront on CPU devices with ray queries (measured
-    /// better there) unless another option asks for a megakernel mode.
+    /// better there) unless another option asks for a megakernel mode or
+    /// every material is a built-in analytic type (the megakernel is faster there).
     func testAutoPicksTheWavefrontOnCPUDevicesUnlessAMegakernelModeIsAsked() throws {
         guard let device = try rayQueryDevice() else { return }
         let expected: Integrator = device.device.physical.isCPU ? .wavefront : .megakernel
         XCTAssertEqual(try PathTracer(renderDevice: device, tracing: .auto, integrator: .auto).integrator, expected)
         XCTAssertEqual(try PathTracer(renderDevice: device, tracing: .pipeline, integrator: .auto).integrator, .megakernel)
+        XCTAssertEqual(Integrator.auto.resolved(for: device.device, analyticOnly: true), .megakernel)
+        XCTAssertEqual(Integrator.wavefront.resolved(for: device.device, analyticOnly: true), .wavefront, "asked for by name")
         if device.device.subgroupBallotInCompute {
             XCTAssertEqual(try PathTracer(renderDevice: device, coherentShading: true, tracing: .query, integrator: .auto).integrator,
                            .megakernel)
