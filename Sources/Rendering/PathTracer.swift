@@ -210,7 +210,8 @@ public final class PathTracer {
         }
     }
 
-    static func fillCamera(_ frame: inout LQFrame, camera: Camera, width: Int, height: Int) {
+    /// `coneSpreadScale`: `RenderSettings.coneSpreadScale`.
+    static func fillCamera(_ frame: inout LQFrame, camera: Camera, width: Int, height: Int, coneSpreadScale: Float) {
         let position = camera.position.simd
         var forward = camera.target.simd - position
         let length = (forward * forward).sum().squareRoot()
@@ -232,6 +233,6 @@ public final class PathTracer {
         frame.aspect = Float(width) / Float(height)
         frame.lensRadius = camera.apertureRadius
         frame.focusDistance = camera.focusDistance > 0 ? camera.focusDistance : max(length, 1e-3)
-        frame.pixelSpreadAngle = atan(2 * tanHalf / Float(height))
+        frame.pixelSpreadAngle = atan(2 * tanHalf / Float(height)) * coneSpreadScale
     }
 }

@@ -98,7 +98,8 @@ public final class RenderSession {
     /// Clears the accumulation and (optionally) moves the camera.
     public func reset(camera newCamera: Camera? = nil, environmentRotation: Float? = nil, environmentIntensity: Float? = nil) throws {
         if let newCamera { camera = newCamera }
-        PathTracer.fillCamera(&frame, camera: camera, width: settings.width, height: settings.height)
+        PathTracer.fillCamera(&frame, camera: camera, width: settings.width, height: settings.height,
+                              coneSpreadScale: settings.coneSpreadScale)
         if let rotation = environmentRotation {
             let radians = rotation * .pi / 180
             frame.envRotationCos = cos(radians)

@@ -39,6 +39,16 @@ public struct RenderSettings: Sendable {
     /// a little, so use it to see where time goes, not to time frames.
     public var profileStages = false
 
+    /// How much of a pixel's footprint each sample's ray cone covers, for
+    /// the latent level of detail: 1/√spp, never below 1/8 (pbrt's rule for
+    /// ray differentials). A pixel's jittered samples filter the image
+    /// themselves, so with many of them each needs only its share of the
+    /// pixel; at 1 spp the cone spans the whole pixel. With the whole pixel
+    /// at every spp a twin converged to its coarser, smoother latent levels
+    /// however many samples a frame took (car paint's flakes, docs/BENCHMARKS.md
+    /// "Ray cones narrowed by the sample count").
+    public var coneSpreadScale: Float { max(0.125, 1 / Float(max(samplesPerPixel, 1)).squareRoot()) }
+
     public init(film: Film) {
         width = film.width; height = film.height; samplesPerPixel = film.samplesPerPixel
         maxDepth = film.maxDepth; seed = film.seed

@@ -12,6 +12,48 @@ import XCTest
 /// rule the rows near the horizon (cos θ down to 0.05) pick levels 1–2 and
 /// the images differ.
 final class LatentLevelOfDetailTests: XCTestCase {
+    static let fine: [Float] = [0.4, -0.3, 0.2, 0.1, -0.2, 0.3, -0.1, 0.25]
+    static let coarse: [Float] = [-0.5, 0.4, -0.4, 0.5, 0.3, -0.5, 0.45, -0.35]
+
+    /// A sheen twin whose 64² level 0 holds `fine` everywhere and every
+    /// coarser level `coarseLevels`.
+    static func writeTwin(_ path: String, coarseLevels: [Float]) throws -> String {
+        var latents = LatentPyramid<Float>(width: 64, height: 64, channels: 8)
+        for l in latents.levels.indices {
+            let v = l == 0 ? fine : coarseLevels
+            latents.levels[l].values = (0..<latents.levels[l].texelCount).flatMap { _ in v }
+        }
+        try RenderTestSupport.writeSheenTwin(latents: latents, to: path)
+        return path
+    }
+
+    /// Each sample's cone covers its share of the pixel (1/√spp, at least
+    /// 1/8: `RenderSettings.coneSpreadScale`). A 0.4 m plane seen from 3 m
+    /// (6 mm texels, a 4.4 cm pixel cone: level ≈ 2.8 at 1 spp) reads
+    /// coarse levels at 1 spp — twins that differ there render differently
+    /// — and only level 0 at 64 spp (cone ÷ 8: level < 0), where they render
+    /// the same image bit for bit. With the whole pixel's cone at every spp
+    /// the 64-spp images differ.
+    func testManySamplesPerPixelNarrowTheConeToTheFinestLevel() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-lod-spp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let uniform = try Self.writeTwin(dir.appendingPathComponent("uniform.nmat").path, coarseLevels: Self.fine)
+        let mipped = try Self.writeTwin(dir.appendingPathComponent("mipped.nmat").path, coarseLevels: Self.coarse)
+        func render(_ nmat: String, spp: Int) throws -> [SIMD4<Float>] {
+            let scene = Scene(
+                camera: Camera(position: Float3(0, 3, 0), target: .zero, up: Float3(0, 0, -1), fovY: 20, focusDistance: 0),
+                film: Film(width: 32, height: 24, samplesPerPixel: spp, maxDepth: 2, seed: 3),
+                environment: .constant(.one),
+                materials: RenderTestSupport.mixedMaterials(neuralTwin: nmat),
+                objects: [SceneObject(name: "plane", shape: .mesh(ProceduralShapes.plane(width: 0.4, depth: 0.4)), materialIndex: 2)])
+            return try RenderTestSupport.renderValidated(scene).image.pixels
+        }
+        let oneSample = zip(try render(uniform, spp: 1), try render(mipped, spp: 1)).filter { $0 != $1 }.count
+        XCTAssertGreaterThan(oneSample, 40, "at 1 spp most of the plane's ≈ 100 pixels read coarse levels")
+        RenderTestSupport.assertSamePixels(try render(mipped, spp: 64), try render(uniform, spp: 64), "64 spp: level 0 only")
+    }
+
     func testGrazingHitsReadTheFinestLevelWhenTheConeIsNarrow() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lacquer-lod-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -21,17 +63,9 @@ final class LatentLevelOfDetailTests: XCTestCase {
 
         // 64² latents over a 40 m plane: 0.625 m texels. The cone is at most
         // ≈ 0.3 m wide where the camera's rays meet the plane (≤ 20 m away).
-        let fine: [Float] = [0.4, -0.3, 0.2, 0.1, -0.2, 0.3, -0.1, 0.25]
-        let coarse: [Float] = [-0.5, 0.4, -0.4, 0.5, 0.3, -0.5, 0.45, -0.35]
+        let fine = Self.fine, coarse = Self.coarse
         func writeTwin(_ name: String, coarseLevels: [Float]) throws -> String {
-            var latents = LatentPyramid<Float>(width: 64, height: 64, channels: 8)
-            for l in latents.levels.indices {
-                let v = l == 0 ? fine : coarseLevels
-                latents.levels[l].values = (0..<latents.levels[l].texelCount).flatMap { _ in v }
-            }
-            let path = dir.appendingPathComponent(name).path
-            try RenderTestSupport.writeSheenTwin(latents: latents, to: path)
-            return path
+            try Self.writeTwin(dir.appendingPathComponent(name).path, coarseLevels: coarseLevels)
         }
         func scene(_ nmat: String) -> Scene {
             Scene(

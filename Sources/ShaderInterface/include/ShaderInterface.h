@@ -157,7 +157,7 @@ LQ_STRUCT(LQFrame) {
     LQ_UINT seed;
     LQ_UINT flags;            /* LQ_FLAG_* */
     LQ_UINT rouletteDepth;    /* Russian roulette from this depth on */
-    float pixelSpreadAngle;   /* ray-cone spread per pixel (radians) */
+    float pixelSpreadAngle;   /* ray-cone spread per sample (radians): a pixel's angle × RenderSettings.coneSpreadScale */
     LQ_ADDRESS textures;      /* LQTexture[] used by generated material code */
     LQ_ADDRESS materialParameters; /* LQFloat4[]: every layered material's constant registers, from its parameterBase */
 } LQ_END_STRUCT(LQFrame)
