@@ -432,7 +432,7 @@ public final class Baker {
             times.add(\.features, since: start)
         }
         let chunkRows = TrainingDataGenerator.chunkRows
-        let chunks = (B + chunkRows - 1) / chunkRows
+        let chunks = TrainingDataGenerator.chunkCount(rows: B)
         let calibrationStep = step + 6
         // The sampler trains on the first whole chunks covering `samplerShare` of the batch
         // (every chunk holds both proposal strategies in the fixed ratio, so the

@@ -72,7 +72,7 @@ final class RowPipeline: @unchecked Sendable {
         self.endStep = endStep
         self.smoothingSteps = smoothingSteps
         self.cone = cone
-        let chunks = (batchRows + TrainingDataGenerator.chunkRows - 1) / TrainingDataGenerator.chunkRows
+        let chunks = TrainingDataGenerator.chunkCount(rows: batchRows)
         self.chunks = chunks
         // Slot i holds the step ≡ i (mod depth).
         slots = (0..<Self.depth).map { i in

@@ -151,6 +151,8 @@ struct TrainingDataGenerator: Sendable {
     let stratifiedFootprint: Bool
 
     static let chunkRows = 256
+    /// Chunks of a `rows`-row batch (the last may be short); `fillChunk` draws one.
+    static func chunkCount(rows: Int) -> Int { (rows + chunkRows - 1) / chunkRows }
 
     /// `material` is the source; rows use `settings.prefiltered(material)`.
     init(material: Material, settings: BakeSettings) {
@@ -333,7 +335,7 @@ extension TrainingDataGenerator {
     /// purpose)`, so the rows do not depend on the thread count.
     func fill(batch: TrainingBatch, rows: Int, seed: UInt64, step: Int, purpose: UInt64,
               coneRadians: Float, tapsAtCoarse: Int, workers: Int) {
-        parallelChunks((rows + Self.chunkRows - 1) / Self.chunkRows, workers: workers) { c in
+        parallelChunks(Self.chunkCount(rows: rows), workers: workers) { c in
             fillChunk(c, of: batch, rows: rows, seed: seed, step: step, purpose: purpose,
                       coneRadians: coneRadians, tapsAtCoarse: tapsAtCoarse)
         }
