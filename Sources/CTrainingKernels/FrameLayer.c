@@ -43,40 +43,89 @@ LQ_INLINE lq_v3 lq_half_vector(lq_v3 a, lq_v3 c) {
     return lq_div(s, lq_length_floored(s));
 }
 
-/// withHalf: each frame's block is wi, wo, h (9 features) instead of wi, wo (6).
-LQ_INLINE void lq_features_body(const float *restrict raw, const float *restrict wi, const float *restrict wo, long withHalf,
+/// FrameLayer.differenceVector: w in the frame that turns h to the pole.
+LQ_INLINE lq_v3 lq_difference_vector(lq_v3 w, lq_v3 h) {
+    const lq_vf p = w.x * h.x + w.y * h.y;
+    const lq_vf m = w.y * h.x - w.x * h.y;
+    const lq_vf q = h.x * h.x + h.y * h.y;
+    const lq_vf r = 1.0f / lq_sqrt(q + LQ_DIFFERENCE_POLE_SOFTENING);
+    return lq_v3_make((h.z * p - w.z * q) * r, m * r, p + w.z * h.z);
+}
+
+/// FrameLayer.differenceVectorBackward: dL/dd = g → dL/dw (*dw), dL/dh (*dh).
+LQ_INLINE void lq_difference_vector_backward(lq_v3 w, lq_v3 h, lq_v3 g, lq_v3 *dw, lq_v3 *dh) {
+    const lq_vf p = w.x * h.x + w.y * h.y;
+    const lq_vf m = w.y * h.x - w.x * h.y;
+    const lq_vf q = h.x * h.x + h.y * h.y;
+    const lq_vf r = 1.0f / lq_sqrt(q + LQ_DIFFERENCE_POLE_SOFTENING);
+    const lq_vf a = h.z * p - w.z * q;
+    const lq_vf ux = g.x * r, uy = g.y * r;
+    const lq_vf k = (g.x * a + g.y * m) * (r * r * r);
+    *dw = lq_v3_make(ux * h.z * h.x - uy * h.y + g.z * h.x,
+                     ux * h.z * h.y + uy * h.x + g.z * h.y,
+                     g.z * h.z - ux * q);
+    *dh = lq_v3_make(ux * (h.z * w.x - 2.0f * w.z * h.x) + uy * w.y - k * h.x + g.z * w.x,
+                     ux * (h.z * w.y - 2.0f * w.z * h.y) - uy * w.x - k * h.y + g.z * w.y,
+                     ux * p + g.z * w.z);
+}
+
+/// Features per frame of each mode (FrameInputs.kernelMode): wi, wo (6);
+/// wi, wo, h (9); h, d, wi.z, wo.z (8).
+LQ_INLINE long lq_features_per_frame(long mode) { return mode == 0 ? 6 : (mode == 1 ? 9 : 8); }
+
+LQ_INLINE void lq_features_body(const float *restrict raw, const float *restrict wi, const float *restrict wo, long mode,
                                 long rows, float *restrict out, long outStride) {
-    const long perFrame = withHalf ? 9 : 6;
+    const long perFrame = lq_features_per_frame(mode);
     for (long r = 0; r < rows; r += LQ_LANES) {
         const long n = rows - r < LQ_LANES ? rows - r : LQ_LANES;
         const lq_v3 a = lq_load3(wi + 4 * r, 4, n), c = lq_load3(wo + 4 * r, 4, n);
-        const lq_v3 h = withHalf ? lq_half_vector(a, c) : a;   // no square root for the paper's inputs
+        const lq_v3 h = mode != 0 ? lq_half_vector(a, c) : a;   // no square root for the paper's inputs
         for (int k = 0; k < 2; k++) {
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
             float *o = out + r * outStride + perFrame * k;
-            lq_store3(o, outStride, n, lq_to_local(&f, a));
-            lq_store3(o + 3, outStride, n, lq_to_local(&f, c));
-            if (withHalf) lq_store3(o + 6, outStride, n, lq_to_local(&f, h));
+            const lq_v3 al = lq_to_local(&f, a), cl = lq_to_local(&f, c);
+            if (mode == 2) {
+                const lq_v3 e = lq_to_local(&f, h);
+                lq_store3(o, outStride, n, e);
+                lq_store3(o + 3, outStride, n, lq_difference_vector(al, e));
+                lq_store(o + 6, outStride, n, al.z);
+                lq_store(o + 7, outStride, n, cl.z);
+            } else {
+                lq_store3(o, outStride, n, al);
+                lq_store3(o + 3, outStride, n, cl);
+                if (mode == 1) lq_store3(o + 6, outStride, n, lq_to_local(&f, h));
+            }
         }
     }
 }
 
-LQ_INLINE void lq_backward_body(const float *restrict raw, const float *restrict wi, const float *restrict wo, long withHalf,
+LQ_INLINE void lq_backward_body(const float *restrict raw, const float *restrict wi, const float *restrict wo, long mode,
                                 const float *restrict g, long gStride, long rows, float *restrict dRaw) {
-    const long perFrame = withHalf ? 9 : 6;
+    const long perFrame = lq_features_per_frame(mode);
+    const lq_vf zero = 0.0f;
     for (long r = 0; r < rows; r += LQ_LANES) {
         const long n = rows - r < LQ_LANES ? rows - r : LQ_LANES;
         const lq_v3 vi = lq_load3(wi + 4 * r, 4, n), vo = lq_load3(wo + 4 * r, 4, n);
-        const lq_v3 vh = withHalf ? lq_half_vector(vi, vo) : vi;
+        const lq_v3 vh = mode != 0 ? lq_half_vector(vi, vo) : vi;
         for (int k = 0; k < 2; k++) {
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
             const float *gk = g + r * gStride + perFrame * k;
-            const lq_v3 gi = lq_load3(gk, gStride, n), go = lq_load3(gk + 3, gStride, n);
+            lq_v3 gi, go, gh = lq_v3_make(zero, zero, zero);
+            if (mode == 2) {
+                lq_v3 dw, dh;
+                lq_difference_vector_backward(lq_to_local(&f, vi), lq_to_local(&f, vh), lq_load3(gk + 3, gStride, n), &dw, &dh);
+                gi = lq_v3_make(dw.x, dw.y, dw.z + lq_load(gk + 6, gStride, n));
+                go = lq_v3_make(zero, zero, lq_load(gk + 7, gStride, n));
+                gh = lq_add(lq_load3(gk, gStride, n), dh);
+            } else {
+                gi = lq_load3(gk, gStride, n);
+                go = lq_load3(gk + 3, gStride, n);
+                if (mode == 1) gh = lq_load3(gk + 6, gStride, n);
+            }
             lq_v3 dt = lq_add(lq_scale(gi.x, vi), lq_scale(go.x, vo));
             lq_v3 db = lq_add(lq_scale(gi.y, vi), lq_scale(go.y, vo));
             lq_v3 dn = lq_add(lq_scale(gi.z, vi), lq_scale(go.z, vo));
-            if (withHalf) {
-                const lq_v3 gh = lq_load3(gk + 6, gStride, n);
+            if (mode != 0) {
                 dt = lq_add(dt, lq_scale(gh.x, vh));
                 db = lq_add(db, lq_scale(gh.y, vh));
                 dn = lq_add(dn, lq_scale(gh.z, vh));
@@ -106,13 +155,13 @@ LQ_INLINE void lq_local_body(const float *restrict raw, long index, const float 
 }
 
 #define LQ_FRAME_ENTRY_POINTS(SUFFIX, TARGET)                                                                   \
-    TARGET void lq_frame_features_##SUFFIX(const float *raw, const float *wi, const float *wo, long withHalf,   \
+    TARGET void lq_frame_features_##SUFFIX(const float *raw, const float *wi, const float *wo, long mode,   \
                                            long rows, float *out, long outStride) {                             \
-        lq_features_body(raw, wi, wo, withHalf, rows, out, outStride);                                           \
+        lq_features_body(raw, wi, wo, mode, rows, out, outStride);                                           \
     }                                                                                                            \
-    TARGET void lq_frame_backward_##SUFFIX(const float *raw, const float *wi, const float *wo, long withHalf,   \
+    TARGET void lq_frame_backward_##SUFFIX(const float *raw, const float *wi, const float *wo, long mode,   \
                                            const float *dFeatures, long dStride, long rows, float *dRaw) {       \
-        lq_backward_body(raw, wi, wo, withHalf, dFeatures, dStride, rows, dRaw);                                 \
+        lq_backward_body(raw, wi, wo, mode, dFeatures, dStride, rows, dRaw);                                 \
     }                                                                                                            \
     TARGET void lq_frame_local_##SUFFIX(const float *raw, long index, const float *wi, const float *wo, long rows, \
                                         float *wiOut, long wiStride, float *woOut, long woStride) {             \

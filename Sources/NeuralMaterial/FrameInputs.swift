@@ -9,20 +9,43 @@
 /// so it is an option, not the default. h is derived from wi and wo in the
 /// shading frame: it adds no parameter and its gradient reaches the learned
 /// frames like theirs.
+///
+/// The follow-up paper's compact 2×16 decoder (PAPER.md "Since the paper")
+/// sees, per frame, h, the difference vector d (wi in the frame that carries
+/// h to the pole, Rusinkiewicz's parametrisation: an isotropic lobe is a
+/// function of h·n, d·n and d's azimuth alone) and the z of wi and wo, for
+/// Fresnel and masking: `halfDifference`, 8 features per frame, fewer than
+/// `withHalfVector`'s 9.
 public enum FrameInputs: String, Codable, CaseIterable, Sendable {
     /// wi, wo (the paper): 6 features per frame.
     case incidentOutgoing = "wi-wo"
     /// wi, wo and h = normalize(wi + wo): 9 features per frame.
     case withHalfVector = "wi-wo-h"
+    /// h, d, wi.z, wo.z (`FrameLayer.differenceVector`): 8 features per frame.
+    case halfDifference = "h-d"
 
-    public var directionsPerFrame: Int { self == .incidentOutgoing ? 2 : 3 }
-    /// Features per learned frame: each direction as (·t, ·b, ·n).
-    public var featuresPerFrame: Int { 3 * directionsPerFrame }
-    /// Features of both frames: 12 or 18.
+    /// Features per learned frame.
+    public var featuresPerFrame: Int {
+        switch self {
+        case .incidentOutgoing: return 6
+        case .withHalfVector: return 9
+        case .halfDifference: return 8
+        }
+    }
+    /// Features of both frames: 12, 18 or 16.
     public var featureCount: Int { 2 * featuresPerFrame }
-    public var includesHalfVector: Bool { self == .withHalfVector }
+    /// Whether the decoder needs h = normalize(wi + wo).
+    public var usesHalfVector: Bool { self != .incidentOutgoing }
+    /// The mode number of the C kernels (`lq_frame_features_*`): 0, 1, 2.
+    public var kernelMode: Int {
+        switch self {
+        case .incidentOutgoing: return 0
+        case .withHalfVector: return 1
+        case .halfDifference: return 2
+        }
+    }
 
-    /// Parses the CLI spelling (`wi-wo`, `wi-wo-h`).
+    /// Parses the CLI spelling (`wi-wo`, `wi-wo-h`, `h-d`).
     public init(name: String) throws {
         guard let v = FrameInputs(rawValue: name.lowercased()) else {
             throw NeuralMaterialError.invalidArchitecture(

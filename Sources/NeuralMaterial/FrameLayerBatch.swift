@@ -9,21 +9,21 @@ public enum FrameLayerBatch {
         UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
     }
 
-    /// out[r × outStride ..< +12 or 18] = `FrameLayer.features` of row r.
+    /// out[r × outStride ..< +12, 18 or 16] = `FrameLayer.features` of row r.
     public static func features(raw: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
                                 inputs: FrameInputs = .incidentOutgoing,
                                 rows: Int, into out: UnsafeMutablePointer<Float>, outStride: Int, isa: TrainingISA = .active) {
-        let a = floats(wi), b = floats(wo), half = inputs.includesHalfVector ? 1 : 0
-        isa.kernel(lq_frame_features_portable, lq_frame_features_avx2_fma, lq_frame_features_avx512)(raw, a, b, half, rows, out, outStride)
+        let a = floats(wi), b = floats(wo), mode = inputs.kernelMode
+        isa.kernel(lq_frame_features_portable, lq_frame_features_avx2_fma, lq_frame_features_avx512)(raw, a, b, mode, rows, out, outStride)
     }
 
-    /// dRaw[r × 12 ..< +12] = `FrameLayer.backward` of dFeatures[r × dStride ..< +12 or 18].
+    /// dRaw[r × 12 ..< +12] = `FrameLayer.backward` of dFeatures[r × dStride ..< +12, 18 or 16].
     public static func backward(raw: UnsafePointer<Float>, wi: UnsafePointer<SIMD3<Float>>, wo: UnsafePointer<SIMD3<Float>>,
                                 inputs: FrameInputs = .incidentOutgoing,
                                 dFeatures: UnsafePointer<Float>, dStride: Int, rows: Int, dRaw: UnsafeMutablePointer<Float>,
                                 isa: TrainingISA = .active) {
-        let a = floats(wi), b = floats(wo), half = inputs.includesHalfVector ? 1 : 0
-        isa.kernel(lq_frame_backward_portable, lq_frame_backward_avx2_fma, lq_frame_backward_avx512)(raw, a, b, half, dFeatures, dStride, rows, dRaw)
+        let a = floats(wi), b = floats(wo), mode = inputs.kernelMode
+        isa.kernel(lq_frame_backward_portable, lq_frame_backward_avx2_fma, lq_frame_backward_avx512)(raw, a, b, mode, dFeatures, dStride, rows, dRaw)
     }
 
     /// wiOut[r × wiStride ..< +3] and woOut[r × woStride ..< +3] = wi[r] and wo[r]

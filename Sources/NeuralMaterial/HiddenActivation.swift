@@ -61,7 +61,7 @@ public enum HiddenActivation: String, Codable, CaseIterable, Sendable {
     }
 
     /// A float literal GLSL reads back to the same value (`description` is shortest round-trip).
-    private static func glslLiteral(_ v: Float) -> String {
+    public static func glslLiteral(_ v: Float) -> String {
         let s = v.description
         return s.contains(".") || s.contains("e") ? s : s + ".0"
     }

@@ -1,3 +1,5 @@
+import CTrainingKernels
+
 /// An orthonormal frame (t, b, n) expressed in the shading frame.
 public struct ShadingFrame<T: NMReal>: Equatable, Sendable {
     public var t: SIMD3<T>
@@ -36,7 +38,8 @@ public struct ShadingFrame<T: NMReal>: Equatable, Sendable {
 /// Features (the first 12 BRDF inputs), in this order:
 /// [wi in frame 1 (3), wo in frame 1 (3), wi in frame 2 (3), wo in frame 2 (3)],
 /// each as (·t, ·b, ·n); with `FrameInputs.withHalfVector` each frame's block
-/// ends with h (3) as well: [wi₁, wo₁, h₁, wi₂, wo₂, h₂] (18).
+/// ends with h (3) as well: [wi₁, wo₁, h₁, wi₂, wo₂, h₂] (18); with
+/// `.halfDifference` each frame's block is [h, d, wi.z, wo.z] (16 in all).
 public enum FrameLayer {
     public static let rawCount = 12
     public static let featureCount = 12
@@ -57,34 +60,95 @@ public enum FrameLayer {
         raw.withUnsafeBufferPointer { frame(raw: $0.baseAddress!, index: k) }
     }
 
-    /// The half vector h = normalize(wi + wo) (`FrameInputs.withHalfVector`).
+    /// The half vector h = normalize(wi + wo) (`FrameInputs.withHalfVector`, `.halfDifference`).
     @inline(__always)
     public static func halfVector<T: NMReal>(_ wi: SIMD3<T>, _ wo: SIMD3<T>) -> SIMD3<T> { normalize3(wi + wo) }
 
+    /// `LQ_DIFFERENCE_POLE_SOFTENING`, the C header's one definition.
+    public static let differencePoleSoftening: Float = LQ_DIFFERENCE_POLE_SOFTENING
+
+    /// The difference vector (`FrameInputs.halfDifference`): w (wi in a learned
+    /// frame) in the frame that turns h (the half vector in that frame) to the
+    /// pole — rotate by −φ_h about the normal, then by −θ_h about the new
+    /// y axis (Rusinkiewicz 1998). Without trigonometry, with p = w.x h.x + w.y h.y,
+    /// m = w.y h.x − w.x h.y, q = h.x² + h.y² and r = 1/√(q + ε):
+    ///
+    ///     d = ((h.z p − w.z q) r,  m r,  p + w.z h.z)
+    ///
+    /// **Decision (pole softening ε):** exact Rusinkiewicz divides by sin θ_h = √q,
+    /// so d's azimuth jumps and its gradient grows without bound where h meets
+    /// the normal — the peak of every specular lobe. With ε = 1e-4 d is smooth
+    /// everywhere, equals the exact vector to 1 % for θ_h above 0.07 rad and
+    /// its gradient stays below 1/√ε = 100; inside that cap d's azimuth fades
+    /// to 0, which costs an isotropic lobe nothing (it does not depend on the
+    /// azimuth at the pole). d.z = w·h = cos θ_d is exact.
+    @inline(__always)
+    public static func differenceVector<T: NMReal>(_ w: SIMD3<T>, half h: SIMD3<T>) -> SIMD3<T> {
+        let p = w.x * h.x + w.y * h.y
+        let m = w.y * h.x - w.x * h.y
+        let q = h.x * h.x + h.y * h.y
+        let r = 1 / T.nmSqrt(q + T(differencePoleSoftening))
+        return SIMD3((h.z * p - w.z * q) * r, m * r, p + w.z * h.z)
+    }
+
+    /// Backward of `differenceVector`: dL/dd = g → (dL/dw, dL/dh). With
+    /// u = g.xy r and k = (g.x (h.z p − w.z q) + g.y m) r³ (from ∂r/∂h.xy = −h.xy r³):
+    /// dw = (u.x h.z h.x − u.y h.y + g.z h.x, u.x h.z h.y + u.y h.x + g.z h.y, g.z h.z − u.x q),
+    /// dh = (u.x (h.z w.x − 2 w.z h.x) + u.y w.y − k h.x + g.z w.x,
+    ///       u.x (h.z w.y − 2 w.z h.y) − u.y w.x − k h.y + g.z w.y,  u.x p + g.z w.z).
+    @inline(__always)
+    public static func differenceVectorBackward<T: NMReal>(_ w: SIMD3<T>, half h: SIMD3<T>, _ g: SIMD3<T>) -> (dw: SIMD3<T>, dh: SIMD3<T>) {
+        let p = w.x * h.x + w.y * h.y
+        let m = w.y * h.x - w.x * h.y
+        let q = h.x * h.x + h.y * h.y
+        let r = 1 / T.nmSqrt(q + T(differencePoleSoftening))
+        let a = h.z * p - w.z * q
+        let ux = g.x * r, uy = g.y * r
+        let k = (g.x * a + g.y * m) * (r * r * r)
+        let two = T(2)
+        let dw = SIMD3(ux * h.z * h.x - uy * h.y + g.z * h.x,
+                       ux * h.z * h.y + uy * h.x + g.z * h.y,
+                       g.z * h.z - ux * q)
+        let dh = SIMD3(ux * (h.z * w.x - two * w.z * h.x) + uy * w.y - k * h.x + g.z * w.x,
+                       ux * (h.z * w.y - two * w.z * h.y) - uy * w.x - k * h.y + g.z * w.y,
+                       ux * p + g.z * w.z)
+        return (dw, dh)
+    }
+
     /// Forward: raw (12) + wi, wo → features (`inputs` in frame 1, then frame 2:
-    /// 12 for wi, wo; 18 with h).
+    /// 12 for wi, wo; 18 with h; 16 for h, d, wi.z, wo.z).
     @inline(__always)
     public static func features<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, inputs: FrameInputs = .incidentOutgoing,
                                            into out: UnsafeMutablePointer<T>) {
-        let withHalf = inputs.includesHalfVector
-        let h = withHalf ? halfVector(wi, wo) : .zero
+        let h = inputs.usesHalfVector ? halfVector(wi, wo) : .zero
         let perFrame = inputs.featuresPerFrame
         for k in 0..<2 {
             let f = frame(raw: raw, index: k)
             let a = f.toLocal(wi), c = f.toLocal(wo)
             let o = perFrame * k
-            out[o] = a.x; out[o + 1] = a.y; out[o + 2] = a.z
-            out[o + 3] = c.x; out[o + 4] = c.y; out[o + 5] = c.z
-            if withHalf {
+            switch inputs {
+            case .incidentOutgoing, .withHalfVector:
+                out[o] = a.x; out[o + 1] = a.y; out[o + 2] = a.z
+                out[o + 3] = c.x; out[o + 4] = c.y; out[o + 5] = c.z
+                if inputs == .withHalfVector {
+                    let e = f.toLocal(h)
+                    out[o + 6] = e.x; out[o + 7] = e.y; out[o + 8] = e.z
+                }
+            case .halfDifference:
                 let e = f.toLocal(h)
-                out[o + 6] = e.x; out[o + 7] = e.y; out[o + 8] = e.z
+                let d = differenceVector(a, half: e)
+                out[o] = e.x; out[o + 1] = e.y; out[o + 2] = e.z
+                out[o + 3] = d.x; out[o + 4] = d.y; out[o + 5] = d.z
+                out[o + 6] = a.z; out[o + 7] = c.z
             }
         }
     }
 
     /// Backward: dL/dfeatures (laid out as `features`) → dL/draw (12), written (not accumulated).
     ///
-    /// Derivation (per frame), with g_i, g_o the feature gradients:
+    /// Derivation (per frame), with g_i, g_o, g_h the gradients of wi, wo, h
+    /// in the frame (for `.halfDifference` gathered from d's, wi.z's and wo.z's
+    /// through `differenceVectorBackward`):
     /// dt = g_i.x wi + g_o.x wo (+ g_h.x h), db = g_i.y wi + g_o.y wo (+ g_h.y h),
     /// dn = g_i.z wi + g_o.z wo (+ g_h.z h) — h depends on wi, wo only;
     /// b = n×t ⇒ dn += t×db, dt += db×n; t = t̂/|t̂| ⇒ dt̂ = (dt − (dt·t)t)/|t̂|;
@@ -93,8 +157,7 @@ public enum FrameLayer {
     @inline(__always)
     public static func backward<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, inputs: FrameInputs = .incidentOutgoing,
                                            dFeatures g: UnsafePointer<T>, dRaw: UnsafeMutablePointer<T>) {
-        let withHalf = inputs.includesHalfVector
-        let h = withHalf ? halfVector(wi, wo) : .zero
+        let h = inputs.usesHalfVector ? halfVector(wi, wo) : .zero
         let perFrame = inputs.featuresPerFrame
         for k in 0..<2 {
             let o = 6 * k, q = perFrame * k
@@ -103,13 +166,24 @@ public enum FrameLayer {
             let n = normalize3(vn)
             let tp = vt - dot3(n, vt) * n
             let t = normalize3(tp)
-            let gi = SIMD3(g[q], g[q + 1], g[q + 2])
-            let go = SIMD3(g[q + 3], g[q + 4], g[q + 5])
+            var gi: SIMD3<T>, go: SIMD3<T>, gh = SIMD3<T>.zero
+            switch inputs {
+            case .incidentOutgoing, .withHalfVector:
+                gi = SIMD3(g[q], g[q + 1], g[q + 2])
+                go = SIMD3(g[q + 3], g[q + 4], g[q + 5])
+                if inputs == .withHalfVector { gh = SIMD3(g[q + 6], g[q + 7], g[q + 8]) }
+            case .halfDifference:
+                let f = ShadingFrame(t: t, b: cross3(n, t), n: n)
+                let a = f.toLocal(wi), e = f.toLocal(h)
+                let back = differenceVectorBackward(a, half: e, SIMD3(g[q + 3], g[q + 4], g[q + 5]))
+                gi = SIMD3(back.dw.x, back.dw.y, back.dw.z + g[q + 6])
+                go = SIMD3(0, 0, g[q + 7])
+                gh = SIMD3(g[q], g[q + 1], g[q + 2]) + back.dh
+            }
             var dt = gi.x * wi + go.x * wo
             var db = gi.y * wi + go.y * wo
             var dn = gi.z * wi + go.z * wo
-            if withHalf {
-                let gh = SIMD3(g[q + 6], g[q + 7], g[q + 8])
+            if inputs.usesHalfVector {
                 dt += gh.x * h; db += gh.y * h; dn += gh.z * h
             }
             dn += cross3(t, db)

@@ -108,7 +108,7 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     }
 
     public var description: String {
-        "latents \(latentChannels), \(frameInputs.includesHalfVector ? "frame inputs \(frameInputs.rawValue), " : "")BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (\(brdfActivation == .relu ? "" : "\(brdfActivation.rawValue), ")exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
+        "latents \(latentChannels), \(frameInputs != .incidentOutgoing ? "frame inputs \(frameInputs.rawValue), " : "")BRDF \(brdfInputs)→\(brdfHidden.map(String.init).joined(separator: "→"))→3 (\(brdfActivation == .relu ? "" : "\(brdfActivation.rawValue), ")exp(x−\(outputOffset))), sampler \(samplerInputs)→\(samplerHidden.map(String.init).joined(separator: "→"))→9"
     }
 
     /// Frame-space direction features: `frameInputs` in frame 1, then in frame 2.

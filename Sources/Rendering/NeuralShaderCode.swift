@@ -15,7 +15,15 @@ import NeuralMaterial
 enum NeuralShaderCode {
     static func suffix(_ a: NeuralArchitecture) -> String {
         "b" + a.brdfHidden.map(String.init).joined(separator: "_") + "s" + a.samplerHidden.map(String.init).joined(separator: "_")
-            + (a.frameInputs.includesHalfVector ? "h" : "") + (a.brdfActivation == .relu ? "" : "m")
+            + inputsSuffix(a.frameInputs) + (a.brdfActivation == .relu ? "" : "m")
+    }
+
+    private static func inputsSuffix(_ inputs: FrameInputs) -> String {
+        switch inputs {
+        case .incidentOutgoing: return ""
+        case .withHalfVector: return "h"
+        case .halfDifference: return "hd"
+        }
     }
 
     /// One dense layer `output = W·input (+ b)`, then `activation` (nil:
@@ -47,17 +55,24 @@ enum NeuralShaderCode {
         out += "}\n\n"
 
         out += "vec3 neuralBrdf_\(s)(NeuralWeightsRef W, float lat[\(c)], float raw[12], vec3 wi, vec3 wo) {\n"
-        let features = a.frameFeatures, perFrame = features / 2, withHalf = a.frameInputs.includesHalfVector
+        let features = a.frameFeatures, perFrame = features / 2
         out += "    float x0[\(features + c)];\n"
-        if withHalf { out += "    vec3 hv = nmNormalize(wi + wo);\n" }
+        if a.frameInputs.usesHalfVector { out += "    vec3 hv = nmNormalize(wi + wo);\n" }
         out += "    for (int k = 0; k < 2; ++k) {\n"
         out += "        vec3 t, b, n;\n        nmFrame(raw, k, t, b, n);\n"
         out += "        vec3 a = nmToLocal(wi, t, b, n), d = nmToLocal(wo, t, b, n);\n"
-        out += "        x0[\(perFrame) * k] = a.x; x0[\(perFrame) * k + 1] = a.y; x0[\(perFrame) * k + 2] = a.z;\n"
-        out += "        x0[\(perFrame) * k + 3] = d.x; x0[\(perFrame) * k + 4] = d.y; x0[\(perFrame) * k + 5] = d.z;\n"
-        if withHalf {
-            out += "        vec3 e = nmToLocal(hv, t, b, n);\n"
-            out += "        x0[\(perFrame) * k + 6] = e.x; x0[\(perFrame) * k + 7] = e.y; x0[\(perFrame) * k + 8] = e.z;\n"
+        func store(_ slot: Int, _ value: String) -> String { "x0[\(perFrame) * k + \(slot)] = \(value);" }
+        func store3(_ slot: Int, _ v: String) -> String { [0, 1, 2].map { store(slot + $0, "\(v).\(["x", "y", "z"][$0])") }.joined(separator: " ") }
+        switch a.frameInputs {
+        case .incidentOutgoing, .withHalfVector:
+            out += "        \(store3(0, "a"))\n        \(store3(3, "d"))\n"
+            if a.frameInputs == .withHalfVector {
+                out += "        vec3 e = nmToLocal(hv, t, b, n);\n        \(store3(6, "e"))\n"
+            }
+        case .halfDifference:
+            let softening = HiddenActivation.glslLiteral(FrameLayer.differencePoleSoftening)
+            out += "        vec3 e = nmToLocal(hv, t, b, n), f = nmDifference(a, e, \(softening));\n"
+            out += "        \(store3(0, "e"))\n        \(store3(3, "f"))\n        \(store(6, "a.z")) \(store(7, "d.z"))\n"
         }
         out += "    }\n"
         out += "    for (int i = 0; i < \(c); ++i) x0[\(features) + i] = lat[i];\n"

@@ -53,20 +53,21 @@ final class NeuralMaterialFileTests: XCTestCase {
     /// (every bake before it) read as the paper's wi, wo, and wi, wo is not
     /// written, so those files keep their bytes.
     func testFrameInputsRoundTripAndDefault() throws {
-        let half = NeuralArchitecture(brdfHidden: [32, 32], frameInputs: .withHalfVector)
-        XCTAssertEqual(half.brdfInputs, 26)
-        let f = sample(arch: half)
-        try f.write(to: path("h.nmat"))
-        let g = try NeuralMaterialFile.load(path: path("h.nmat"))
-        XCTAssertEqual(g.architecture, half)
-        let d = NeuralDecoders(parameters: g.parameters)
-        let latent = (0..<8).map { Float($0) * 0.1 - 0.3 }
-        let wi = SIMD3<Float>(0.3, 0.1, 0.95), wo = SIMD3<Float>(-0.4, 0.2, 0.89)
-        let scalar = d.evalBRDFScalar(latent: latent, wi: wi, wo: wo), batched = try d.evalBRDF(latents: latent, wi: [wi], wo: [wo])[0]
-        for k in 0..<3 { XCTAssertEqual(scalar[k], batched[k], accuracy: 1e-5 * scalar[k]) }
-
+        for (inputs, brdfInputs) in [(FrameInputs.withHalfVector, 26), (.halfDifference, 24)] {
+            let arch = NeuralArchitecture(brdfHidden: [32, 32], frameInputs: inputs)
+            XCTAssertEqual(arch.brdfInputs, brdfInputs)
+            let f = sample(arch: arch)
+            try f.write(to: path("h.nmat"))
+            let g = try NeuralMaterialFile.load(path: path("h.nmat"))
+            XCTAssertEqual(g.architecture, arch)
+            let d = NeuralDecoders(parameters: g.parameters)
+            let latent = (0..<8).map { Float($0) * 0.1 - 0.3 }
+            let wi = SIMD3<Float>(0.3, 0.1, 0.95), wo = SIMD3<Float>(-0.4, 0.2, 0.89)
+            let scalar = d.evalBRDFScalar(latent: latent, wi: wi, wo: wo), batched = try d.evalBRDF(latents: latent, wi: [wi], wo: [wo])[0]
+            for k in 0..<3 { XCTAssertEqual(scalar[k], batched[k], accuracy: 1e-5 * scalar[k]) }
+            XCTAssertTrue(arch.jsonString().contains(#""frameInputs":"\#(inputs.rawValue)""#))
+        }
         XCTAssertFalse(NeuralArchitecture.default.jsonString().contains("frameInputs"))
-        XCTAssertTrue(half.jsonString().contains(#""frameInputs":"wi-wo-h""#))
         let old = #"{"brdfHidden":[32,32],"latentChannels":8,"outputOffset":3,"samplerHidden":[32,32,32]}"#
         XCTAssertEqual(try NeuralArchitecture.fromJSON(old), .default)
         XCTAssertThrowsError(try NeuralArchitecture.fromJSON(#"{"brdfHidden":[32,32],"latentChannels":8,"outputOffset":3,"samplerHidden":[32,32,32],"frameInputs":"h"}"#))

@@ -106,18 +106,25 @@ void lq_bilinear_gather(const float *values, const long long *offsets, const flo
 void lq_bilinear_scatter(float *gradient, const long long *offsets, const float *weights,
                          long rows, long channels, const float *dRows, long long lo, long long hi);
 
+/// The difference vector's pole softening (FrameLayer.differenceVector):
+/// its azimuth divides by sqrt(h.x² + h.y² + this), so it and its gradient
+/// stay finite where h meets the frame's normal (there an isotropic lobe does
+/// not depend on the azimuth). Swift and the GLSL generator read this number.
+#define LQ_DIFFERENCE_POLE_SOFTENING 1e-4f
+
 /// The learned frames' per-row work for `rows` rows (FrameLayer.c; bit-identical
 /// to NeuralMaterial's FrameLayer on every path). raw: [rows×12]; wi, wo: one
 /// direction per 4 floats (Swift's SIMD3<Float> stride).
-/// withHalf: 0 for FrameInputs.incidentOutgoing (12 features), 1 for .withHalfVector (18).
-/// features: out[r×outStride + 0..<12 or 18] = FrameLayer.features.
-void lq_frame_features_portable(const float *raw, const float *wi, const float *wo, long withHalf, long rows, float *out, long outStride);
-void lq_frame_features_avx2_fma(const float *raw, const float *wi, const float *wo, long withHalf, long rows, float *out, long outStride);
-void lq_frame_features_avx512(const float *raw, const float *wi, const float *wo, long withHalf, long rows, float *out, long outStride);
-/// backward: dRaw[r×12 + 0..<12] = FrameLayer.backward of dFeatures[r×dStride + 0..<12 or 18].
-void lq_frame_backward_portable(const float *raw, const float *wi, const float *wo, long withHalf, const float *dFeatures, long dStride, long rows, float *dRaw);
-void lq_frame_backward_avx2_fma(const float *raw, const float *wi, const float *wo, long withHalf, const float *dFeatures, long dStride, long rows, float *dRaw);
-void lq_frame_backward_avx512(const float *raw, const float *wi, const float *wo, long withHalf, const float *dFeatures, long dStride, long rows, float *dRaw);
+/// mode (FrameInputs.kernelMode): 0 for .incidentOutgoing (12 features),
+/// 1 for .withHalfVector (18), 2 for .halfDifference (16).
+/// features: out[r×outStride + 0..<12, 18 or 16] = FrameLayer.features.
+void lq_frame_features_portable(const float *raw, const float *wi, const float *wo, long mode, long rows, float *out, long outStride);
+void lq_frame_features_avx2_fma(const float *raw, const float *wi, const float *wo, long mode, long rows, float *out, long outStride);
+void lq_frame_features_avx512(const float *raw, const float *wi, const float *wo, long mode, long rows, float *out, long outStride);
+/// backward: dRaw[r×12 + 0..<12] = FrameLayer.backward of dFeatures[r×dStride + 0..<12, 18 or 16].
+void lq_frame_backward_portable(const float *raw, const float *wi, const float *wo, long mode, const float *dFeatures, long dStride, long rows, float *dRaw);
+void lq_frame_backward_avx2_fma(const float *raw, const float *wi, const float *wo, long mode, const float *dFeatures, long dStride, long rows, float *dRaw);
+void lq_frame_backward_avx512(const float *raw, const float *wi, const float *wo, long mode, const float *dFeatures, long dStride, long rows, float *dRaw);
 /// local: wiOut[r×wiStride + 0..<3], woOut[r×woStride + 0..<3] = wi[r], wo[r] in frame `index` (0 or 1).
 void lq_frame_local_portable(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
 void lq_frame_local_avx2_fma(const float *raw, long index, const float *wi, const float *wo, long rows, float *wiOut, long wiStride, float *woOut, long woStride);
