@@ -29,6 +29,17 @@ void nmFrame(float raw[12], int k, out vec3 t, out vec3 b, out vec3 n) {
 
 vec3 nmToLocal(vec3 v, vec3 t, vec3 b, vec3 n) { return vec3(dot(v, t), dot(v, b), dot(v, n)); }
 
+/// The difference vector of w about the half vector h, both in one learned
+/// frame (FrameLayer.differenceVector); `softening` is LQ_DIFFERENCE_POLE_SOFTENING,
+/// written into each call by the generator.
+vec3 nmDifference(vec3 w, vec3 h, float softening) {
+    float p = w.x * h.x + w.y * h.y;
+    float m = w.y * h.x - w.x * h.y;
+    float q = h.x * h.x + h.y * h.y;
+    float r = 1.0 / sqrt(q + softening);
+    return vec3((h.z * p - w.z * q) * r, m * r, p + w.z * h.z);
+}
+
 /// The sampling mixture after the output warps.
 struct NeuralMixture {
     float alphaX, alphaY, rho;
