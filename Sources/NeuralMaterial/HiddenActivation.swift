@@ -54,15 +54,9 @@ public enum HiddenActivation: String, Codable, CaseIterable, Sendable {
         case .relu:
             return "max(\(z), 0.0)"
         case .smoothReLU:
-            let w = Self.glslLiteral(Self.halfWidth)
-            return "(\(z) >= \(w) ? \(z) : (\(z) <= -\(w) ? \(Self.glslLiteral(Self.leak)) * \(z)"
-                + " : (\(Self.glslLiteral(Self.quadraticA)) * \(z) + \(Self.glslLiteral(Self.quadraticB))) * \(z) + \(Self.glslLiteral(Self.quadraticC))))"
+            let w = GLSLLiteral.float(Self.halfWidth)
+            return "(\(z) >= \(w) ? \(z) : (\(z) <= -\(w) ? \(GLSLLiteral.float(Self.leak)) * \(z)"
+                + " : (\(GLSLLiteral.float(Self.quadraticA)) * \(z) + \(GLSLLiteral.float(Self.quadraticB))) * \(z) + \(GLSLLiteral.float(Self.quadraticC))))"
         }
-    }
-
-    /// A float literal GLSL reads back to the same value (`description` is shortest round-trip).
-    public static func glslLiteral(_ v: Float) -> String {
-        let s = v.description
-        return s.contains(".") || s.contains("e") ? s : s + ".0"
     }
 }

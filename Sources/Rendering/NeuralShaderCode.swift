@@ -70,7 +70,7 @@ enum NeuralShaderCode {
                 out += "        vec3 e = nmToLocal(hv, t, b, n);\n        \(store3(6, "e"))\n"
             }
         case .halfDifference:
-            let softening = HiddenActivation.glslLiteral(FrameLayer.differencePoleSoftening)
+            let softening = GLSLLiteral.float(FrameLayer.differencePoleSoftening)
             out += "        vec3 e = nmToLocal(hv, t, b, n), f = nmDifference(a, e, \(softening));\n"
             out += "        \(store3(0, "e"))\n        \(store3(3, "f"))\n        \(store(6, "a.z")) \(store(7, "d.z"))\n"
         }
