@@ -131,6 +131,15 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// Decoder copies trained (1 unless `copies` says more).
     public var copyCount: Int { copies ?? 1 }
 
+    /// How a 2×16 decoder is trained unless told otherwise: the 2026
+    /// follow-up's recipe (PAPER.md "Since the paper"). Each part measured
+    /// better for the 2×16 on the bundled materials (docs/BENCHMARKS.md
+    /// "Multi-copy training": lacquered wood's FLIP 0.0443 with four ReLU
+    /// copies on wi, wo → 0.0368; car paint's 0.0573, under its 2×32's),
+    /// while a plain 2×16 depends on its seed. The CLI applies it to
+    /// `--decoder 2x16` for the options not given.
+    public static let compactDecoderRecipe = (activation: HiddenActivation.smoothReLU, frameInputs: FrameInputs.halfDifference, copies: 4)
+
     // Held-out validation.
     public var validationSamples: Int = 16_384
     public var validationSeed: UInt64 = 0x76616c69_64617465

@@ -32,7 +32,7 @@ struct BakeCommand: ParsableCommand {
     @Option(help: "quick, standard (default) or high.") var preset: String?
     @Option(parsing: .unconditional, help: "Latent resolution (width = height) of the finest level.") var resolution: Int?
     @Option(parsing: .unconditional, help: "Number of latent mip levels (default: the full chain).") var levels: Int?
-    @Option(help: "BRDF decoder: 2x16, 2x32 (default) or 3x64.") var decoder: String?
+    @Option(help: "BRDF decoder: 2x16, 2x32 (default) or 3x64. 2x16 trains with the 2026 follow-up's recipe unless told otherwise: --activation smelu --frame-inputs h-d --copies 4.") var decoder: String?
     @Option(name: .customLong("frame-inputs"), help: "Directions the BRDF decoder sees per learned frame: wi-wo (the paper), wi-wo-h (adds the half vector) or h-d (half and difference vectors, the z of wi and wo: the follow-up paper's 2×16).") var frameInputs: String?
     @Option(name: .customLong("activation"), help: "The BRDF decoder's hidden-layer nonlinearity: relu (the paper) or smelu (a smooth, leaky ReLU, as the 2026 follow-up trains its 2x16).") var activation: String?
     @Option(parsing: .unconditional, help: "Wall-clock training budget in seconds (derives --samples from the measured speed; not bit-reproducible).") var seconds: Double?
@@ -81,6 +81,13 @@ struct BakeCommand: ParsableCommand {
                 fail("--decoder \(decoder): use one of \(BakeCommand.decoderChoices.joined(separator: ", "))")
             }
             s.decoder = decoder.lowercased()
+            if s.decoder == "2x16" {
+                // The 2×16 trains with the follow-up's recipe; the options below override each part.
+                let recipe = BakeSettings.compactDecoderRecipe
+                s.activation = recipe.activation
+                s.frameInputs = recipe.frameInputs
+                s.copies = recipe.copies
+            }
         }
         if let frameInputs {
             do { s.frameInputs = try FrameInputs(name: frameInputs) } catch { fail("--frame-inputs \(frameInputs): use wi-wo, wi-wo-h or h-d") }
@@ -99,6 +106,15 @@ struct BakeCommand: ParsableCommand {
         if let echo { s.echo = echo == 1 ? nil : echo }
         do { try s.validate() } catch { fail("\(error)") }
         return s
+    }
+
+    /// The start line's words after the decoder shape: its activation and
+    /// frame inputs where they are not the paper's, and its copies.
+    static func decoderDetail(_ s: BakeSettings) -> String {
+        var parts: [String] = []
+        if let a = s.activation, a != .relu { parts.append(a.rawValue) }
+        if let f = s.frameInputs, f != .incidentOutgoing { parts.append(f.rawValue) }
+        return (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))") + (s.copyCount > 1 ? " × \(s.copyCount) copies" : "")
     }
 
     static func shellQuote(_ s: String) -> String {
@@ -190,7 +206,7 @@ struct BakeCommand: ParsableCommand {
         }
         if !quiet {
             let what = baker.step > 0 ? "resuming at step \(baker.step) of" : "baking"
-            FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder)\(s.copyCount > 1 ? " × \(s.copyCount) copies" : ""), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))
+            FileHandle.standardError.write(Data("\(what) \(baker.material.name): \(s.preset.rawValue) preset, \(s.resolution)² latents × \(s.levels) levels, decoder \(s.decoder)\(Self.decoderDetail(s)), \(baker.totalSteps) steps × \(s.batch) rows, \(s.threads) threads, seed \(s.seed)\n".utf8))
         }
         let printer = BakeProgressPrinter(enabled: !quiet)
         let outcome: BakeOutcome
@@ -224,6 +240,7 @@ struct BakeCommand: ParsableCommand {
                 let obj: [String: Any] = [
                     "output": summary.output, "material": materialPath, "material_name": baker.material.name,
                     "preset": s.preset.rawValue, "resolution": s.resolution, "levels": s.levels, "decoder": s.decoder,
+                    "activation": (s.activation ?? .relu).rawValue, "frame_inputs": (s.frameInputs ?? .incidentOutgoing).rawValue,
                     "seed": s.seed, "threads": s.threads, "batch": s.batch,
                     "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
                     "samples_per_second": summary.samplesPerSecond, "metrics": metrics, "copies": s.copyCount, "kept_copy": summary.keptCopy,
