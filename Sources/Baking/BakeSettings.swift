@@ -136,9 +136,28 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// better for the 2×16 on the bundled materials (docs/BENCHMARKS.md
     /// "Multi-copy training": lacquered wood's FLIP 0.0443 with four ReLU
     /// copies on wi, wo → 0.0368; car paint's 0.0573, under its 2×32's),
-    /// while a plain 2×16 depends on its seed. The CLI applies it to
-    /// `--decoder 2x16` for the options not given.
+    /// while a plain 2×16 depends on its seed. `selectDecoder` applies it;
+    /// the CLI's options then override each part.
     public static let compactDecoderRecipe = (activation: HiddenActivation.smoothReLU, frameInputs: FrameInputs.halfDifference, copies: 4)
+
+    /// Sets the decoder shape as `lacquer bake --decoder NAME` does: a 2×16
+    /// comes with `compactDecoderRecipe`.
+    public mutating func selectDecoder(_ name: String) {
+        decoder = name.lowercased()
+        guard decoder == "2x16" else { return }
+        let recipe = Self.compactDecoderRecipe
+        activation = recipe.activation
+        frameInputs = recipe.frameInputs
+        copies = recipe.copies
+    }
+
+    /// The architecture `lacquer bake --decoder NAME` bakes when no other
+    /// option is given: what `lacquer bench shading` times for that size.
+    public static func bakedArchitecture(decoder name: String) throws -> NeuralArchitecture {
+        var s = BakeSettings()
+        s.selectDecoder(name)
+        return try s.architecture
+    }
 
     // Held-out validation.
     public var validationSamples: Int = 16_384

@@ -80,14 +80,8 @@ struct BakeCommand: ParsableCommand {
             guard BakeCommand.decoderChoices.contains(decoder.lowercased()) else {
                 fail("--decoder \(decoder): use one of \(BakeCommand.decoderChoices.joined(separator: ", "))")
             }
-            s.decoder = decoder.lowercased()
-            if s.decoder == "2x16" {
-                // The 2×16 trains with the follow-up's recipe; the options below override each part.
-                let recipe = BakeSettings.compactDecoderRecipe
-                s.activation = recipe.activation
-                s.frameInputs = recipe.frameInputs
-                s.copies = recipe.copies
-            }
+            // A 2×16 comes with the follow-up's recipe; the options below override each part.
+            s.selectDecoder(decoder)
         }
         if let frameInputs {
             do { s.frameInputs = try FrameInputs(name: frameInputs) } catch { fail("--frame-inputs \(frameInputs): use wi-wo, wi-wo-h or h-d") }
