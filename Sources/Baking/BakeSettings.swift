@@ -30,9 +30,13 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// nil = the paper's wi, wo: optional so the settings JSON of bakes made
     /// before the option (checkpoints, `.nmat` metadata) keeps its bytes.
     public var frameInputs: FrameInputs?
+    /// The frame inputs trained (the paper's wi, wo unless `frameInputs` says otherwise).
+    public var frameInputsInUse: FrameInputs { frameInputs ?? .incidentOutgoing }
     /// The BRDF decoder's hidden-layer nonlinearity (`HiddenActivation`);
     /// nil = ReLU, optional for the same reason as `frameInputs`.
     public var activation: HiddenActivation?
+    /// The hidden-layer activation trained (ReLU unless `activation` says otherwise).
+    public var activationInUse: HiddenActivation { activation ?? .relu }
     /// Training samples (BRDF rows) in total; `totalSteps = ⌈samples / batch⌉`.
     public var samples: Int
     /// Wall-clock budget; when set, `samples` is re-derived from the measured
@@ -212,8 +216,8 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var architecture: NeuralArchitecture {
         get throws {
             var a = try NeuralArchitecture(decoder: decoder)
-            a.frameInputs = frameInputs ?? .incidentOutgoing
-            a.brdfActivation = activation ?? .relu
+            a.frameInputs = frameInputsInUse
+            a.brdfActivation = activationInUse
             return a
         }
     }

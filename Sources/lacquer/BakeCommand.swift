@@ -106,8 +106,8 @@ struct BakeCommand: ParsableCommand {
     /// frame inputs where they are not the paper's, and its copies.
     static func decoderDetail(_ s: BakeSettings) -> String {
         var parts: [String] = []
-        if let a = s.activation, a != .relu { parts.append(a.rawValue) }
-        if let f = s.frameInputs, f != .incidentOutgoing { parts.append(f.rawValue) }
+        if s.activationInUse != .relu { parts.append(s.activationInUse.rawValue) }
+        if s.frameInputsInUse != .incidentOutgoing { parts.append(s.frameInputsInUse.rawValue) }
         return (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))") + (s.copyCount > 1 ? " × \(s.copyCount) copies" : "")
     }
 
@@ -234,7 +234,7 @@ struct BakeCommand: ParsableCommand {
                 let obj: [String: Any] = [
                     "output": summary.output, "material": materialPath, "material_name": baker.material.name,
                     "preset": s.preset.rawValue, "resolution": s.resolution, "levels": s.levels, "decoder": s.decoder,
-                    "activation": (s.activation ?? .relu).rawValue, "frame_inputs": (s.frameInputs ?? .incidentOutgoing).rawValue,
+                    "activation": s.activationInUse.rawValue, "frame_inputs": s.frameInputsInUse.rawValue,
                     "seed": s.seed, "threads": s.threads, "batch": s.batch,
                     "steps": summary.steps, "samples": summary.samples, "seconds": summary.seconds,
                     "samples_per_second": summary.samplesPerSecond, "metrics": metrics, "copies": s.copyCount, "kept_copy": summary.keptCopy,
