@@ -56,6 +56,14 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var smoothingFraction: Double = 0.1
     /// Initial half-angle of the smoothing cone in degrees (→ 0 linearly).
     public var smoothingDegrees: Double = 10
+    /// ε of the training loss's logarithm (`LogL1Loss`); nil = `LogL1Loss.offset`
+    /// (0.01). A larger ε weighs rows darker than it less, leaving the
+    /// decoder's capacity to the brighter ones (the highlights). Optional so
+    /// the settings JSON of bakes made before the option keeps its bytes;
+    /// the held-out metrics keep ε = 0.01 whatever this says.
+    public var lossOffset: Double?
+    /// The ε trained with (`LogL1Loss.offset` unless `lossOffset` says otherwise).
+    public var lossOffsetInUse: Double { lossOffset ?? LogL1Loss.offset }
     public var learningRate: Double = 1e-3
     public var finalLearningRate: Double = 1e-4
     /// Latent learning rate = this × the decoder learning rate (sparse Adam:
@@ -253,6 +261,7 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         }
         if let minimumAlpha { guard minimumAlpha.isFinite, (0...1).contains(minimumAlpha) else { throw bad("minimumAlpha \(minimumAlpha): must be in 0...1") } }
         guard levelBias > 0, footprintTaps >= 1, validationSamples >= 16, calibrationRows >= 16 else { throw bad("levelBias > 0, footprintTaps ≥ 1, validationSamples ≥ 16, calibrationRowsPerLevel ≥ 16 required") }
+        if let lossOffset { guard lossOffset.isFinite, lossOffset > 0, lossOffset <= 1 else { throw bad("lossOffset \(lossOffset): must be in (0, 1]") } }
         guard learningRate > 0, finalLearningRate > 0, latentLearningRateScale > 0 else { throw bad("learning rates must be positive") }
     }
 

@@ -390,7 +390,8 @@ public final class Baker {
         // regions (not measured). The bits do not depend on how many threads train.
         let trainerChunks = (B + DecoderTrainer.defaultChunkRows - 1) / DecoderTrainer.defaultChunkRows
         let trainingWorkers = drawsAhead && (threads == 2 || trainerChunks <= 2) ? 1 : threads
-        let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: trainingWorkers)
+        let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: trainingWorkers,
+                                     lossOffset: settings.lossOffsetInUse)
         let latentRows = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { latentRows.deallocate() }
         let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
         let featureRows = UnsafeMutablePointer<Float>.allocate(capacity: B * K); defer { featureRows.deallocate() }

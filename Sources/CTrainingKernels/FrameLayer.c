@@ -69,9 +69,23 @@ LQ_INLINE void lq_difference_vector_backward(lq_v3 w, lq_v3 h, lq_v3 g, lq_v3 *d
                      ux * p + g.z * w.z);
 }
 
+/// FrameLayer.logHalfAngle: 1 + scale · log(h.x² + h.y² + floor).
+LQ_INLINE lq_vf lq_log_half_angle(lq_v3 h) {
+    const lq_vf q = h.x * h.x + h.y * h.y;
+    return 1.0f + LQ_LOG_HALF_ANGLE_SCALE * lq_log(q + LQ_LOG_HALF_ANGLE_FLOOR);
+}
+
+/// d(logHalfAngle)/d(h.x, h.y) times the feature's gradient g: 2 g · scale / (q + floor) · h.xy.
+LQ_INLINE lq_vf lq_log_half_angle_factor(lq_v3 h, lq_vf g) {
+    const lq_vf q = h.x * h.x + h.y * h.y;
+    return 2.0f * g * LQ_LOG_HALF_ANGLE_SCALE / (q + LQ_LOG_HALF_ANGLE_FLOOR);
+}
+
+float lq_log_scalar(float x) { return lq_log((lq_vf){0} + x)[0]; }
+
 /// Features per frame of each mode (FrameInputs.kernelMode): wi, wo (6);
-/// wi, wo, h (9); h, d, wi.z, wo.z (8).
-LQ_INLINE long lq_features_per_frame(long mode) { return mode == 0 ? 6 : (mode == 1 ? 9 : 8); }
+/// wi, wo, h (9); h, d, wi.z, wo.z (8); h, d, wi.z, wo.z, s (9).
+LQ_INLINE long lq_features_per_frame(long mode) { return mode == 0 ? 6 : (mode == 1 ? 9 : (mode == 2 ? 8 : 9)); }
 
 LQ_INLINE void lq_features_body(const float *restrict raw, const float *restrict wi, const float *restrict wo, long mode,
                                 long rows, float *restrict out, long outStride) {
@@ -84,12 +98,13 @@ LQ_INLINE void lq_features_body(const float *restrict raw, const float *restrict
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
             float *o = out + r * outStride + perFrame * k;
             const lq_v3 al = lq_to_local(&f, a), cl = lq_to_local(&f, c);
-            if (mode == 2) {
+            if (mode >= 2) {
                 const lq_v3 e = lq_to_local(&f, h);
                 lq_store3(o, outStride, n, e);
                 lq_store3(o + 3, outStride, n, lq_difference_vector(al, e));
                 lq_store(o + 6, outStride, n, al.z);
                 lq_store(o + 7, outStride, n, cl.z);
+                if (mode == 3) lq_store(o + 8, outStride, n, lq_log_half_angle(e));
             } else {
                 lq_store3(o, outStride, n, al);
                 lq_store3(o + 3, outStride, n, cl);
@@ -111,12 +126,18 @@ LQ_INLINE void lq_backward_body(const float *restrict raw, const float *restrict
             const lq_frame f = lq_make_frame(raw + 12 * r + 6 * k, n);
             const float *gk = g + r * gStride + perFrame * k;
             lq_v3 gi, go, gh = lq_v3_make(zero, zero, zero);
-            if (mode == 2) {
+            if (mode >= 2) {
                 lq_v3 dw, dh;
-                lq_difference_vector_backward(lq_to_local(&f, vi), lq_to_local(&f, vh), lq_load3(gk + 3, gStride, n), &dw, &dh);
+                const lq_v3 e = lq_to_local(&f, vh);
+                lq_difference_vector_backward(lq_to_local(&f, vi), e, lq_load3(gk + 3, gStride, n), &dw, &dh);
                 gi = lq_v3_make(dw.x, dw.y, dw.z + lq_load(gk + 6, gStride, n));
                 go = lq_v3_make(zero, zero, lq_load(gk + 7, gStride, n));
                 gh = lq_add(lq_load3(gk, gStride, n), dh);
+                if (mode == 3) {
+                    const lq_vf k = lq_log_half_angle_factor(e, lq_load(gk + 8, gStride, n));
+                    gh.x = gh.x + k * e.x;
+                    gh.y = gh.y + k * e.y;
+                }
             } else {
                 gi = lq_load3(gk, gStride, n);
                 go = lq_load3(gk + 3, gStride, n);

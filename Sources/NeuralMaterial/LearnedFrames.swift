@@ -39,7 +39,8 @@ public struct ShadingFrame<T: NMReal>: Equatable, Sendable {
 /// [wi in frame 1 (3), wo in frame 1 (3), wi in frame 2 (3), wo in frame 2 (3)],
 /// each as (·t, ·b, ·n); with `FrameInputs.withHalfVector` each frame's block
 /// ends with h (3) as well: [wi₁, wo₁, h₁, wi₂, wo₂, h₂] (18); with
-/// `.halfDifference` each frame's block is [h, d, wi.z, wo.z] (16 in all).
+/// `.halfDifference` each frame's block is [h, d, wi.z, wo.z] (16 in all),
+/// with `.halfDifferenceLogAngle` [h, d, wi.z, wo.z, s] (18, s = `logHalfAngle`).
 public enum FrameLayer {
     public static let rawCount = 12
     public static let featureCount = 12
@@ -115,8 +116,31 @@ public enum FrameLayer {
         return (dw, dh)
     }
 
+    /// `LQ_LOG_HALF_ANGLE_FLOOR` and `_SCALE`, the C header's one definition.
+    public static let logHalfAngleFloor: Float = LQ_LOG_HALF_ANGLE_FLOOR
+    public static let logHalfAngleScale: Float = LQ_LOG_HALF_ANGLE_SCALE
+
+    /// The log-stretched half angle (`FrameInputs.halfDifferenceLogAngle`) of
+    /// h in a learned frame: s = 1 + c·log(sin²θ_h + ε) with sin²θ_h = h.x² + h.y²,
+    /// ε = 1e-4 and c = 1/log(1/ε), so s runs from 0 at the pole to 1 at the
+    /// horizon and a GGX peak of any roughness α ≥ 0.01 — whose log falls
+    /// like −2·log(α² + tan²θ_h) — is close to a straight line in s past its
+    /// core. ε caps the slope (ds/dh stays below 2c/√ε ≈ 22) where h meets the normal.
+    @inline(__always)
+    public static func logHalfAngle<T: NMReal>(_ h: SIMD3<T>) -> T {
+        let q = h.x * h.x + h.y * h.y
+        return 1 + T(logHalfAngleScale) * T.nmKernelLog(q + T(logHalfAngleFloor))
+    }
+
+    /// dL/d(h.x, h.y) of `logHalfAngle` is this factor times (h.x, h.y), for dL/ds = g.
+    @inline(__always)
+    public static func logHalfAngleFactor<T: NMReal>(_ h: SIMD3<T>, _ g: T) -> T {
+        let q = h.x * h.x + h.y * h.y
+        return 2 * g * T(logHalfAngleScale) / (q + T(logHalfAngleFloor))
+    }
+
     /// Forward: raw (12) + wi, wo → features (`inputs` in frame 1, then frame 2:
-    /// 12 for wi, wo; 18 with h; 16 for h, d, wi.z, wo.z).
+    /// 12 for wi, wo; 18 with h; 16 for h, d, wi.z, wo.z; 18 with s as well).
     @inline(__always)
     public static func features<T: NMReal>(raw: UnsafePointer<T>, wi: SIMD3<T>, wo: SIMD3<T>, inputs: FrameInputs = .incidentOutgoing,
                                            into out: UnsafeMutablePointer<T>) {
@@ -134,12 +158,13 @@ public enum FrameLayer {
                     let e = f.toLocal(h)
                     out[o + 6] = e.x; out[o + 7] = e.y; out[o + 8] = e.z
                 }
-            case .halfDifference:
+            case .halfDifference, .halfDifferenceLogAngle:
                 let e = f.toLocal(h)
                 let d = differenceVector(a, half: e)
                 out[o] = e.x; out[o + 1] = e.y; out[o + 2] = e.z
                 out[o + 3] = d.x; out[o + 4] = d.y; out[o + 5] = d.z
                 out[o + 6] = a.z; out[o + 7] = c.z
+                if inputs == .halfDifferenceLogAngle { out[o + 8] = logHalfAngle(e) }
             }
         }
     }
@@ -172,13 +197,18 @@ public enum FrameLayer {
                 gi = SIMD3(g[q], g[q + 1], g[q + 2])
                 go = SIMD3(g[q + 3], g[q + 4], g[q + 5])
                 if inputs == .withHalfVector { gh = SIMD3(g[q + 6], g[q + 7], g[q + 8]) }
-            case .halfDifference:
+            case .halfDifference, .halfDifferenceLogAngle:
                 let f = ShadingFrame(t: t, b: cross3(n, t), n: n)
                 let a = f.toLocal(wi), e = f.toLocal(h)
                 let back = differenceVectorBackward(a, half: e, SIMD3(g[q + 3], g[q + 4], g[q + 5]))
                 gi = SIMD3(back.dw.x, back.dw.y, back.dw.z + g[q + 6])
                 go = SIMD3(0, 0, g[q + 7])
                 gh = SIMD3(g[q], g[q + 1], g[q + 2]) + back.dh
+                if inputs == .halfDifferenceLogAngle {
+                    let k = logHalfAngleFactor(e, g[q + 8])
+                    gh.x = gh.x + k * e.x
+                    gh.y = gh.y + k * e.y
+                }
             }
             var dt = gi.x * wi + go.x * wo
             var db = gi.y * wi + go.y * wo

@@ -1,3 +1,4 @@
+import CTrainingKernels
 import Foundation
 
 /// The scalar type the differentiable building blocks are written over.
@@ -11,6 +12,9 @@ public protocol NMReal: BinaryFloatingPoint, SIMDScalar, Sendable, Codable where
     static func nmSqrt(_ x: Self) -> Self
     static func nmExp(_ x: Self) -> Self
     static func nmLog(_ x: Self) -> Self
+    /// The training kernels' logarithm where a feature must equal them bit
+    /// for bit (`lq_log_scalar`); `nmLog` in Double, the gradient checks' type.
+    static func nmKernelLog(_ x: Self) -> Self
     static func nmCos(_ x: Self) -> Self
     static func nmSin(_ x: Self) -> Self
 }
@@ -19,6 +23,7 @@ extension Float: NMReal {
     @inline(__always) public static func nmSqrt(_ x: Float) -> Float { x.squareRoot() }
     @inline(__always) public static func nmExp(_ x: Float) -> Float { Foundation.exp(x) }
     @inline(__always) public static func nmLog(_ x: Float) -> Float { Foundation.log(x) }
+    @inline(__always) public static func nmKernelLog(_ x: Float) -> Float { lq_log_scalar(x) }
     @inline(__always) public static func nmCos(_ x: Float) -> Float { Foundation.cos(x) }
     @inline(__always) public static func nmSin(_ x: Float) -> Float { Foundation.sin(x) }
 }
@@ -27,6 +32,7 @@ extension Double: NMReal {
     @inline(__always) public static func nmSqrt(_ x: Double) -> Double { x.squareRoot() }
     @inline(__always) public static func nmExp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func nmLog(_ x: Double) -> Double { Foundation.log(x) }
+    @inline(__always) public static func nmKernelLog(_ x: Double) -> Double { Foundation.log(x) }
     @inline(__always) public static func nmCos(_ x: Double) -> Double { Foundation.cos(x) }
     @inline(__always) public static func nmSin(_ x: Double) -> Double { Foundation.sin(x) }
 }

@@ -23,6 +23,7 @@ enum NeuralShaderCode {
         case .incidentOutgoing: return ""
         case .withHalfVector: return "h"
         case .halfDifference: return "hd"
+        case .halfDifferenceLogAngle: return "hdl"
         }
     }
 
@@ -69,10 +70,14 @@ enum NeuralShaderCode {
             if a.frameInputs == .withHalfVector {
                 out += "        vec3 e = nmToLocal(hv, t, b, n);\n        \(store3(6, "e"))\n"
             }
-        case .halfDifference:
+        case .halfDifference, .halfDifferenceLogAngle:
             let softening = GLSLLiteral.float(FrameLayer.differencePoleSoftening)
             out += "        vec3 e = nmToLocal(hv, t, b, n), f = nmDifference(a, e, \(softening));\n"
             out += "        \(store3(0, "e"))\n        \(store3(3, "f"))\n        \(store(6, "a.z")) \(store(7, "d.z"))\n"
+            if a.frameInputs == .halfDifferenceLogAngle {
+                let scale = GLSLLiteral.float(FrameLayer.logHalfAngleScale), floor = GLSLLiteral.float(FrameLayer.logHalfAngleFloor)
+                out += "        \(store(8, "1.0 + \(scale) * log(e.x * e.x + e.y * e.y + \(floor))"))\n"
+            }
         }
         out += "    }\n"
         out += "    for (int i = 0; i < \(c); ++i) x0[\(features) + i] = lat[i];\n"

@@ -53,7 +53,9 @@ final class NeuralDecoderKernelTests: XCTestCase {
         let halfVector2x32 = NeuralArchitecture(brdfHidden: [32, 32], frameInputs: .withHalfVector)
         // The follow-up paper's 2×16: smooth ReLU, half and difference vectors.
         let followUp2x16 = NeuralArchitecture(brdfHidden: [16, 16], frameInputs: .halfDifference, brdfActivation: .smoothReLU)
-        for architecture in [NeuralArchitecture.brdf2x16, .brdf2x32, .brdf3x64, halfVector2x32, followUp2x16] {
+        // With the log-stretched half angle as well (the GLSL log against the kernels').
+        let logAngle2x16 = NeuralArchitecture(brdfHidden: [16, 16], frameInputs: .halfDifferenceLogAngle, brdfActivation: .smoothReLU)
+        for architecture in [NeuralArchitecture.brdf2x16, .brdf2x32, .brdf3x64, halfVector2x32, followUp2x16, logAngle2x16] {
             var rng = PCG32(seed: 7)
             var parameters = DecoderParameters.initialised(architecture: architecture, seed: 11)
             // Perturb every weight so the outputs are far from the initial, near-trivial ones.

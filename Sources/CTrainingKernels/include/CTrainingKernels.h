@@ -112,11 +112,21 @@ void lq_bilinear_scatter(float *gradient, const long long *offsets, const float 
 /// not depend on the azimuth). Swift and the GLSL generator read this number.
 #define LQ_DIFFERENCE_POLE_SOFTENING 1e-4f
 
+/// The log-stretched half angle (FrameLayer.logHalfAngle, FrameInputs.halfDifferenceLogAngle):
+/// s = 1 + LQ_LOG_HALF_ANGLE_SCALE · log(sin²θ_h + LQ_LOG_HALF_ANGLE_FLOOR), 0 at the
+/// pole and 1 at the horizon, the scale being 1 / log(1 / the floor).
+#define LQ_LOG_HALF_ANGLE_FLOOR 1e-4f
+#define LQ_LOG_HALF_ANGLE_SCALE 0.108573620f
+/// The kernels' logarithm for one value (Lanes16.h's lq_log, the same bits in
+/// every lane and on every path), so the Swift definition of a feature that
+/// takes a logarithm equals the batch kernels bit for bit.
+float lq_log_scalar(float x);
+
 /// The learned frames' per-row work for `rows` rows (FrameLayer.c; bit-identical
 /// to NeuralMaterial's FrameLayer on every path). raw: [rows×12]; wi, wo: one
 /// direction per 4 floats (Swift's SIMD3<Float> stride).
 /// mode (FrameInputs.kernelMode): 0 for .incidentOutgoing (12 features),
-/// 1 for .withHalfVector (18), 2 for .halfDifference (16).
+/// 1 for .withHalfVector (18), 2 for .halfDifference (16), 3 for .halfDifferenceLogAngle (18).
 /// features: out[r×outStride + 0..<12, 18 or 16] = FrameLayer.features.
 void lq_frame_features_portable(const float *raw, const float *wi, const float *wo, long mode, long rows, float *out, long outStride);
 void lq_frame_features_avx2_fma(const float *raw, const float *wi, const float *wo, long mode, long rows, float *out, long outStride);
