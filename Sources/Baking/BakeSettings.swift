@@ -142,6 +142,11 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var copies: Int?
     /// Decoder copies trained (1 unless `copies` says more).
     public var copyCount: Int { copies ?? 1 }
+    /// Shares of the steps at which the worse half of the copies is dropped;
+    /// nil = `CopyPruningSchedule.fractions` (optional for the same reason as `copies`).
+    public var pruningFractions: [Double]?
+    /// The pruning points in use.
+    public var pruningFractionsInUse: [Double] { pruningFractions ?? CopyPruningSchedule.fractions }
 
     /// How a 2×16 decoder is trained unless told otherwise: the 2026
     /// follow-up's recipe (PAPER.md "Since the paper"). Each part measured
@@ -246,6 +251,12 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         guard (16...65_536).contains(batch) else { throw bad("--batch \(batch): must be in 16...65536") }
         if let copies, !(1...CopyPruningSchedule.maximumCopies).contains(copies) {
             throw bad("--copies \(copies): must be in 1...\(CopyPruningSchedule.maximumCopies)")
+        }
+        if let pruningFractions {
+            guard (1...8).contains(pruningFractions.count), pruningFractions.allSatisfy({ $0 > 0 && $0 < 1 }),
+                  pruningFractions == pruningFractions.sorted() else {
+                throw bad("pruningFractions \(pruningFractions): 1 to 8 ascending shares of the steps, each in (0, 1)")
+            }
         }
         if let echo {
             guard (1...RowEcho.maximumFactor).contains(echo) else { throw bad("--echo \(echo): must be in 1...\(RowEcho.maximumFactor)") }
