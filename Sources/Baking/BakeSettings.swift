@@ -149,13 +149,14 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var pruningFractionsInUse: [Double] { pruningFractions ?? CopyPruningSchedule.fractions }
 
     /// How a 2×16 decoder is trained unless told otherwise: the 2026
-    /// follow-up's recipe (PAPER.md "Since the paper"). Each part measured
-    /// better for the 2×16 on the bundled materials (docs/BENCHMARKS.md
-    /// "Multi-copy training": lacquered wood's FLIP 0.0443 with four ReLU
-    /// copies on wi, wo → 0.0368; car paint's 0.0573, under its 2×32's),
-    /// while a plain 2×16 depends on its seed. `selectDecoder` applies it;
-    /// the CLI's options then override each part.
-    public static let compactDecoderRecipe = (activation: HiddenActivation.smoothReLU, frameInputs: FrameInputs.halfDifference, copies: 4)
+    /// follow-up's recipe (PAPER.md "Since the paper") plus the log-stretched
+    /// half angle among its inputs. Each part measured better for the 2×16
+    /// on the bundled materials (docs/BENCHMARKS.md "Multi-copy training":
+    /// lacquered wood's FLIP 0.0443 with four ReLU copies on wi, wo → 0.0368
+    /// with the follow-up's h-d inputs → 0.0285 with h-d-l, under its 2×32's
+    /// 0.0312), while a plain 2×16 depends on its seed. `selectDecoder`
+    /// applies it; the CLI's options then override each part.
+    public static let compactDecoderRecipe = (activation: HiddenActivation.smoothReLU, frameInputs: FrameInputs.halfDifferenceLogAngle, copies: 4)
 
     /// Sets the decoder shape as `lacquer bake --decoder NAME` does: a 2×16
     /// comes with `compactDecoderRecipe`.

@@ -223,7 +223,7 @@ struct BenchCommand: ParsableCommand {
                 shading-only ratio.
                 """)
         @Argument(help: "Scene with layered materials.") var scene = "Assets/Scenes/gallery.json"
-        @Option(help: "Decoder sizes to run, each as `lacquer bake --decoder SIZE` makes it (2x16: smooth ReLU, h-d inputs).") var decoders = "2x16,2x32,3x64"
+        @Option(help: "Decoder sizes to run, each as `lacquer bake --decoder SIZE` makes it (2x16: smooth ReLU, h-d-l inputs).") var decoders = "2x16,2x32,3x64"
         @Option(help: "Bind every layered material of the scene to this material file (FILE or FILE#NAME) instead (e.g. the deepest one).")
         var material: String?
         @OptionGroup var common: Common
@@ -252,7 +252,7 @@ struct BenchCommand: ParsableCommand {
                     ("reference", try SceneMaterials(scene: loaded, mode: .reference, logger: logger)),
                 ]
                 for name in decoders.split(separator: ",") {
-                    // The architecture a bake of this size makes (the 2×16: smooth ReLU on h-d inputs).
+                    // The architecture a bake of this size makes (the 2×16: smooth ReLU on h-d-l inputs).
                     let architecture = try BakeSettings.bakedArchitecture(decoder: String(name))
                     variants.append(("neural \(name)", try SceneMaterials.synthetic(scene: loaded, architecture: architecture, logger: logger)))
                 }

@@ -25,10 +25,10 @@ final class CompactDecoderRecipeCLITests: XCTestCase {
         let r = try bake([])
         XCTAssertEqual(r.summary["decoder"] as? String, "2x16")
         XCTAssertEqual(r.summary["activation"] as? String, "smelu")
-        XCTAssertEqual(r.summary["frame_inputs"] as? String, "h-d")
+        XCTAssertEqual(r.summary["frame_inputs"] as? String, "h-d-l")
         XCTAssertEqual(r.summary["copies"] as? Int, 4)
-        // 8 latents + 2 frames × 8 h-d features; smooth hidden layers.
-        XCTAssertTrue(r.decoderLine.contains("frame inputs h-d") && r.decoderLine.contains("BRDF 24→16→16→3 (smelu"), r.decoderLine)
+        // 8 latents + 2 frames × 9 h-d-l features; smooth hidden layers.
+        XCTAssertTrue(r.decoderLine.contains("frame inputs h-d-l") && r.decoderLine.contains("BRDF 26→16→16→3 (smelu"), r.decoderLine)
     }
 
     func testEachPartOfTheRecipeCanBeOverridden() throws {
