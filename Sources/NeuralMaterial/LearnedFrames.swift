@@ -125,7 +125,7 @@ public enum FrameLayer {
     /// ε = 1e-4 and c = 1/log(1/ε), so s runs from 0 at the pole to 1 at the
     /// horizon and a GGX peak of any roughness α ≥ 0.01 — whose log falls
     /// like −2·log(α² + tan²θ_h) — is close to a straight line in s past its
-    /// core. ε caps the slope (ds/dh stays below 2c/√ε ≈ 22) where h meets the normal.
+    /// core. ε caps the slope (ds/dh stays below c/√ε ≈ 11) where h meets the normal.
     @inline(__always)
     public static func logHalfAngle<T: NMReal>(_ h: SIMD3<T>) -> T {
         let q = h.x * h.x + h.y * h.y
