@@ -56,14 +56,6 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var smoothingFraction: Double = 0.1
     /// Initial half-angle of the smoothing cone in degrees (→ 0 linearly).
     public var smoothingDegrees: Double = 10
-    /// ε of the training loss's logarithm (`LogL1Loss`); nil = `LogL1Loss.offset`
-    /// (0.01). A larger ε weighs rows darker than it less, leaving the
-    /// decoder's capacity to the brighter ones (the highlights). Optional so
-    /// the settings JSON of bakes made before the option keeps its bytes;
-    /// the held-out metrics keep ε = 0.01 whatever this says.
-    public var lossOffset: Double?
-    /// The ε trained with (`LogL1Loss.offset` unless `lossOffset` says otherwise).
-    public var lossOffsetInUse: Double { lossOffset ?? LogL1Loss.offset }
     public var learningRate: Double = 1e-3
     public var finalLearningRate: Double = 1e-4
     /// Latent learning rate = this × the decoder learning rate (sparse Adam:
@@ -142,11 +134,6 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var copies: Int?
     /// Decoder copies trained (1 unless `copies` says more).
     public var copyCount: Int { copies ?? 1 }
-    /// Shares of the steps at which the worse half of the copies is dropped;
-    /// nil = `CopyPruningSchedule.fractions` (optional for the same reason as `copies`).
-    public var pruningFractions: [Double]?
-    /// The pruning points in use.
-    public var pruningFractionsInUse: [Double] { pruningFractions ?? CopyPruningSchedule.fractions }
 
     /// How a 2×16 decoder is trained unless told otherwise: the 2026
     /// follow-up's recipe (PAPER.md "Since the paper") plus the log-stretched
@@ -253,12 +240,6 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         if let copies, !(1...CopyPruningSchedule.maximumCopies).contains(copies) {
             throw bad("--copies \(copies): must be in 1...\(CopyPruningSchedule.maximumCopies)")
         }
-        if let pruningFractions {
-            guard (1...8).contains(pruningFractions.count), pruningFractions.allSatisfy({ $0 > 0 && $0 < 1 }),
-                  pruningFractions == pruningFractions.sorted() else {
-                throw bad("pruningFractions \(pruningFractions): 1 to 8 ascending shares of the steps, each in (0, 1)")
-            }
-        }
         if let echo {
             guard (1...RowEcho.maximumFactor).contains(echo) else { throw bad("--echo \(echo): must be in 1...\(RowEcho.maximumFactor)") }
             let unit = echo * TrainingDataGenerator.chunkRows
@@ -273,7 +254,6 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         }
         if let minimumAlpha { guard minimumAlpha.isFinite, (0...1).contains(minimumAlpha) else { throw bad("minimumAlpha \(minimumAlpha): must be in 0...1") } }
         guard levelBias > 0, footprintTaps >= 1, validationSamples >= 16, calibrationRows >= 16 else { throw bad("levelBias > 0, footprintTaps ≥ 1, validationSamples ≥ 16, calibrationRowsPerLevel ≥ 16 required") }
-        if let lossOffset { guard lossOffset.isFinite, lossOffset > 0, lossOffset <= 1 else { throw bad("lossOffset \(lossOffset): must be in (0, 1]") } }
         guard learningRate > 0, finalLearningRate > 0, latentLearningRateScale > 0 else { throw bad("learning rates must be positive") }
     }
 

@@ -133,7 +133,7 @@ public final class Baker {
     public private(set) var liveCopies: [Int]
     /// Pruning decisions so far (the final choice appended at completion).
     public private(set) var copyPruning: [CopyPruningRecord] = []
-    /// Index into the pruning points (`CopyPruningSchedule.steps`) of the next one.
+    /// Index into `CopyPruningSchedule.steps` of the next pruning point.
     private var nextPruningPoint = 0
     /// The decoder that is (or will be) written: the first live copy; after
     /// completion the best one.
@@ -309,7 +309,7 @@ public final class Baker {
             guard !live.isEmpty, live == live.sorted(), Set(live).count == live.count, live.allSatisfy({ (0..<s.copyCount).contains($0) }) else {
                 throw BakeError.badCheckpoint(file: path, detail: "bad 'live_copies'")
             }
-            guard let next = Int(try field("next_pruning_point")), (0...s.pruningFractionsInUse.count).contains(next) else {
+            guard let next = Int(try field("next_pruning_point")), (0...CopyPruningSchedule.fractions.count).contains(next) else {
                 throw BakeError.badCheckpoint(file: path, detail: "bad 'next_pruning_point'")
             }
             var ps: [DecoderParameters] = [], adams: [AdamOptimizer?] = []
@@ -390,8 +390,7 @@ public final class Baker {
         // regions (not measured). The bits do not depend on how many threads train.
         let trainerChunks = (B + DecoderTrainer.defaultChunkRows - 1) / DecoderTrainer.defaultChunkRows
         let trainingWorkers = drawsAhead && (threads == 2 || trainerChunks <= 2) ? 1 : threads
-        let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: trainingWorkers,
-                                     lossOffset: settings.lossOffsetInUse)
+        let trainer = DecoderTrainer(architecture: architecture, maxBatch: B, workers: trainingWorkers)
         let latentRows = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { latentRows.deallocate() }
         let dLatents = UnsafeMutablePointer<Float>.allocate(capacity: B * C); defer { dLatents.deallocate() }
         let featureRows = UnsafeMutablePointer<Float>.allocate(capacity: B * K); defer { featureRows.deallocate() }
@@ -402,7 +401,7 @@ public final class Baker {
         defer { copyDLatents.deallocate() }
         var selectionRows: CopySelectionRows?
         func pruneDueCopies() throws {
-            let points = CopyPruningSchedule.steps(totalSteps: totalSteps, fractions: settings.pruningFractionsInUse)
+            let points = CopyPruningSchedule.steps(totalSteps: totalSteps)
             while nextPruningPoint < points.count, step >= points[nextPruningPoint] {
                 if liveCopies.count > 1 {
                     let start = Date()

@@ -17,14 +17,13 @@ import NeuralMaterial
 /// — by N, where the seed variance the follow-up tames is the decoder's.
 /// After the last pruning point only the survivors drive the latents.
 public enum CopyPruningSchedule {
-    /// Shares of the total steps at which the worse half of the live copies
-    /// is dropped, unless `BakeSettings.pruningFractions` says otherwise.
+    /// Shares of the total steps at which the worse half of the live copies is dropped.
     public static let fractions: [Double] = [0.25, 0.5, 0.75]
     /// `--copies` accepts 1 … this (each copy costs a decoder step until pruned).
     public static let maximumCopies = 64
 
     /// The steps at which pruning happens, ascending (before that step's training).
-    public static func steps(totalSteps: Int, fractions: [Double] = CopyPruningSchedule.fractions) -> [Int] {
+    public static func steps(totalSteps: Int) -> [Int] {
         fractions.map { Int(($0 * Double(totalSteps)).rounded()) }
     }
 

@@ -21,8 +21,6 @@ public final class DecoderTrainer: @unchecked Sendable {
     public let chunkRows: Int
     /// Instruction set of the matrix kernels.
     public let isa: TrainingISA
-    /// ε of the BRDF loss's logarithm (`LogL1Loss`).
-    public let lossOffset: Float
     private let brdfPasses: [BRDFTrainingPass]
     private let samplerPasses: [SamplerTrainingPass]
     /// One gradient buffer per chunk (flat `DecoderParameters` layout).
@@ -37,9 +35,8 @@ public final class DecoderTrainer: @unchecked Sendable {
     public static let defaultChunkRows = 512
 
     public init(architecture: NeuralArchitecture, maxBatch: Int, workers: Int? = nil,
-                chunkRows: Int = DecoderTrainer.defaultChunkRows, isa: TrainingISA = .active, lossOffset: Double = LogL1Loss.offset) {
+                chunkRows: Int = DecoderTrainer.defaultChunkRows, isa: TrainingISA = .active) {
         self.architecture = architecture
-        self.lossOffset = Float(lossOffset)
         self.maxBatch = maxBatch
         self.isa = isa
         let rowsPerChunk = max(1, min(chunkRows, maxBatch))
@@ -127,7 +124,7 @@ public final class DecoderTrainer: @unchecked Sendable {
                 pass.forward(parameters: p, values: b.v, latents: b.latents + s * C, wi: b.wi + s, wo: b.wo + s, rows: n)
                 let d = b.dOut + 3 * s
                 b.losses[c] = LogL1Loss.trainingChunk(prediction: UnsafePointer(pass.output), target: b.target + 3 * s, count: 3 * n,
-                                                      gradient: d, scale: Float(3 * n) / total, offset: lossOffset, isa: isa)
+                                                      gradient: d, scale: Float(3 * n) / total, isa: isa)
                 if let prediction = b.prediction { (prediction + 3 * s).update(from: pass.output, count: 3 * n) }
                 pass.backward(parameters: p, values: b.v, dOutput: d, gradients: g, dLatents: b.dLatents.map { $0 + s * C })
             }

@@ -19,7 +19,7 @@
 ///
 /// `halfDifferenceLogAngle` adds the log-stretched half angle
 /// (`FrameLayer.logHalfAngle`) to each frame's block. A clear coat's peak
-/// lives where h.z is within 0.002 of 1 — a sliver of the inputs' range
+/// lives where h.z is within 0.001 of 1 (GGX α = 0.04) — a sliver of the inputs' range
 /// that a 16-wide layer cannot resolve with the weights Adam reaches, so it
 /// builds the peak from h.x and h.y as a faceted cap, lower and wider than
 /// the reference's (measured: the 2×16 twins of lacquered wood and ceramic
@@ -48,8 +48,6 @@ public enum FrameInputs: String, Codable, CaseIterable, Sendable {
     public var featureCount: Int { 2 * featuresPerFrame }
     /// Whether the decoder needs h = normalize(wi + wo).
     public var usesHalfVector: Bool { self != .incidentOutgoing }
-    /// Whether each frame's block starts with h, d, wi.z, wo.z.
-    public var usesDifferenceVector: Bool { self == .halfDifference || self == .halfDifferenceLogAngle }
     /// The mode number of the C kernels (`lq_frame_features_*`): 0, 1, 2, 3.
     public var kernelMode: Int {
         switch self {

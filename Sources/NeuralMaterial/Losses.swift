@@ -57,10 +57,9 @@ extension LogL1Loss {
     /// Same results on every path; equal to the generic definition up to
     /// the rounding of the logarithms (`LogL1LossKernelTests`).
     public static func trainingChunk(prediction y: UnsafePointer<Float>, target t: UnsafePointer<Float>, count: Int,
-                                     gradient: UnsafeMutablePointer<Float>, scale: Float, offset eps: Float = Float(LogL1Loss.offset),
-                                     isa: TrainingISA = .active) -> Float {
+                                     gradient: UnsafeMutablePointer<Float>, scale: Float, isa: TrainingISA = .active) -> Float {
         guard count > 0 else { return 0 }
-        let inv = scale / Float(count)
+        let inv = scale / Float(count), eps = Float(offset)
         return isa.kernel(lq_log_l1_portable, lq_log_l1_avx2_fma, lq_log_l1_avx512)(y, t, count, eps, inv, gradient)
     }
 }

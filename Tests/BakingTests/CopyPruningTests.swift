@@ -144,27 +144,6 @@ final class CopyPruningTests: XCTestCase {
         XCTAssertFalse(try NeuralMaterialFile.load(path: one).metadata.trainingSettingsJSON.contains("copies"))
     }
 
-    /// `pruningFractions` moves the pruning points: four copies pruned at 10 %
-    /// and 20 % of 40 steps are down to one from step 8, and the records say so.
-    func testPruningPointsFollowTheSettings() throws {
-        let material = try BakeTestSupport.conductor()
-        let dir = try BakeTestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var settings = Self.settings(copies: 4)
-        settings.pruningFractions = [0.1, 0.2]
-        XCTAssertEqual(CopyPruningSchedule.steps(totalSteps: settings.totalSteps, fractions: settings.pruningFractionsInUse), [4, 8])
-        let baker = try Baker(material: material, materialPath: BakeTestSupport.conductorPath, settings: settings)
-        let out = dir.appendingPathComponent("early.nmat").path
-        _ = try baker.run(output: out, checkpoint: out + ".ckpt", checkpointInterval: 1e9)
-        XCTAssertEqual(baker.copyPruning.map(\.step), [4, 8])
-        XCTAssertEqual(baker.copyPruning.map(\.kept.count), [2, 1])
-        XCTAssertEqual(baker.liveCopies.count, 1)
-        for bad in [[0.5, 0.2], [0.0], [1.0], [], Array(repeating: 0.5, count: 9)] {
-            settings.pruningFractions = bad
-            XCTAssertThrowsError(try settings.validate()) { e in XCTAssertTrue("\(e)".hasPrefix("pruningFractions"), "\(e)") }
-        }
-    }
-
     func testCopiesOutOfRangeIsAOneLineError() {
         for n in [0, -1, CopyPruningSchedule.maximumCopies + 1] {
             XCTAssertThrowsError(try Self.settings(copies: n).validate()) { e in
