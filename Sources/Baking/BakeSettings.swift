@@ -24,7 +24,8 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     public var resolution: Int
     /// Number of latent mip levels (1 … full chain).
     public var levels: Int
-    /// BRDF decoder shape, "2x16" / "2x32" / "3x64".
+    /// BRDF decoder shape, "2x16" / "2x32" / "3x64" (set it with `selectDecoder`,
+    /// which brings the shape's training recipe along).
     public var decoder: String
     /// The directions the BRDF decoder sees per learned frame (`FrameInputs`).
     /// nil = the paper's wi, wo: optional so the settings JSON of bakes made
@@ -145,11 +146,21 @@ public struct BakeSettings: Codable, Equatable, Sendable {
     /// applies it; the CLI's options then override each part.
     public static let compactDecoderRecipe = (activation: HiddenActivation.smoothReLU, frameInputs: FrameInputs.halfDifferenceLogAngle, copies: 4)
 
+    /// The decoder a bake trains unless told otherwise: the 2×16 with its
+    /// recipe, since with it every bundled material's twin is within 10 % of
+    /// its 2×32's FLIP at a third of the multiply–adds per hit
+    /// (docs/BENCHMARKS.md "Multi-copy training").
+    public static let defaultDecoder = "2x16"
+
     /// Sets the decoder shape as `lacquer bake --decoder NAME` does: a 2×16
-    /// comes with `compactDecoderRecipe`.
+    /// comes with `compactDecoderRecipe`, a larger one with the paper's
+    /// training (ReLU on wi, wo, one copy).
     public mutating func selectDecoder(_ name: String) {
         decoder = name.lowercased()
-        guard decoder == "2x16" else { return }
+        guard decoder == "2x16" else {
+            activation = nil; frameInputs = nil; copies = nil
+            return
+        }
         let recipe = Self.compactDecoderRecipe
         activation = recipe.activation
         frameInputs = recipe.frameInputs
@@ -172,7 +183,7 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         self.preset = preset
         self.seed = seed
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        decoder = "2x32"
+        decoder = Self.defaultDecoder
         // Quick and standard: the same rows in more, smaller steps. Car
         // paint's flakes are limited by optimisation steps (standard FLIP
         // 0.086 at batch 4096, 0.075 at 2048, 0.065 at 1024, 0.064 at 512;
@@ -202,6 +213,7 @@ public struct BakeSettings: Codable, Equatable, Sendable {
         levels = LatentPyramid<Float>.fullLevelCount(width: resolution, height: resolution)
         minimumAlpha = Self.defaultMinimumAlpha
         energyCalibration = true
+        selectDecoder(Self.defaultDecoder)
     }
 
     /// The material as the baker samples and judges it: `minimumAlpha` applied.

@@ -32,7 +32,7 @@ struct BakeCommand: ParsableCommand {
     @Option(help: "quick, standard (default) or high.") var preset: String?
     @Option(parsing: .unconditional, help: "Latent resolution (width = height) of the finest level.") var resolution: Int?
     @Option(parsing: .unconditional, help: "Number of latent mip levels (default: the full chain).") var levels: Int?
-    @Option(help: "BRDF decoder: 2x16, 2x32 (default) or 3x64. 2x16 trains with the 2026 follow-up's recipe unless told otherwise: --activation smelu --frame-inputs h-d-l --copies 4.") var decoder: String?
+    @Option(help: "BRDF decoder: 2x16 (default), 2x32 or 3x64. 2x16 trains with the 2026 follow-up's recipe unless told otherwise: --activation smelu --frame-inputs h-d-l --copies 4; 2x32 and 3x64 with the paper's (relu, wi-wo, one copy).") var decoder: String?
     @Option(name: .customLong("frame-inputs"), help: "Directions the BRDF decoder sees per learned frame: wi-wo (the paper), wi-wo-h (adds the half vector), h-d (half and difference vectors, the z of wi and wo: the follow-up paper's 2×16) or h-d-l (h-d and the log-stretched half angle, for sharp coats).") var frameInputs: String?
     @Option(name: .customLong("activation"), help: "The BRDF decoder's hidden-layer nonlinearity: relu (the paper) or smelu (a smooth, leaky ReLU, as the 2026 follow-up trains its 2x16).") var activation: String?
     @Option(parsing: .unconditional, help: "Wall-clock training budget in seconds (derives --samples from the measured speed; not bit-reproducible).") var seconds: Double?

@@ -7,18 +7,34 @@ import XCTest
 final class CompactDecoderRecipeCLITests: XCTestCase {
     /// Bakes lambert.json starved (these tests are about settings, not quality)
     /// and returns the `--json` summary and `lacquer info`'s decoder line.
-    func bake(_ extra: [String]) throws -> (summary: [String: Any], decoderLine: String) {
+    func bake(_ extra: [String], decoder: String? = "2x16") throws -> (summary: [String: Any], decoderLine: String) {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("twin.nmat").path
         let tiny = ["--preset", "quick", "--resolution", "4", "--samples", "2048", "--quiet", "--allow-poor", "--json"]
-        let bake = try CLI.run(["bake", "Assets/Materials/lambert.json", "-o", out, "--decoder", "2x16"] + tiny + extra)
+        let bake = try CLI.run(["bake", "Assets/Materials/lambert.json", "-o", out] + (decoder.map { ["--decoder", $0] } ?? []) + tiny + extra)
         XCTAssertEqual(bake.status, 0, bake.stderr)
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bake.stdout.utf8)) as? [String: Any], bake.stdout)
         let info = try CLI.run(["info", out])
         XCTAssertEqual(info.status, 0, info.stderr)
         let line = try XCTUnwrap(info.stdout.split(separator: "\n").first { $0.contains("decoder") }, info.stdout)
         return (summary, String(line))
+    }
+
+    /// No `--decoder`: the 2×16 with its recipe (the default since every bundled
+    /// material's 2×16 came within 10 % of its 2×32); `--decoder 2x32` trains
+    /// as the paper does.
+    func testTheDefaultDecoderIsTheRecipesTwoBySixteen() throws {
+        let d = try bake([], decoder: nil)
+        XCTAssertEqual(d.summary["decoder"] as? String, "2x16")
+        XCTAssertEqual(d.summary["copies"] as? Int, 4)
+        XCTAssertEqual(d.summary["frame_inputs"] as? String, "h-d-l")
+        XCTAssertEqual(d.summary["activation"] as? String, "smelu")
+        let big = try bake([], decoder: "2x32")
+        XCTAssertEqual(big.summary["copies"] as? Int, 1)
+        XCTAssertEqual(big.summary["frame_inputs"] as? String, "wi-wo")
+        XCTAssertEqual(big.summary["activation"] as? String, "relu")
+        XCTAssertTrue(big.decoderLine.contains("2x32: latents 8, BRDF 20→32→32→3 (exp"), big.decoderLine)   // the paper's: wi, wo, ReLU
     }
 
     func testTheTwoBySixteenTrainsWithTheFollowUpsRecipe() throws {

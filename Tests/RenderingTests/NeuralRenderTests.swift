@@ -22,7 +22,7 @@ final class NeuralRenderTests: XCTestCase {
         var settings = BakeSettings.preset(.quick, seed: 3, threads: 2)
         settings.resolution = 8
         settings.levels = 4
-        settings.decoder = "2x32"
+        settings.selectDecoder("2x32")
         settings.batch = 256
         settings.samples = 120_000
         settings.validationSamples = 2048
