@@ -88,6 +88,8 @@ public struct NeuralArchitecture: Codable, Equatable, Hashable, Sendable, Custom
     public static let brdf2x32 = NeuralArchitecture(brdfHidden: [32, 32])
     /// 3×64: highest quality (FLIP 0.044).
     public static let brdf3x64 = NeuralArchitecture(brdfHidden: [64, 64, 64])
+    /// The paper's default (2×32 on wi, wo). A bake's default decoder is
+    /// `BakeSettings.defaultDecoder`, the 2×16 with its training recipe.
     public static let `default` = brdf2x32
 
     /// Parses the CLI spelling `2x16`, `2x32`, `3x64` (any `NxW` is accepted).
